@@ -1,0 +1,171 @@
+"""Configuration: ``config.toml`` overridden by ``INSPIR_<SECTION>__<KEY>`` variables.
+
+The key names are an interface operators rely on; keep them stable. Everything is
+validated at start so that a typo stops the program with one line naming the key.
+"""
+
+import os
+import re
+from datetime import time, timedelta
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import TomlConfigSettingsSource
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.durations import parse_duration
+
+Language = Literal["fr", "en", "es"]
+LANGUAGES: tuple[str, ...] = ("fr", "en", "es")
+DEFAULT_CONFIG = Path("config.toml")
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown IANA time zone {name!r}") from error
+    return name
+
+
+def parse_hours(text: str) -> tuple[time, time]:
+    """Parse working hours such as ``08:00-18:00`` (the end may be before the start: night shifts)."""
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", str(text))
+    if not match:
+        raise ValueError(f"working hours must look like 08:00-18:00, not {text!r}")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    try:
+        start, end = time(h1, m1), time(h2, m2)
+    except ValueError as error:
+        raise ValueError(f"working hours must look like 08:00-18:00, not {text!r}") from error
+    if start == end:
+        raise ValueError(f"working hours must not be empty: {text!r}")
+    return start, end
+
+
+def _hours(text: str) -> str:
+    parse_hours(text)
+    return text.strip()
+
+
+def _duration(value: object) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    return parse_duration(str(value))
+
+
+def _http_url(url: str) -> str:
+    if url and not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return url
+
+
+def _database_url(url: str) -> str:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise ValueError(f"not a database URL: {error}") from None
+    if parsed.drivername not in ("sqlite+aiosqlite", "postgresql+asyncpg"):
+        raise ValueError("use sqlite+aiosqlite:///file.db or postgresql+asyncpg://user@host/db")
+    return url
+
+
+Zone = Annotated[str, AfterValidator(_zone)]
+Hours = Annotated[str, AfterValidator(_hours)]
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+
+
+class TelegramSettings(BaseModel):
+    token: SecretStr = SecretStr("")
+    base_url: Annotated[str, AfterValidator(_http_url)] = ""
+
+
+class DatabaseSettings(BaseModel):
+    url: Annotated[str, AfterValidator(_database_url)] = "sqlite+aiosqlite:///inspir.db"
+
+
+class CommitteeSettings(BaseModel):
+    name: str = "INSP!R intercontinental steering committee"
+    timezone: Zone = "Europe/Brussels"
+    default_language: Language = "en"
+    languages: list[Language] = Field(default_factory=lambda: list(LANGUAGES), min_length=1)
+
+
+class MeetingsSettings(BaseModel):
+    working_hours: Hours = "08:00-20:00"
+
+
+class RemindersSettings(BaseModel):
+    meeting_offsets: list[Duration] = Field(default_factory=lambda: [timedelta(hours=24), timedelta(hours=1)])
+    action_offsets: list[Duration] = Field(default_factory=lambda: [timedelta(hours=48)])
+
+
+class LoggingSettings(BaseModel):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="INSPIR_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    committee: CommitteeSettings = Field(default_factory=CommitteeSettings)
+    meetings: MeetingsSettings = Field(default_factory=MeetingsSettings)
+    reminders: RemindersSettings = Field(default_factory=RemindersSettings)
+    logging: LoggingSettings = Field(default_factory=LoggingSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = _CONFIG_FILE.get("path")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return tuple(sources)
+
+
+_CONFIG_FILE: dict[str, Path | None] = {}
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased as one line that names the key."""
+
+
+def config_path(explicit: str | None) -> Path | None:
+    """``--config`` wins, then ``INSPIR_CONFIG``, then ``config.toml`` if present."""
+    if explicit:
+        path = Path(explicit)
+    elif os.environ.get("INSPIR_CONFIG"):
+        path = Path(os.environ["INSPIR_CONFIG"])
+    elif DEFAULT_CONFIG.exists():
+        return DEFAULT_CONFIG
+    else:
+        return None
+    if not path.is_file():
+        raise ConfigError(f"configuration file not found: {path}")
+    return path
+
+
+def load_settings(path: Path | None = None, **overrides: object) -> Settings:
+    """Read and validate the configuration; raise :class:`ConfigError` with one clear line."""
+    _CONFIG_FILE["path"] = path
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(part) for part in first["loc"] if not isinstance(part, int))
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"configuration key {key}: {message}") from None
+    except ValueError as error:  # malformed TOML
+        raise ConfigError(f"configuration file {path}: {error}") from None
+    finally:
+        _CONFIG_FILE.pop("path", None)
