@@ -1,0 +1,485 @@
+"""Fair meeting slots for a committee spread over many time zones.
+
+Every candidate start on a grid is scored by how much each member suffers at
+that hour of *their* day. The work is done on a timeline of UTC minutes: each
+zone's UTC offset is resolved once per minute of the window (exact across DST
+changes, even in the middle of a meeting), each distinct pain curve is looked
+up along that timeline, and prefix sums turn "pain over the whole meeting" into
+one subtraction per candidate. Members sharing a zone, working hours and night
+opt-in share one curve, so 500 members in 20 zones cost about 20 curves.
+
+Results are data, never sentences: the caller translates them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from functools import cache
+
+import numpy as np
+from zoneinfo import ZoneInfo
+
+MINUTES_PER_DAY = 24 * 60
+NIGHT_START, NIGHT_END = 23 * 60, 6 * 60  # steep pain between 23:00 and 06:00
+EXCLUDED_START, EXCLUDED_END = 1 * 60, 5 * 60  # never, unless the member opted in
+NIGHT_STEEPNESS = 3  # each night minute hurts this much more per minute of depth
+_NIGHT_HALF = ((NIGHT_END - NIGHT_START) % MINUTES_PER_DAY) // 2
+# Pain is in "hours outside working hours" averaged over the meeting; nothing
+# reachable exceeds 12 h away plus the deepest night, so an unavailable member
+# costs more than any available one (this keeps scoring monotone).
+UNAVAILABLE_PAIN = (MINUTES_PER_DAY // 2 + NIGHT_STEEPNESS * _NIGHT_HALF) / 60 + 1
+_SATURDAY = 5
+_EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday
+
+
+@dataclass(frozen=True)
+class WorkingHours:
+    """Local working hours; an end before the start wraps past midnight."""
+
+    start: time
+    end: time
+
+    def __post_init__(self) -> None:
+        if self.start == self.end:
+            raise ValueError("working hours must not be empty")
+
+    @classmethod
+    def parse(cls, text: str) -> WorkingHours:
+        """`"08:00-20:00"` → WorkingHours(08:00, 20:00)."""
+        start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+        return cls(start, end)
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+DEFAULT_HOURS = WorkingHours(time(8), time(20))
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    timezone: str
+    working_hours: WorkingHours | None = None  # None: the query's default
+    night_opt_in: bool = False  # accepts meetings between 01:00 and 05:00
+
+
+@dataclass(frozen=True)
+class PastMeeting:
+    """A meeting already held; `attendees=None` means every current member."""
+
+    start_utc: datetime
+    duration_minutes: int
+    attendees: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    worst: float = 1.0  # weight of the most-suffering member's pain
+    total: float = 0.5  # weight of everyone's pain added up
+    optional: float = 0.5  # an optional member's pain counts this much
+    rotation: float = 0.1  # extra weight per unit of pain carried recently
+    rotation_decay: float = 0.5  # each older meeting counts this much less
+
+
+@dataclass(frozen=True)
+class SlotQuery:
+    """What to search. Members in neither set are left out when `required` is given.
+
+    The window is whole days in `committee_zone`; the grid starts at the
+    window's first local midnight and advances `step_minutes` in UTC. Weekends
+    are each member's own local Saturday and Sunday: a Friday-evening slot in
+    Guatemala is already Saturday in Jakarta.
+    """
+
+    first_date: date
+    days: int
+    duration_minutes: int
+    committee_zone: str = "UTC"
+    step_minutes: int = 15
+    default_hours: WorkingHours = DEFAULT_HOURS
+    required: frozenset[str] | None = None
+    optional: frozenset[str] = frozenset()
+    allow_weekends: bool = False
+    one_per_zone: bool = False  # a zone's total pain counts its worst member once
+    limit: int | None = 10
+    min_attendance: float = 0.5  # share of required members a partial slot needs
+    weights: ScoreWeights = field(default_factory=ScoreWeights)
+
+
+class Blocker(StrEnum):
+    NIGHT = "night"  # meeting touches 01:00-05:00 local and no opt-in
+    WEEKEND = "weekend"  # meeting touches the member's local weekend
+
+
+class Verdict(StrEnum):
+    WITHIN_HOURS = "within_hours"
+    OUTSIDE_HOURS = "outside_hours"
+    NIGHT = "night"  # someone attending is between 23:00 and 06:00
+    PARTIAL = "partial"  # some required member cannot attend
+
+
+@dataclass(frozen=True)
+class MemberSlot:
+    name: str
+    timezone: str
+    working_hours: WorkingHours
+    local_start: datetime
+    local_end: datetime
+    required: bool
+    within_working_hours: bool  # the whole meeting
+    at_night: bool  # any minute between 23:00 and 06:00
+    blocked_by: Blocker | None
+    pain: float  # mean hours-outside-hours equivalent over the meeting
+    rotation_weight: float  # >1 when recent meetings already hurt this member
+
+    @property
+    def available(self) -> bool:
+        return self.blocked_by is None
+
+
+@dataclass(frozen=True)
+class ScoreReason:
+    verdict: Verdict
+    worst_member: str | None  # None when no attending member suffers
+    worst_local_start: datetime | None
+    worst_pain: float
+    outside_hours: int  # attending members outside their working hours
+    at_night: int
+    missing_required: tuple[str, ...]
+    missing_optional: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SlotCandidate:
+    start_utc: datetime
+    end_utc: datetime
+    score: float  # lower is better
+    members: tuple[MemberSlot, ...]
+    reason: ScoreReason
+
+
+@dataclass(frozen=True)
+class SlotSearch:
+    candidates: tuple[SlotCandidate, ...]  # every required member can attend
+    partial: tuple[SlotCandidate, ...]  # only when there is no candidate
+    unaccommodated: tuple[str, ...]  # required members blocked at every start
+
+    @property
+    def best(self) -> tuple[SlotCandidate, ...]:
+        return self.candidates or self.partial
+
+
+# --- time zones on a minute timeline -------------------------------------------------
+
+def _offset_minutes(zone: ZoneInfo, utc_minute: int) -> int:
+    offset = datetime.fromtimestamp(utc_minute * 60, zone).utcoffset()
+    assert offset is not None
+    return int(offset.total_seconds()) // 60
+
+
+def utc_offsets(zone: ZoneInfo, first_minute: int, length: int) -> np.ndarray:
+    """The zone's UTC offset at each UTC minute (epoch minutes) of a span.
+
+    Offsets are sampled once a day and any change is located to the minute by
+    bisection, so a month costs ~30 zoneinfo calls; this assumes no zone
+    changes its offset twice within one day.
+    """
+    samples = [*range(first_minute, first_minute + length, MINUTES_PER_DAY), first_minute + length - 1]
+    previous_minute, previous_offset = samples[0], _offset_minutes(zone, samples[0])
+    offsets = np.full(length, previous_offset, dtype=np.int64)
+    for minute in samples[1:]:
+        offset = _offset_minutes(zone, minute)
+        if offset != previous_offset:
+            before, after = previous_minute, minute
+            while after - before > 1:
+                middle = (before + after) // 2
+                if _offset_minutes(zone, middle) == previous_offset:
+                    before = middle
+                else:
+                    after = middle
+            offsets[after - first_minute:] = offset
+        previous_minute, previous_offset = minute, offset
+    return offsets
+
+
+@dataclass(frozen=True)
+class _ZoneTimeline:
+    minute_of_day: np.ndarray  # local minute of day at each UTC minute
+    weekend: np.ndarray  # local Saturday or Sunday at each UTC minute
+
+
+def _zone_timeline(zone: ZoneInfo, first_minute: int, length: int) -> _ZoneTimeline:
+    local = first_minute + np.arange(length, dtype=np.int64) + utc_offsets(zone, first_minute, length)
+    weekday = (local // MINUTES_PER_DAY + _EPOCH_WEEKDAY) % 7
+    return _ZoneTimeline(local % MINUTES_PER_DAY, weekday >= _SATURDAY)
+
+
+# --- pain curves over a local day ----------------------------------------------------
+
+@dataclass(frozen=True)
+class _DayCurve:
+    """Per local minute of the day: pain in pain-minutes (integers keep ties exact)."""
+
+    pain: np.ndarray
+    outside: np.ndarray
+    night: np.ndarray
+    excluded: np.ndarray
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+@cache
+def _day_curve(hours: WorkingHours, night_opt_in: bool) -> _DayCurve:
+    minute = np.arange(MINUTES_PER_DAY)
+    start, end = _minutes(hours.start), _minutes(hours.end)
+    outside = (minute - start) % MINUTES_PER_DAY >= (end - start) % MINUTES_PER_DAY
+    # Distance to the nearest working minute, so pain grows with every minute away.
+    distance = np.minimum((start - minute) % MINUTES_PER_DAY, (minute - end) % MINUTES_PER_DAY + 1)
+    night = (minute - NIGHT_START) % MINUTES_PER_DAY < (NIGHT_END - NIGHT_START) % MINUTES_PER_DAY
+    depth = np.minimum((minute - NIGHT_START) % MINUTES_PER_DAY + 1, (NIGHT_END - minute) % MINUTES_PER_DAY)
+    pain = np.where(outside, distance + NIGHT_STEEPNESS * np.where(night, depth, 0), 0)
+    in_excluded = (minute - EXCLUDED_START) % MINUTES_PER_DAY < EXCLUDED_END - EXCLUDED_START
+    excluded = in_excluded & (not night_opt_in)
+    return _DayCurve(pain.astype(np.int64), outside, night, excluded)
+
+
+def _meeting_sums(per_minute: np.ndarray, starts: np.ndarray, duration: int) -> np.ndarray:
+    """Sum of a per-minute series over [start, start + duration) for every start."""
+    running = np.concatenate(([0], np.cumsum(per_minute, dtype=np.int64)))
+    return running[starts + duration] - running[starts]
+
+
+@dataclass(frozen=True)
+class _CurveScores:
+    """One curve evaluated at every candidate start."""
+
+    pain: np.ndarray  # mean pain in hours
+    outside: np.ndarray
+    night: np.ndarray
+    excluded: np.ndarray
+    weekend: np.ndarray
+
+
+def _score_curve(timeline: _ZoneTimeline, curve: _DayCurve, starts: np.ndarray, duration: int) -> _CurveScores:
+    local = timeline.minute_of_day
+
+    def touches(flags: np.ndarray) -> np.ndarray:
+        return _meeting_sums(flags, starts, duration) > 0
+
+    return _CurveScores(
+        pain=_meeting_sums(curve.pain[local], starts, duration) / (60 * duration),
+        outside=touches(curve.outside[local]),
+        night=touches(curve.night[local]),
+        excluded=touches(curve.excluded[local]),
+        weekend=touches(timeline.weekend),
+    )
+
+
+# --- the search ----------------------------------------------------------------------
+
+_CurveKey = tuple[str, WorkingHours, bool]
+
+
+@dataclass(frozen=True)
+class _Attendee:
+    member: Member
+    hours: WorkingHours
+    required: bool
+    rotation_weight: float
+
+    @property
+    def curve_key(self) -> _CurveKey:
+        return self.member.timezone, self.hours, self.member.night_opt_in
+
+
+def _epoch_minute(moment: datetime) -> int:
+    return int(moment.timestamp()) // 60
+
+
+def _attendees(members: Sequence[Member], query: SlotQuery) -> list[tuple[Member, WorkingHours, bool]]:
+    names = [member.name for member in members]
+    if len(set(names)) != len(names):
+        raise ValueError("member names must be unique")
+    required = query.required if query.required is not None else frozenset(names) - query.optional
+    unknown = (required | query.optional) - set(names)
+    if unknown:
+        raise ValueError(f"unknown members: {sorted(unknown)}")
+    if required & query.optional:
+        raise ValueError(f"both required and optional: {sorted(required & query.optional)}")
+    return [(member, member.working_hours or query.default_hours, member.name in required)
+            for member in members if member.name in required or member.name in query.optional]
+
+
+def rotation_weights(members: Sequence[Member], history: Sequence[PastMeeting],
+                     default_hours: WorkingHours = DEFAULT_HOURS,
+                     weights: ScoreWeights = ScoreWeights()) -> dict[str, float]:
+    """How much more each member's pain should count, given the pain they took recently.
+
+    A member's recent pain is each past meeting's pain (on their current
+    curve) discounted by `rotation_decay` per meeting back in time.
+    """
+    carried = dict.fromkeys((member.name for member in members), 0.0)
+    newest_first = sorted(history, key=lambda meeting: meeting.start_utc, reverse=True)
+    for age, meeting in enumerate(newest_first):
+        start, duration = _epoch_minute(meeting.start_utc), meeting.duration_minutes
+        pain_by_curve: dict[_CurveKey, float] = {}
+        for member in members:
+            if meeting.attendees is not None and member.name not in meeting.attendees:
+                continue
+            key = (member.timezone, member.working_hours or default_hours, member.night_opt_in)
+            if key not in pain_by_curve:
+                timeline = _zone_timeline(ZoneInfo(key[0]), start, duration)
+                pain_by_curve[key] = float(_day_curve(key[1], key[2]).pain[timeline.minute_of_day].sum()) / (60 * duration)
+            carried[member.name] += weights.rotation_decay ** age * pain_by_curve[key]
+    return {name: 1 + weights.rotation * pain for name, pain in carried.items()}
+
+
+def find_slots(members: Sequence[Member], query: SlotQuery, history: Sequence[PastMeeting] = ()) -> SlotSearch:
+    """Rank meeting starts for `members`, fairest first (ties: earlier first)."""
+    if query.days < 1 or query.duration_minutes < 1 or query.step_minutes < 1:
+        raise ValueError("days, duration and step must be positive")
+    chosen = _attendees(members, query)
+    if not chosen:
+        raise ValueError("no members to schedule")
+    rotation = rotation_weights([member for member, _, _ in chosen], history, query.default_hours, query.weights)
+    attendees = [_Attendee(member, hours, required, rotation[member.name]) for member, hours, required in chosen]
+
+    committee = ZoneInfo(query.committee_zone)
+    window_start = datetime.combine(query.first_date, time(), committee)
+    window_end = datetime.combine(query.first_date + timedelta(days=query.days), time(), committee)
+    first_minute = _epoch_minute(window_start)
+    window_minutes = _epoch_minute(window_end) - first_minute
+    starts = np.arange(0, window_minutes, query.step_minutes, dtype=np.int64)
+    timeline_length = window_minutes + query.duration_minutes
+
+    zones = {key[0]: ZoneInfo(key[0]) for key in (attendee.curve_key for attendee in attendees)}
+    timelines = {name: _zone_timeline(zone, first_minute, timeline_length) for name, zone in zones.items()}
+    curves = {key: _score_curve(timelines[key[0]], _day_curve(key[1], key[2]), starts, query.duration_minutes)
+              for key in dict.fromkeys(attendee.curve_key for attendee in attendees)}
+    blocked = {key: scores.excluded | (scores.weekend & (not query.allow_weekends)) for key, scores in curves.items()}
+
+    score, missing = _combine(attendees, curves, blocked, query, len(starts))
+    required_total = sum(attendee.required for attendee in attendees)
+    full = np.flatnonzero(missing == 0)
+    order = full[np.lexsort((starts[full], score[full]))]
+    partial_order = np.empty(0, dtype=np.int64)
+    if len(full) == 0:
+        enough = np.flatnonzero(required_total - missing >= query.min_attendance * required_total)
+        partial_order = enough[np.lexsort((starts[enough], score[enough], missing[enough]))]
+
+    def materialise(indices: np.ndarray) -> tuple[SlotCandidate, ...]:
+        return tuple(_candidate(int(i), first_minute + int(starts[i]), float(score[i]), attendees, curves,
+                                blocked, zones, query) for i in indices[:query.limit])
+
+    unaccommodated = tuple(attendee.member.name for attendee in attendees
+                           if attendee.required and blocked[attendee.curve_key].all())
+    return SlotSearch(materialise(order), materialise(partial_order), unaccommodated)
+
+
+def _combine(attendees: Sequence[_Attendee], curves: dict[_CurveKey, _CurveScores],
+             blocked: dict[_CurveKey, np.ndarray], query: SlotQuery, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Score and number of missing required members at every start.
+
+    Members sharing a curve and a weight are folded together first, so the
+    work is proportional to curves, not members.
+    """
+    weights = query.weights
+    folded = Counter((attendee.curve_key, attendee.rotation_weight * (1 if attendee.required else weights.optional))
+                     for attendee in attendees)
+    worst = np.zeros(count)
+    total = np.zeros(count)
+    zone_worst: dict[str, np.ndarray] = {}
+    for (key, weight), headcount in folded.items():
+        pain = weight * np.where(blocked[key], UNAVAILABLE_PAIN, curves[key].pain)
+        worst = np.maximum(worst, pain)
+        if query.one_per_zone:
+            zone_worst[key[0]] = np.maximum(zone_worst.get(key[0], 0), pain)
+        else:
+            total += headcount * pain
+    for pain in zone_worst.values():
+        total += pain
+    required = Counter(attendee.curve_key for attendee in attendees if attendee.required)
+    missing = np.zeros(count, dtype=np.int64)
+    for key, headcount in required.items():
+        missing += headcount * blocked[key]
+    return weights.worst * worst + weights.total * total, missing
+
+
+def _candidate(index: int, start_minute: int, score: float, attendees: Sequence[_Attendee],
+               curves: dict[_CurveKey, _CurveScores], blocked: dict[_CurveKey, np.ndarray],
+               zones: dict[str, ZoneInfo], query: SlotQuery) -> SlotCandidate:
+    start = datetime.fromtimestamp(start_minute * 60, UTC)
+    end = start + timedelta(minutes=query.duration_minutes)
+    slots = []
+    for attendee in attendees:
+        key, scores = attendee.curve_key, curves[attendee.curve_key]
+        blocker = None
+        if blocked[key][index]:
+            blocker = Blocker.NIGHT if scores.excluded[index] else Blocker.WEEKEND
+        zone = zones[key[0]]
+        slots.append(MemberSlot(
+            name=attendee.member.name, timezone=key[0], working_hours=attendee.hours,
+            local_start=start.astimezone(zone), local_end=end.astimezone(zone), required=attendee.required,
+            within_working_hours=not scores.outside[index], at_night=bool(scores.night[index]),
+            blocked_by=blocker, pain=float(scores.pain[index]), rotation_weight=attendee.rotation_weight,
+        ))
+    return SlotCandidate(start, end, score, tuple(slots), _reason(slots))
+
+
+def _reason(slots: Sequence[MemberSlot]) -> ScoreReason:
+    present = [slot for slot in slots if slot.available]
+    worst = max(present, key=lambda slot: slot.pain, default=None)
+    if worst is not None and worst.pain == 0:
+        worst = None
+    missing_required = tuple(slot.name for slot in slots if not slot.available and slot.required)
+    outside = sum(not slot.within_working_hours for slot in present)
+    at_night = sum(slot.at_night for slot in present)
+    if missing_required:
+        verdict = Verdict.PARTIAL
+    elif at_night:
+        verdict = Verdict.NIGHT
+    elif outside:
+        verdict = Verdict.OUTSIDE_HOURS
+    else:
+        verdict = Verdict.WITHIN_HOURS
+    return ScoreReason(
+        verdict=verdict,
+        worst_member=worst.name if worst else None,
+        worst_local_start=worst.local_start if worst else None,
+        worst_pain=worst.pain if worst else 0.0,
+        outside_hours=outside,
+        at_night=at_night,
+        missing_required=missing_required,
+        missing_optional=tuple(slot.name for slot in slots if not slot.available and not slot.required),
+    )
+
+
+# --- JSON for the CLI ----------------------------------------------------------------
+
+def _iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def slots_to_json(candidates: Sequence[SlotCandidate]) -> list[dict[str, object]]:
+    """Plain JSON-ready objects, one per candidate, every member considered included."""
+    return [{
+        "start_utc": _iso_utc(candidate.start_utc),
+        "end_utc": _iso_utc(candidate.end_utc),
+        "score": round(candidate.score, 3),
+        "verdict": str(candidate.reason.verdict),
+        "members": [{
+            "name": slot.name,
+            "timezone": slot.timezone,
+            "local_start": slot.local_start.isoformat(),
+            "within_working_hours": slot.within_working_hours,
+            "available": slot.available,
+            "pain": round(slot.pain, 3),
+        } for slot in candidate.members],
+    } for candidate in candidates]
