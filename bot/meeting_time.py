@@ -153,7 +153,7 @@ def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
         return first_utc
     if first_utc.astimezone(zone).replace(tzinfo=None) != local:
         # In a gap zoneinfo gives fold=0 the offset before the jump, fold=1 the one after.
-        jump = _first_instant_with_new_offset(zone, second_utc, first_utc)
+        jump = first_instant_with_new_offset(zone, second_utc, first_utc)
         before, after = first.utcoffset(), second.utcoffset()
         assert before is not None and after is not None
         naive_jump = jump.replace(tzinfo=None)
@@ -161,7 +161,7 @@ def local_to_utc(local: datetime, zone: ZoneInfo) -> datetime:
     raise AmbiguousLocalTime(local, zone.key, first_utc, second_utc)
 
 
-def _first_instant_with_new_offset(zone: ZoneInfo, low: datetime, high: datetime) -> datetime:
+def first_instant_with_new_offset(zone: ZoneInfo, low: datetime, high: datetime) -> datetime:
     """Binary search, to the second, for the offset change between two UTC instants."""
     old_offset = low.astimezone(zone).utcoffset()
     while high - low > timedelta(seconds=1):
