@@ -285,12 +285,16 @@ const botMethods = {
     poll: {
       id: `poll-${core.messageId}`,
       question: p.question,
-      options: p.options.map((o) => ({ text: typeof o === 'string' ? o : o.text, voter_count: 0 })),
+      options: p.options.map((o, i) => ({
+        text: typeof o === 'string' ? o : o.text, voter_count: 0, persistent_id: String(i),
+      })),
       total_voter_count: 0,
       is_closed: false,
       is_anonymous: String(p.is_anonymous) !== 'false',
       type: p.type || 'regular',
       allows_multiple_answers: String(p.allows_multiple_answers) === 'true',
+      allows_revoting: String(p.allows_revoting) !== 'false',
+      members_only: String(p.members_only) === 'true',
     },
   }),
   editMessageText: (token, p) => {
