@@ -1,0 +1,69 @@
+"""The one place the python-telegram-bot Application is built, for every running mode."""
+
+import logging
+
+from telegram import BotCommand
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application
+from telegram.request import BaseRequest
+
+import handlers
+from bot import members
+from bot.i18n import SUPPORTED
+from bot.services import Services
+
+log = logging.getLogger("inspir.app")
+OFFLINE_TOKEN = "0:offline"
+
+
+def file_url_for(base_url: str) -> str:
+    """``http://host/bot`` → ``http://host/file/bot``, as the Bot API serves files."""
+    root, _, last = base_url.rstrip("/").rpartition("/")
+    return f"{root}/file/{last}" if root else base_url
+
+
+def build_application(services: Services, request: BaseRequest | None = None) -> Application:
+    """The bot with every handler; ``request`` replaces HTTP (offline console and tests)."""
+    settings = services.settings
+    token = settings.telegram.token.get_secret_value() or OFFLINE_TOKEN
+    builder = (
+        Application.builder()
+        .token(token)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+    )
+    if settings.telegram.base_url:
+        builder = builder.base_url(settings.telegram.base_url).base_file_url(
+            file_url_for(settings.telegram.base_url))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    application.bot_data["services"] = services
+    handlers.register_all(application)
+    return application
+
+
+def command_list(services: Services, lang: str) -> list[BotCommand]:
+    t = services.i18n.translator(lang)
+    return [BotCommand(spec.name, t(spec.description)[:256]) for spec in handlers.all_commands()
+            if spec.access in ("anyone", "member")]
+
+
+async def announce_commands(application: Application) -> None:
+    """Register the command menu in each language; a failure must not stop the bot."""
+    services: Services = application.bot_data["services"]
+    try:
+        for lang in SUPPORTED:
+            await application.bot.set_my_commands(command_list(services, lang), language_code=lang)
+        default = services.settings.committee.default_language
+        await application.bot.set_my_commands(command_list(services, default))
+    except TelegramError as error:
+        log.warning("could not register the command list: %s", type(error).__name__)
+
+
+async def prepare_database(services: Services) -> None:
+    """Migrate the schema and make the committee row match the configuration."""
+    await services.db.upgrade()
+    committee = services.settings.committee
+    async with services.db.transaction() as session:
+        await members.ensure_committee(session, committee.name, committee.timezone,
+                                       committee.default_language)

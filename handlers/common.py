@@ -1,0 +1,338 @@
+"""The frame every handler runs in: one session and transaction per update, the sender
+identified and checked, replies sent only after the transaction committed.
+
+A handler is a small async function taking an :class:`Env`; it reads and changes the
+database through ``env.session`` and queues what to say with ``env.reply``/``env.tell``.
+If it raises, nothing it changed is kept and the user is told to try again.
+"""
+
+import functools
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from bot import members
+from bot.access import choose_language, has_access
+from bot.i18n import N_, Safe, Translator
+from bot.logsafe import describe_exception
+from bot.services import Services
+from storage.models import Committee, Member
+
+log = logging.getLogger("inspir.updates")
+MAX_MESSAGE = 4096
+MAX_ARGUMENT_TEXT = 1000
+
+REFUSAL = N_("Sorry, this bot serves the members of the INSP!R steering committee only. "
+             "If you are a member, ask the chair for an invitation link.")
+NOT_ALLOWED = N_("Only the chair or the secretariat can do that.")
+CHAIR_ONLY = N_("Only the chair can do that.")
+FAILED = N_("Something went wrong and nothing was changed. Please try again in a moment.")
+UNREGISTERED_GROUP = N_("This group is not the committee's registered group, so I am leaving it. "
+                        "The chair can register a group with /bindgroup.")
+SENT_PRIVATELY = N_("I sent you the answer in a private message.")
+OPEN_PRIVATE_CHAT = N_("I cannot write to you privately yet: open a private chat with me, "
+                       "press Start, then ask again.")
+BUTTON_EXPIRED = N_("This button is no longer valid.")
+TOO_LONG = N_("That text is too long (at most {limit} characters).")
+
+Buttons = list[list[tuple[str, str]]]
+
+
+@dataclass
+class Outgoing:
+    chat_id: int
+    text: str
+    buttons: Buttons | None = None
+    document: tuple[str, bytes] | None = None
+    private_for: Member | None = None
+    edit_message_id: int | None = None
+
+
+@dataclass
+class Env:
+    """One update's view of the world: who asked, in which language, with which session."""
+
+    services: Services
+    session: AsyncSession
+    committee: Committee
+    member: Member | None
+    t: Translator
+    chat_id: int
+    in_group: bool
+    args: list[str]
+    text: str
+    data: str = ""
+    sender: members.TelegramIdentity | None = None
+    bot_username: str = ""
+    message_id: int | None = None
+    outgoing: list[Outgoing] = field(default_factory=list)
+    toast: str | None = None
+    leave_chat: bool = False
+
+    @property
+    def now(self) -> datetime:
+        return self.services.clock()
+
+    @property
+    def settings(self):  # type: ignore[no-untyped-def]
+        return self.services.settings
+
+    def translator_for(self, member: Member) -> Translator:
+        lang = choose_language(member.chosen_language, member.language, None,
+                               self.committee.default_language)
+        return self.services.i18n.translator(lang)
+
+    def zone_of(self, member: Member | None) -> str:
+        return (member.timezone if member and member.timezone else None) or self.committee.timezone
+
+    def reply(self, text: str, buttons: Buttons | None = None, personal: bool = False) -> None:
+        """Answer in this chat; ``personal`` answers asked in the group go privately."""
+        private_for = self.member if personal and self.in_group else None
+        self.outgoing.append(Outgoing(self.chat_id, text, buttons, None, private_for))
+
+    def reply_document(self, filename: str, content: bytes, caption: str = "",
+                       personal: bool = False) -> None:
+        private_for = self.member if personal and self.in_group else None
+        self.outgoing.append(Outgoing(self.chat_id, caption, None, (filename, content), private_for))
+
+    def edit(self, text: str, buttons: Buttons | None = None) -> None:
+        """Replace the message whose button was tapped (buttons removed unless given)."""
+        if self.message_id is not None:
+            self.outgoing.append(Outgoing(self.chat_id, text, buttons, edit_message_id=self.message_id))
+
+    def tell(self, member: Member, text: str, buttons: Buttons | None = None) -> None:
+        """A private message to another member (phrase it with ``translator_for(member)``)."""
+        if member.telegram_id:
+            self.outgoing.append(Outgoing(member.telegram_id, text, buttons))
+
+    def tell_group(self, text: str, buttons: Buttons | None = None) -> None:
+        if self.committee.group_chat_id:
+            self.outgoing.append(Outgoing(self.committee.group_chat_id, text, buttons))
+
+    def rest(self, limit: int = MAX_ARGUMENT_TEXT) -> str | None:
+        """The text after the command, or None (after telling the user) when it is too long."""
+        body = self.text.split(maxsplit=1)[1].strip() if len(self.text.split(maxsplit=1)) > 1 else ""
+        if len(body) > limit:
+            self.reply(self.t(TOO_LONG, limit=limit))
+            return None
+        return body
+
+
+Handler = Callable[[Env], Awaitable[None]]
+
+
+def _keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)
+                                  for label, data in row] for row in buttons])
+
+
+def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
+    """Split at line ends so no part exceeds Telegram's limit (and no HTML tag is cut)."""
+    parts, current = [], ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            parts.append(current) if current else None
+            current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            candidate = line
+        current = candidate
+    return [part for part in [*parts, current] if part]
+
+
+async def deliver(bot, item: Outgoing) -> None:  # type: ignore[no-untyped-def]
+    """Send one message (split if long) or document, as Telegram HTML."""
+    if item.edit_message_id is not None:
+        await bot.edit_message_text(text=item.text[:MAX_MESSAGE], chat_id=item.chat_id,
+                                    message_id=item.edit_message_id, parse_mode=ParseMode.HTML,
+                                    reply_markup=_keyboard(item.buttons),
+                                    disable_web_page_preview=True)
+        return
+    if item.document:
+        filename, content = item.document
+        await bot.send_document(item.chat_id, InputFile(content, filename=filename),
+                                caption=item.text or None, parse_mode=ParseMode.HTML)
+        return
+    parts = split_message(item.text)
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        await bot.send_message(item.chat_id, part, parse_mode=ParseMode.HTML,
+                               reply_markup=_keyboard(item.buttons) if last else None,
+                               disable_web_page_preview=True)
+
+
+async def _flush(env: Env, bot) -> None:  # type: ignore[no-untyped-def]
+    notes_sent = False
+    for item in env.outgoing:
+        if item.private_for is None:
+            await _deliver_quietly(bot, item)
+            continue
+        private = Outgoing(item.private_for.telegram_id or 0, item.text, item.buttons, item.document)
+        try:
+            await deliver(bot, private)
+            note = env.t(SENT_PRIVATELY)
+        except Forbidden:
+            note = env.t(OPEN_PRIVATE_CHAT)
+        if not notes_sent:
+            notes_sent = True
+            await _deliver_quietly(bot, Outgoing(item.chat_id, note))
+
+
+async def _deliver_quietly(bot, item: Outgoing) -> None:  # type: ignore[no-untyped-def]
+    """A member who blocked the bot must not stop the messages owed to everyone else."""
+    try:
+        await deliver(bot, item)
+    except Forbidden:
+        log.info("chat unreachable (blocked or left)")
+    except BadRequest as error:
+        log.warning("message refused by Telegram: %s", type(error).__name__)
+
+
+def _identity(update: Update) -> members.TelegramIdentity | None:
+    user = update.effective_user
+    if user is None or user.is_bot:
+        return None
+    return members.TelegramIdentity(user.id, user.username, user.language_code)
+
+
+async def _open_env(services: Services, session: AsyncSession, update: Update) -> Env:
+    who = _identity(update)
+    assert who is not None and update.effective_chat is not None
+    committee = await members.committee(session)
+    member = await members.identify(session, who)
+    lang = choose_language(member.chosen_language if member else None,
+                           member.language if member else None, who.language_code,
+                           committee.default_language)
+    query = update.callback_query
+    message = update.effective_message
+    text = (message.text or "") if message and not query else ""
+    return Env(services=services, session=session, committee=committee, member=member,
+               t=services.i18n.translator(lang), chat_id=update.effective_chat.id,
+               in_group=update.effective_chat.type != ChatType.PRIVATE,
+               args=text.split()[1:], text=text, sender=who, data=(query.data or "") if query else "",
+               message_id=query.message.message_id if query and query.message else None)
+
+
+def _gate(env: Env, access: str | None, any_group: bool) -> bool:
+    """Refuse what the sender may not do here; True when the handler may run."""
+    if env.in_group and env.chat_id != env.committee.group_chat_id and not any_group:
+        env.reply(env.t(UNREGISTERED_GROUP))
+        env.leave_chat = True
+        return False
+    if access is None:
+        return True
+    if env.member is None:
+        env.reply(env.t(REFUSAL))
+        return False
+    if not has_access(env.member.access, access):
+        env.reply(env.t(CHAIR_ONLY if access == "chair" else NOT_ALLOWED))
+        return False
+    return True
+
+
+async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEFAULT_TYPE,
+                     access: str | None, any_group: bool = False) -> Env | None:
+    """Run ``handler`` for ``update`` in one transaction; send its replies after commit."""
+    services: Services = context.bot_data["services"]
+    if _identity(update) is None or update.effective_chat is None:
+        return None
+    started = time.monotonic()
+    env: Env | None = None
+    outcome = "ok"
+    try:
+        async with services.db.transaction() as session:
+            env = await _open_env(services, session, update)
+            env.bot_username = context.bot.username
+            if not _gate(env, access, any_group):
+                outcome = "refused"
+            else:
+                await handler(env)
+        await _flush(env, context.bot)
+        if env.leave_chat:
+            await _leave(context.bot, env.chat_id)
+    except Exception as error:  # the user is told; the log gets no message text
+        outcome = "error"
+        log.error("handler %s failed: %s", handler.__name__, describe_exception(error))
+        if env is not None:
+            await _deliver_quietly(context.bot, Outgoing(env.chat_id, env.t(FAILED)))
+    finally:
+        log.info("update %s handled by %s in %s chat: %s (%.0f ms)", update.update_id,
+                 handler.__name__, update.effective_chat.type, outcome,
+                 (time.monotonic() - started) * 1000)
+    return env
+
+
+async def _leave(bot, chat_id: int) -> None:  # type: ignore[no-untyped-def]
+    try:
+        await bot.leave_chat(chat_id)
+    except TelegramError as error:
+        log.warning("could not leave a group: %s", type(error).__name__)
+
+
+def command(access: str | None = "member", any_group: bool = False):  # type: ignore[no-untyped-def]
+    """Wrap ``async def handler(env)`` as a PTB callback that requires ``access``."""
+    def decorate(handler: Handler):  # type: ignore[no-untyped-def]
+        @functools.wraps(handler)
+        async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            await run_in_env(handler, update, context, access, any_group)
+        return callback
+    return decorate
+
+
+def button(access: str | None = "member"):  # type: ignore[no-untyped-def]
+    """Like :func:`command` for inline buttons: the data is parsed by the handler and the
+    sender's rights re-checked; the tap is always answered so the client stops spinning."""
+    def decorate(handler: Handler):  # type: ignore[no-untyped-def]
+        @functools.wraps(handler)
+        async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            query = update.callback_query
+            env = await run_in_env(handler, update, context, access)
+            toast = env.toast if env else None
+            try:
+                await query.answer(toast)
+            except TelegramError as error:
+                log.info("callback answer failed: %s", type(error).__name__)
+        return callback
+    return decorate
+
+
+def callback_args(data: str | None, prefix: str, count: int) -> list[str] | None:
+    """Split ``prefix:a:b`` into ``[a, b]``; None for anything forged or malformed."""
+    if not data or len(data) > 64:
+        return None
+    parts = data.split(":")
+    if parts[0] != prefix or len(parts) != count + 1:
+        return None
+    return parts[1:]
+
+
+def callback_ints(data: str | None, prefix: str, count: int) -> list[int] | None:
+    parts = callback_args(data, prefix, count)
+    if parts is None or not all(p.isdigit() and len(p) < 10 for p in parts):
+        return None
+    return [int(p) for p in parts]
+
+
+__all__ = ["CommandSpec", "Env", "Safe", "button", "callback_args", "callback_ints", "command", "deliver"]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    """A command as listed by /help and registered with setMyCommands."""
+
+    name: str
+    description: str
+    access: str = "member"

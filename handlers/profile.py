@@ -1,0 +1,80 @@
+"""A member's own settings and profile: /lang, /tz, /me."""
+
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import members
+from bot.i18n import N_, SUPPORTED, Translator
+from bot.vocabulary import ACCESS_LEVELS, network_label, roles_label
+from handlers.common import CommandSpec, Env, button, callback_args, command
+
+COMMANDS = [
+    CommandSpec("lang", N_("Choose your language: fr, en or es")),
+    CommandSpec("tz", N_("Set your time zone, e.g. /tz Asia/Kathmandu or /tz Lima")),
+    CommandSpec("me", N_("Your profile and your current local time")),
+]
+
+
+def _language_buttons(t: Translator) -> list[list[tuple[str, str]]]:
+    return [[(t.language_name(code).capitalize(), f"lang:{code}") for code in SUPPORTED]]
+
+
+async def _set_language(env: Env, code: str) -> None:
+    assert env.member is not None
+    env.member.chosen_language = code
+    await members.audit(env.session, env.member, "member.language", "member", env.member.id, language=code)
+    env.t = env.services.i18n.translator(code)
+
+
+@command()
+async def lang(env: Env) -> None:
+    if not env.args:
+        env.reply(env.t("Your language is {language}. Choose another one:",
+                        language=env.t.language_name(env.t.lang)), _language_buttons(env.t))
+        return
+    code = env.args[0].lower()
+    if code not in SUPPORTED or len(env.args) > 1:
+        env.reply(env.t("Unknown language. Choose fr, en or es."), _language_buttons(env.t))
+        return
+    await _set_language(env, code)
+    env.reply(env.t("From now on I will write to you in {language}.",
+                    language=env.t.language_name(code)))
+
+
+@button()
+async def lang_button(env: Env) -> None:
+    parts = callback_args(env.data, "lang", 1)
+    if parts is None or parts[0] not in SUPPORTED:
+        env.toast = env.t("This button is no longer valid.")
+        return
+    await _set_language(env, parts[0])
+    env.edit(env.t("From now on I will write to you in {language}.",
+                   language=env.t.language_name(parts[0])))
+
+
+@command()
+async def me(env: Env) -> None:
+    member = env.member
+    assert member is not None
+    t = env.t
+    zone = env.zone_of(member)
+    lines = [
+        f"<b>{t('Your profile')}</b>",
+        t("Name: {name}", name=member.name),
+        t("Titles: {roles}", roles=roles_label(t, member.roles) if member.roles else "—"),
+        t("Access: {level}", level=t(ACCESS_LEVELS.get(member.access, member.access))),
+        t("Network: {network}", network=network_label(t, member.network)),
+        t("Organisation: {organisation}", organisation=member.organisation or "—"),
+        t("Country: {country}", country=member.country or "—"),
+        t("Time zone: {zone}", zone=zone),
+        t("Your local time now: {time}", time=t.datetime(env.now, zone)),
+        t("Working hours: {hours}", hours=member.working_hours or env.settings.meetings.working_hours),
+        t("Language: {language}", language=t.language_name(t.lang)),
+        t("Reminders: {state}", state=t("on") if member.reminders_enabled else t("off")),
+    ]
+    env.reply("\n".join(lines), personal=True)
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("lang", lang))
+    application.add_handler(CommandHandler("me", me))
+    application.add_handler(CallbackQueryHandler(lang_button, pattern=r"^lang:"))

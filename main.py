@@ -1,0 +1,173 @@
+"""inspir-bot command line: run the bot, try it in a console, manage the database and roster."""
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, config_path, load_settings
+from bot.logsafe import RedactTokens, configure_logging
+
+log = logging.getLogger("inspir")
+CONSOLE_DATABASE = "sqlite+aiosqlite:///console.db"
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", help="configuration file (default: config.toml or $INSPIR_CONFIG)")
+    parser = argparse.ArgumentParser(prog="main.py", parents=[common], description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", parents=[common], help="run the bot (long polling)")
+    console = commands.add_parser("console", parents=[common], help="the bot in this terminal, offline")
+    console.add_argument("--as", dest="as_name", help="roster member to act as")
+    console.add_argument("--database", default=CONSOLE_DATABASE,
+                         help=f"SQLite database of the console (default {CONSOLE_DATABASE})")
+    db = commands.add_parser("db", parents=[common], help="database schema")
+    db.add_argument("action", choices=["upgrade"])
+    roster = commands.add_parser("roster", parents=[common], help="import or export the roster")
+    roster_actions = roster.add_subparsers(dest="action", required=True)
+    roster_import = roster_actions.add_parser("import", parents=[common], help="CSV or TOML file")
+    roster_import.add_argument("file", type=Path)
+    roster_export = roster_actions.add_parser("export", parents=[common])
+    roster_export.add_argument("--format", choices=["csv", "json"], default="csv")
+    roster_export.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    orgs = commands.add_parser("orgs", parents=[common], help="import the organisation directory")
+    orgs_actions = orgs.add_subparsers(dest="action", required=True)
+    orgs_import = orgs_actions.add_parser("import", parents=[common], help="CSV or TOML file")
+    orgs_import.add_argument("file", type=Path)
+    return parser
+
+
+async def _with_database(settings: Settings, work) -> None:  # type: ignore[no-untyped-def]
+    from bot.application import prepare_database
+    from bot.i18n import I18n
+    from bot.services import Services
+    from storage.database import Database
+
+    services = Services(settings, Database(settings.database.url), I18n())
+    try:
+        await prepare_database(services)
+        if work is not None:
+            async with services.db.transaction() as session:
+                await work(session)
+    finally:
+        await services.db.dispose()
+
+
+def _roster_import(path: Path):  # type: ignore[no-untyped-def]
+    from storage.importers import import_roster
+
+    async def work(session) -> None:  # type: ignore[no-untyped-def]
+        summary = await import_roster(session, path)
+        print(f"roster imported: {summary.created} created, {summary.updated} updated")
+    return work
+
+
+def _orgs_import(path: Path):  # type: ignore[no-untyped-def]
+    from storage.importers import import_organisations
+
+    async def work(session) -> None:  # type: ignore[no-untyped-def]
+        summary = await import_organisations(session, path)
+        print(f"organisations imported: {summary.created} created, {summary.updated} updated")
+    return work
+
+
+def _roster_export(fmt: str, output: Path | None):  # type: ignore[no-untyped-def]
+    from storage.importers import export_roster
+
+    async def work(session) -> None:  # type: ignore[no-untyped-def]
+        text = await export_roster(session, fmt)
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    return work
+
+
+async def _run_bot(settings: Settings) -> None:
+    from telegram import Update
+
+    from bot.application import announce_commands, build_application, prepare_database
+    from bot.i18n import I18n
+    from bot.services import Services
+    from storage.database import Database
+
+    services = Services(settings, Database(settings.database.url), I18n())
+    await prepare_database(services)
+    application = build_application(services)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with application:
+        await announce_commands(application)
+        await application.start()
+        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        log.info("bot started (long polling)")
+        await stop.wait()
+        log.info("stopping")
+        await application.updater.stop()
+        await application.stop()
+    await services.db.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings(config_path(args.config))
+    except ConfigError as error:
+        print(f"inspir-bot: {error}", file=sys.stderr)
+        return 2
+    token = settings.telegram.token.get_secret_value()
+    configure_logging(settings.logging.level, token)
+    command = args.command
+    if command is None:
+        if token:
+            command = "run"
+        else:
+            print("No Telegram token is configured (telegram.token or INSPIR_TELEGRAM__TOKEN): "
+                  "starting the offline console with the demo roster.", file=sys.stderr)
+            args = _parser().parse_args(["console", *(argv or sys.argv[1:])])
+            command = "console"
+    from storage.importers import ImportProblems
+
+    try:
+        if command == "run":
+            if not token:
+                print("inspir-bot: configuration key telegram.token: required to run the bot "
+                      "(set it in config.toml or INSPIR_TELEGRAM__TOKEN)", file=sys.stderr)
+                return 2
+            asyncio.run(_run_bot(settings))
+        elif command == "console":
+            from bot.console import run_console
+
+            if not args.database.startswith("sqlite+aiosqlite:"):
+                print("inspir-bot: the console runs on SQLite only", file=sys.stderr)
+                return 2
+            console_settings = settings.model_copy(update={"database": settings.database.model_copy(
+                update={"url": args.database})})
+            asyncio.run(run_console(console_settings, args.as_name))
+        elif command == "db":
+            asyncio.run(_with_database(settings, None))
+            print("database schema is up to date")
+        elif command == "roster" and args.action == "import":
+            asyncio.run(_with_database(settings, _roster_import(args.file)))
+        elif command == "roster":
+            asyncio.run(_with_database(settings, _roster_export(args.format, args.output)))
+        elif command == "orgs":
+            asyncio.run(_with_database(settings, _orgs_import(args.file)))
+    except ImportProblems as problems:
+        print("inspir-bot: nothing was imported:", file=sys.stderr)
+        print("\n".join(f"  {p}" for p in problems.problems), file=sys.stderr)
+        return 1
+    except (OSError, ConnectionError) as error:
+        message = RedactTokens(token).filter_text(f"{type(error).__name__}: {error}")
+        print(f"inspir-bot: {message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
