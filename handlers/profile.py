@@ -58,7 +58,7 @@ async def me(env: Env) -> None:
     t = env.t
     zone = env.zone_of(member)
     lines = [
-        f"<b>{t('Your profile')}</b>",
+        t("<b>Your profile</b>"),
         t("Name: {name}", name=member.name),
         t("Titles: {roles}", roles=roles_label(t, member.roles) if member.roles else "—"),
         t("Access: {level}", level=t(ACCESS_LEVELS.get(member.access, member.access))),

@@ -52,7 +52,7 @@ async def invite(env: Env) -> None:
     if query is None:
         return
     if not query:
-        env.reply(t("Usage: /invite <member name>"))
+        env.reply(t("Usage: /invite &lt;member name&gt;"))
         return
     match = await members.find_member(env.session, query)
     if match.found is None:

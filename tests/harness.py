@@ -1,0 +1,98 @@
+"""Drive the real Application as committee members would, through the in-memory Bot API."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.application import build_application, prepare_database
+from bot.config import load_settings
+from bot.i18n import I18n
+from bot.names import match_name
+from bot.offline import GROUP_CHAT, OfflineBotApi, OfflineChat, Person, SentMessage
+from bot.services import Services
+from storage.database import Database
+from storage.importers import import_organisations, import_roster
+from storage.models import Committee, Member
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+TELEGRAM_ID_BASE = 5000
+_I18N = I18n()
+
+
+@dataclass
+class Clock:
+    """An injectable clock: tests move time instead of sleeping."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+
+class BotHarness:
+    def __init__(self, services: Services, api: OfflineBotApi, chat: OfflineChat,
+                 people: dict[str, Person]):
+        self.services = services
+        self.api = api
+        self.chat = chat
+        self.people = people
+        self.clock: Clock = services.clock  # type: ignore[assignment]
+
+    def person(self, name: str) -> Person:
+        found = match_name(name, list(self.people), lambda n: n).found
+        if found is None:
+            raise KeyError(name)
+        return self.people[found]
+
+    @staticmethod
+    def stranger(language_code: str = "en", user_id: int = 999_999, username: str | None = None) -> Person:
+        return Person(user_id, "Stranger", username=username, language_code=language_code)
+
+    async def send(self, who: str | Person, text: str, group: bool = False,
+                   chat: dict[str, Any] | None = None) -> list[SentMessage]:
+        person = self.person(who) if isinstance(who, str) else who
+        return await self.chat.send(person, text, chat=GROUP_CHAT if group else chat)
+
+    async def press(self, who: str | Person, message: SentMessage, data: str) -> list[SentMessage]:
+        person = self.person(who) if isinstance(who, str) else who
+        return await self.chat.press(person, message, data)
+
+    async def session(self) -> AsyncSession:
+        return self.services.db._sessions()
+
+    async def member(self, name: str) -> Member:
+        async with self.services.db.transaction() as session:
+            members = list(await session.scalars(select(Member)))
+            return match_name(name, members, lambda m: m.name).found  # type: ignore[return-value]
+
+    def texts(self, messages: list[SentMessage]) -> str:
+        return "\n".join(m.text for m in messages)
+
+
+async def start_harness(db_url: str, now: datetime | None = None, **settings: Any) -> tuple[BotHarness, Any]:
+    """The demo committee on ``db_url`` with every member linked to a Telegram id."""
+    config = load_settings(None, database={"url": db_url}, **settings)
+    clock = Clock(now or datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc))
+    services = Services(config, Database(db_url), _I18N, clock)
+    await prepare_database(services)
+    people: dict[str, Person] = {}
+    async with services.db.transaction() as session:
+        await import_roster(session, DATA / "demo_roster.csv")
+        await import_organisations(session, DATA / "organisations.csv")
+        for member in await session.scalars(select(Member).order_by(Member.id)):
+            member.telegram_id = TELEGRAM_ID_BASE + member.id
+            people[member.name] = Person(member.telegram_id, member.name.split()[0],
+                                         username=None, language_code=member.language)
+        committee = await session.scalar(select(Committee))
+        committee.group_chat_id = GROUP_CHAT["id"]
+    api = OfflineBotApi()
+    application = build_application(services, request=api)
+    await application.initialize()
+    return BotHarness(services, api, OfflineChat(application, api), people), application

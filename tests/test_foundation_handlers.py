@@ -1,0 +1,146 @@
+"""The foundation's commands, driven as members and strangers would, on both databases."""
+
+from sqlalchemy import func, select
+
+from storage.models import AuditEntry, Member
+
+
+async def test_members_greeted_in_their_own_language(bot):
+    replies = {}
+    for name in ("Ingrid Mulamba", "Samy Arokiasamy", "Gabriela Prudencio"):
+        replies[name] = bot.texts(await bot.send(name, "/start"))
+    assert "Bonjour Ingrid Mulamba" in replies["Ingrid Mulamba"]
+    assert "Hello Samy Arokiasamy" in replies["Samy Arokiasamy"]
+    assert "Hola Gabriela Prudencio" in replies["Gabriela Prudencio"]
+
+
+async def test_stranger_is_refused_and_learns_nothing(bot):
+    stranger = bot.stranger("fr")
+    for text in ("/start", "/members", "/me", "/help", "/invite Sabine", "qui représente l'Asie ?"):
+        replies = await bot.send(stranger, text)
+        assert len(replies) == 1
+        assert "réservé aux membres" in replies[0].text
+        assert "Sabine" not in replies[0].text and "Asia" not in replies[0].text
+
+
+async def test_members_lists_roster_with_local_times(bot):
+    [reply] = await bot.send("Bart Verstraeten", "/members")
+    # 2026-11-23 09:00 UTC
+    assert "Samy Arokiasamy" in reply.text and "14:30 (Asia/Kolkata)" in reply.text
+    assert "Mary Karol Luna" in reply.text and "03:00 (America/Guatemala)" in reply.text
+    assert "16:00 (Asia/Jakarta)" in reply.text
+    assert "13 committee members" in reply.text
+
+
+async def test_members_filtered_by_network_in_any_language(bot):
+    [reply] = await bot.send("Ingrid Mulamba", "/members Asie")
+    assert "Samy Arokiasamy" in reply.text and "Ingrid Mulamba" not in reply.text
+    [reply] = await bot.send("Gabriela Prudencio", "/members nowhere")
+    assert "Ninguna red" in reply.text
+
+
+async def test_personal_data_asked_in_group_goes_privately(bot):
+    replies = await bot.send("Samy Arokiasamy", "/members", group=True)
+    private = [m for m in replies if m.chat_id == bot.person("Samy").telegram_id]
+    group = [m for m in replies if m.chat_id < 0]
+    assert private and "Mary Karol Luna" in private[0].text
+    assert group and "Mary Karol Luna" not in group[0].text
+
+
+async def test_lang_choice_overrides_roster_language(bot):
+    [reply] = await bot.send("Samy Arokiasamy", "/lang es")
+    assert "español" in reply.text
+    [reply] = await bot.send("Samy Arokiasamy", "/me")
+    assert "Su perfil" in reply.text
+    [reply] = await bot.send("Samy Arokiasamy", "/lang klingon")
+    assert "fr, en o es" in reply.text
+
+
+async def test_lang_buttons_and_forged_callback(bot):
+    [menu] = await bot.send("Samy Arokiasamy", "/lang")
+    replies = await bot.press("Samy Arokiasamy", menu, menu.button_data("Fr"))
+    assert "français" in bot.api.messages[-1].text
+    await bot.press("Samy Arokiasamy", menu, "lang:de")
+    await bot.press("Samy Arokiasamy", menu, "lang:fr:extra")
+    member = await bot.member("Samy Arokiasamy")
+    assert member.chosen_language == "fr"
+    assert bot.api.callback_answers[-1].get("text")
+
+
+async def test_me_shows_profile_and_local_time(bot):
+    [reply] = await bot.send("Gabriela Prudencio", "/me")
+    assert "Gabriela Prudencio" in reply.text
+    assert "05:00 (America/La_Paz, UTC-04:00)" in reply.text
+
+
+async def test_invite_links_a_new_account_once(bot):
+    [reply] = await bot.send("Bart Verstraeten", "/invite Sabine")
+    code = reply.text.split("start=")[1].split()[0]
+    newcomer = bot.stranger("fr", user_id=424242)
+    [welcome] = await bot.send(newcomer, f"/start {code}")
+    assert "Bienvenue, Sabine Jenifère Medetadji Degue" in welcome.text
+    [again] = await bot.send(bot.stranger("fr", user_id=434343), f"/start {code}")
+    assert "n’est pas valide" in again.text or "n'est pas valide" in again.text
+    [me] = await bot.send(newcomer, "/me")
+    assert "Sabine" in me.text
+
+
+async def test_invite_expires(bot):
+    from datetime import timedelta
+
+    [reply] = await bot.send("Bart Verstraeten", "/invite Niwa")
+    code = reply.text.split("start=")[1].split()[0]
+    bot.clock.advance(timedelta(days=8))
+    [late] = await bot.send(bot.stranger("en", user_id=515151), f"/start {code}")
+    assert "not valid or has expired" in late.text
+
+
+async def test_only_chair_invites(bot):
+    [reply] = await bot.send("Drissa Soaré", "/invite Sabine")
+    assert "Seul le président" in reply.text or "Seule la présidence" in reply.text
+    async with bot.services.db.transaction() as session:
+        assert not await session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "invite.created"))
+
+
+async def test_link_by_username_at_first_message(bot):
+    async with bot.services.db.transaction() as session:
+        member = await session.scalar(select(Member).where(Member.name == "Niwa Soulima"))
+        member.telegram_id = None
+        member.telegram_username = "niwa_s"
+    [reply] = await bot.send(bot.stranger("fr", user_id=777001, username="Niwa_S"), "/start")
+    assert "Bonjour Niwa Soulima" in reply.text
+
+
+async def test_unregistered_group_gets_notice_and_bot_leaves(bot):
+    other = {"id": -100777, "type": "supergroup", "title": "Somewhere"}
+    replies = await bot.send("Samy Arokiasamy", "/members", chat=other)
+    assert len(replies) == 1 and "Samy" not in replies[0].text
+    assert -100777 in bot.api.left_chats
+
+
+async def test_bindgroup_by_chair_only(bot):
+    other = {"id": -100888, "type": "supergroup", "title": "New committee group"}
+    await bot.chat.joined_group(bot.person("Bart"), other)
+    assert -100888 not in bot.api.left_chats
+    [reply] = await bot.send("Bart Verstraeten", "/bindgroup", chat=other)
+    assert "registered group" in reply.text
+    replies = await bot.send("Samy Arokiasamy", "/members", chat=other)
+    assert any(m.chat_id == bot.person("Samy").telegram_id for m in replies)
+    await bot.chat.joined_group(bot.person("Samy"), {"id": -100999, "type": "group", "title": "x"})
+    assert -100999 in bot.api.left_chats
+
+
+async def test_html_in_names_is_escaped(bot):
+    async with bot.services.db.transaction() as session:
+        member = await session.scalar(select(Member).where(Member.name == "Santiago Fischer"))
+        member.organisation = "<b>Evil</b> & co"
+    [reply] = await bot.send("Santiago Fischer", "/me")
+    assert "&lt;b&gt;Evil&lt;/b&gt; &amp; co" in reply.text
+
+
+async def test_help_lists_commands_by_access(bot):
+    [member_help] = await bot.send("Samy Arokiasamy", "/help")
+    [chair_help] = await bot.send("Bart Verstraeten", "/help")
+    assert "/invite" in chair_help.text and "/invite" not in member_help.text
+    assert "/members" in member_help.text
