@@ -168,8 +168,8 @@ def test_one_off_meeting_in_utc() -> None:
     assert event.one("UID").value == "meeting-12@inspir-bot"
     assert read_utc(event.one("DTSTART").value) == datetime(2026, 5, 4, 13, 0, tzinfo=UTC)
     assert event.one("DTSTART").params == {}
-    assert event.one("DURATION").value == "PT1H30M"
-    assert event.all("DTEND") == [] and event.all("RRULE") == []
+    assert read_utc(event.one("DTEND").value) == datetime(2026, 5, 4, 14, 30, tzinfo=UTC)
+    assert event.all("DURATION") == [] and event.all("RRULE") == []
     assert read_utc(event.one("DTSTAMP").value) == STAMP
     assert event.one("SEQUENCE").value == "2"
     assert event.one("STATUS").value == "CONFIRMED"
@@ -222,6 +222,7 @@ def test_series_is_written_in_its_zone_with_exdate_and_moved_occurrence() -> Non
     master, moved = calendar.parts("VEVENT")
     assert master.one("DTSTART").params == {"TZID": "Europe/Brussels"}
     assert master.one("DTSTART").value == "20260317T150000"
+    assert (master.one("DTEND").params, master.one("DTEND").value) == ({"TZID": "Europe/Brussels"}, "20260317T163000")
     assert master.one("RRULE").value == "FREQ=WEEKLY"
     assert master.one("EXDATE").params == {"TZID": "Europe/Brussels"}
     assert master.one("EXDATE").value == "20260324T150000"
@@ -285,7 +286,8 @@ def test_icalendar_reads_back_what_was_written() -> None:
     assert calendar.to_ical() == data
     master, moved = calendar.walk("VEVENT")
     assert master.decoded("DTSTART") == SERIES_START
-    assert master.decoded("DURATION") == timedelta(minutes=90)
+    assert master.decoded("DTEND") == datetime(2026, 3, 17, 16, 30, tzinfo=BRUSSELS)
+    assert moved.decoded("DTEND") - moved.decoded("DTSTART") == timedelta(minutes=90)
     assert str(master["UID"]) == "meeting-12@inspir-bot"
     assert master.decoded("SEQUENCE") == 5
     assert str(master["SUMMARY"]) == TITLE
