@@ -49,6 +49,7 @@ _SHORT_FORMS: dict[str, tuple[str, ...]] = {
     "vietnam": ("VN",),
     "east timor|timor oriental": ("TL",),
     "vatican": ("VA",),
+    "ile de la reunion|reunion island|isla de la reunion": ("RE",),
 }
 
 # Adjectives for the countries where the network has members, in fr, en and es forms.

@@ -136,6 +136,10 @@ class Directory:
         self._place_phrases, self._phrase_meanings = self._fuzzy_places(single=False)
         self._person_labels = _labels([p.name for p in self.people.values()])
         self._org_labels = _labels([o.label for o in self.organisations.values()])
+        self._all_labels = (
+            self._person_labels[0] + self._org_labels[0],
+            self._person_labels[1] + self._org_labels[1],
+        )
 
     # Questions -----------------------------------------------------------------------------
 
@@ -462,7 +466,9 @@ class _Answer:
         return self._result(suggestions=tuple(shown[index] for _, _, index in matches))
 
     def _nothing(self) -> LookupResult:
-        return self._result()
+        """Words that name nobody and nothing: suggest the closest people or organisations."""
+        self.used_names = tuple(self.q.names)
+        return self._no_match(*self.d._all_labels)
 
     def _result(
         self,

@@ -20,7 +20,7 @@ from bot.lookup.normalize import stem, words
 EXACT, PREFIX, FUZZY = 1.0, 0.9, 0.8
 MIN_PREFIX = 3
 MIN_FUZZY = 4
-FUZZY_CUTOFF = 0.8  # one typo (or swapped letters) in five
+FUZZY_CUTOFF = 0.79  # one typo (or two swapped letters) in five, with float slack
 
 
 @dataclass(frozen=True, slots=True)
