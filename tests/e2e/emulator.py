@@ -139,8 +139,14 @@ class EmulatorClient:
         return self._call("GET", "/e2e/messages", chat_id=chat_id)
 
     def wait_for_messages(self, chat_id: int | None, count: int, timeout: float = WAIT_TIMEOUT) -> list[dict]:
-        """Waits until the bot has sent at least ``count`` messages to the chat; returns them all."""
-        return self.wait_for(lambda: self.messages(chat_id), lambda found: len(found) >= count, timeout)
+        """Waits until the bot has sent at least ``count`` messages to the chat; returns them all.
+
+        The emulator itself waits, so a benchmark can wait for thousands of messages cheaply.
+        """
+        found = self._call("GET", "/e2e/messages", chat_id=chat_id, count=count, timeout=timeout)
+        if len(found) < count:
+            raise TimeoutError(f"{len(found)} of {count} messages within {timeout} s: {found!r}")
+        return found
 
     def file_content(self, file_id: str) -> bytes:
         response = self._http.get(f"/e2e/files/{file_id}")

@@ -432,9 +432,12 @@ function addUserCallback(p) {
 const clientActions = {
   'POST /e2e/message': addUserMessage,
   'POST /e2e/callback': addUserCallback,
-  'GET /e2e/messages': (p) => core.storage.botMessages
-    .filter((r) => r.botToken === p.token && (p.chat_id === undefined || r.message.chat_id === p.chat_id))
-    .map(clientMessageView),
+  'GET /e2e/messages': async (p, res) => {
+    const sent = () => core.storage.botMessages
+      .filter((r) => r.botToken === p.token && (p.chat_id === undefined || r.message.chat_id === p.chat_id));
+    await waitFor(() => sent().length >= (p.count || 0), (p.timeout || 0) * 1000, res);
+    return sent().map(clientMessageView);
+  },
   'GET /e2e/updates': (p) => pendingUpdates(p.token).map(updateView),
   'GET /e2e/commands': (p) => [...commandsOf(p.token)].map(([key, commands]) => {
     const [scope, languageCode] = JSON.parse(key);
@@ -469,7 +472,7 @@ async function handleClient(req, res, url) {
   const action = clientActions[`${req.method} ${url.pathname}`];
   if (!action) throw new ApiError(404, 'Not Found');
   const params = await readParams(req, url);
-  for (const key of ['since', 'timeout']) if (params[key] !== undefined) params[key] = Number(params[key]);
+  for (const key of ['since', 'timeout', 'count']) if (params[key] !== undefined) params[key] = Number(params[key]);
   return action(params, res);
 }
 

@@ -17,7 +17,7 @@ from telegram.constants import ChatAction, ChatMemberStatus
 from telegram.error import BadRequest, EndPointNotFound, Forbidden, NetworkError, RetryAfter
 
 from tests.e2e.echo_bot import COMMANDS, DOCUMENT
-from tests.e2e.emulator import E2E_DIR, Chat, EmulatorClient, User, stop
+from tests.e2e.emulator import E2E_DIR, Chat, EmulatorClient, EmulatorError, User, stop
 
 ALICE = User(id=1001, first_name="Alice", username="alice", language_code="en")
 BRUNO = User(id=1002, first_name="Bruno", username="bruno", language_code="fr")
@@ -132,6 +132,17 @@ def test_get_updates_offset_limit_and_long_polling(emulator: EmulatorClient) -> 
         assert time.monotonic() - started < 5
 
 
+def test_waits_time_out_and_reset_forgets(emulator: EmulatorClient) -> None:
+    emulator.send_message(ALICE, "nobody polls")
+    with pytest.raises(TimeoutError):
+        emulator.wait_for_messages(ALICE.id, 1, timeout=0.5)
+    with pytest.raises(EmulatorError, match="no bot message"):
+        emulator.press_button(ALICE, {"chat_id": ALICE.id, "message_id": 1}, "nope")
+
+    emulator.reset()
+    assert emulator.pending_updates() == [] and emulator.calls() == []
+
+
 def test_flood_wait_is_retried_by_the_rate_limiter(emulator: EmulatorClient, run_echo_bot) -> None:
     emulator.inject_flood_wait("sendMessage", retry_after=1, chat_id=ALICE.id)
     run_echo_bot("--rate-limiter")
@@ -141,6 +152,7 @@ def test_flood_wait_is_retried_by_the_rate_limiter(emulator: EmulatorClient, run
     assert [call.get("error_code") for call in emulator.calls("sendMessage")] == [429, None]
 
 
+@pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
 async def test_other_methods_and_errors_through_ptb(emulator: EmulatorClient) -> None:
     emulator.send_message(ALICE, "hi")  # the emulator learns Alice's chat
     emulator.set_chat_member(GROUP.id, ALICE.id, "administrator")
