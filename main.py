@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         print("inspir-bot: nothing was imported:", file=sys.stderr)
         print("\n".join(f"  {p}" for p in problems.problems), file=sys.stderr)
         return 1
-    except (OSError, ConnectionError) as error:
+    except Exception as error:  # noqa: BLE001 - one redacted line instead of a traceback
         message = RedactTokens(token).filter_text(f"{type(error).__name__}: {error}")
         print(f"inspir-bot: {message}", file=sys.stderr)
         return 1

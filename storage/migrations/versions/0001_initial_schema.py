@@ -303,6 +303,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_ballot')),
     sa.UniqueConstraint('vote_id', 'member_id', name='uq_ballot_vote_member')
     )
+    if op.get_bind().dialect.name != "sqlite":  # SQLite created it inline
+        op.create_foreign_key(op.f('fk_meeting_current_item_id_agenda_item'), 'meeting',
+                              'agenda_item', ['current_item_id'], ['id'], ondelete='SET NULL')
     # ### end Alembic commands ###
 
 

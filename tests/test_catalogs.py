@@ -1,0 +1,63 @@
+"""Every word the bot says exists in French, English and Spanish, as valid Telegram HTML."""
+
+import re
+from html.parser import HTMLParser
+
+from babel.messages.pofile import read_po
+
+from bot.catalogs import PLACEHOLDER, problems
+from bot.i18n import LOCALES_DIR, SUPPORTED, I18n
+
+ALLOWED_TAGS = {"b", "i", "u", "s", "a", "code", "pre", "blockquote"}
+
+
+def test_catalogs_complete_and_consistent():
+    assert problems() == []
+
+
+class _TagChecker(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        if tag not in ALLOWED_TAGS:
+            self.errors.append(f"tag <{tag}> not allowed by Telegram")
+        self.open.append(tag)
+
+    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        if not self.open or self.open.pop() != tag:
+            self.errors.append(f"unbalanced </{tag}>")
+
+
+def test_every_message_is_telegram_html():
+    for lang in SUPPORTED:
+        for path in (LOCALES_DIR / lang / "LC_MESSAGES").glob("*.po"):
+            with path.open("rb") as file:
+                catalog = read_po(file, locale=lang)
+            for message in catalog:
+                if not message.id:
+                    continue
+                texts = [*(message.id if isinstance(message.id, tuple) else (message.id,)),
+                         *(message.string if isinstance(message.string, tuple) else (message.string,))]
+                for text in filter(None, texts):
+                    filled = PLACEHOLDER.sub("x", text)
+                    assert not re.search(r"<(?![/a-z])", filled), f"{path}: bare '<' in {text!r}"
+                    checker = _TagChecker()
+                    checker.feed(filled)
+                    assert not checker.errors and not checker.open, f"{path}: {text!r}: {checker.errors}"
+
+
+def test_translator_escapes_values_and_formats_dates():
+    from datetime import datetime, timezone
+
+    t = I18n().translator("es")
+    text = t("Name: {name}", name="<script>&")
+    assert text == "Nombre: &lt;script&gt;&amp;"
+    moment = datetime(2026, 3, 29, 0, 30, tzinfo=timezone.utc)
+    assert t.datetime(moment, "Europe/Brussels") == "domingo, 29 de marzo de 2026, 01:30 (Europe/Brussels, UTC+01:00)"
+    assert t.time(datetime(2026, 3, 29, 1, 30, tzinfo=timezone.utc), "Europe/Brussels") == "03:30"
+    fr = I18n().translator("fr")
+    assert fr.time(moment, "Asia/Kathmandu") == "06:15"
+    assert "UTC+05:45" in fr.datetime(moment, "Asia/Kathmandu")

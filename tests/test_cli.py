@@ -1,0 +1,96 @@
+"""The command line as an operator uses it: separate processes, real files, both databases."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijklmno"
+
+
+def run(args: list[str], cwd: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("INSPIR_")}
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, input=stdin,
+                          capture_output=True, text=True, timeout=120, env={**clean, **env})
+
+
+def test_no_token_starts_console_with_demo_roster(tmp_path):
+    result = run([], tmp_path, "/members\n/as Gabriela\n/me\n")
+    assert result.returncode == 0, result.stderr
+    assert "No Telegram token is configured" in result.stderr
+    assert "13 committee members" in result.stdout
+    assert "Mary Karol Luna" in result.stdout
+    assert "Su perfil" in result.stdout and "America/La_Paz" in result.stdout
+    assert (tmp_path / "console.db").exists()
+
+
+def test_console_as_member_and_group(tmp_path):
+    result = run(["console", "--as", "samy"], tmp_path, "/group\n/members\n/press 9\n/as nobody at all\n")
+    assert result.returncode == 0, result.stderr
+    assert "You are now Samy Arokiasamy" in result.stdout
+    assert "[private] 13 committee members" in result.stdout
+    assert "I sent you the answer in a private message." in result.stdout
+    assert "No single member matches" in result.stdout
+
+
+def test_run_without_token_is_one_clear_line(tmp_path):
+    result = run(["run"], tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "telegram.token" in result.stderr
+
+
+def test_bad_configuration_is_one_clear_line(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text('[reminders]\nmeeting_offsets = ["1x"]\n')
+    result = run(["db", "upgrade", "--config", str(config)], tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "inspir-bot: configuration key reminders.meeting_offsets: not a duration like 2d, 24h or 90m: '1x'")
+    result = run(["db", "upgrade"], tmp_path, INSPIR_CONFIG=str(tmp_path / "missing.toml"))
+    assert result.returncode == 2 and "configuration file not found" in result.stderr
+
+
+def test_token_never_printed(tmp_path):
+    result = run(["run"], tmp_path, INSPIR_TELEGRAM__TOKEN=TOKEN,
+                 INSPIR_TELEGRAM__BASE_URL="http://127.0.0.1:9/bot", INSPIR_LOGGING__LEVEL="DEBUG")
+    assert result.returncode == 1
+    assert TOKEN not in result.stderr + result.stdout
+    assert "AAFakeToken" not in result.stderr + result.stdout
+
+
+def test_roster_import_export_round_trip(tmp_path, db_url):
+    roster = tmp_path / "roster.toml"
+    roster.write_text('[[members]]\nname = "Ana Pérez"\nrole = "representative"\n'
+                      'timezone = "America/Lima"\nlanguage = "es"\n\n'
+                      '[[members]]\nname = "Rai Gurung"\nrole = "chair"\ntimezone = "Asia/Kathmandu"\n',
+                      encoding="utf-8")
+    result = run(["roster", "import", str(roster)], tmp_path, INSPIR_DATABASE__URL=db_url)
+    assert result.returncode == 0, result.stderr
+    assert "2 created, 0 updated" in result.stdout
+    result = run(["roster", "export", "--format", "csv"], tmp_path, INSPIR_DATABASE__URL=db_url)
+    assert result.stdout.splitlines()[0].startswith("name,role,access,network")
+    assert "Rai Gurung,chair,chair" in result.stdout
+    exported = tmp_path / "export.csv"
+    exported.write_text(result.stdout, encoding="utf-8")
+    again = run(["roster", "import", str(exported)], tmp_path, INSPIR_DATABASE__URL=db_url)
+    assert "0 created, 2 updated" in again.stdout
+
+
+def test_bad_roster_file_reports_lines_and_imports_nothing(tmp_path, db_url):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,timezone\nAna,America/Lima\nBob,Nowhere/Town\n", encoding="utf-8")
+    result = run(["roster", "import", str(bad)], tmp_path, INSPIR_DATABASE__URL=db_url)
+    assert result.returncode == 1
+    assert "line 3: timezone" in result.stderr
+    result = run(["roster", "export", "--format", "json"], tmp_path, INSPIR_DATABASE__URL=db_url)
+    assert result.stdout.strip() == "[]"
+
+
+def test_orgs_import(tmp_path, db_url):
+    result = run(["orgs", "import", str(ROOT / "data" / "organisations.csv")], tmp_path,
+                 INSPIR_DATABASE__URL=db_url)
+    assert result.returncode == 0, result.stderr
+    assert "167 created" in result.stdout
