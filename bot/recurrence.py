@@ -182,6 +182,26 @@ def to_rrule(rule: Recurrence) -> str:
     return ";".join(parts)
 
 
+_RRULE = re.compile(r"FREQ=(WEEKLY|MONTHLY)(?:;INTERVAL=(\d+))?(?:;BYDAY=(-1|[1-4])(MO|TU|WE|TH|FR|SA|SU))?")
+
+
+def from_rrule(value: str) -> Recurrence:
+    """Read back what to_rrule wrote (e.g. from storage); any other RRULE raises UnknownRecurrence."""
+    match = _RRULE.fullmatch(value)
+    if match is None:
+        raise UnknownRecurrence(value)
+    frequency, interval, ordinal, weekday = match.groups()
+    try:
+        return Recurrence(
+            Frequency(frequency),
+            int(interval or 1),
+            int(ordinal) if ordinal else None,
+            RRULE_WEEKDAYS.index(weekday) if weekday else None,
+        )
+    except ValueError:
+        raise UnknownRecurrence(value) from None
+
+
 # --- occurrences -------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from bot.recurrence import (
     UnknownOccurrence,
     UnknownRecurrence,
     effective_occurrences,
+    from_rrule,
     next_matching_date,
     occurrence_starts,
     parse_recurrence,
@@ -106,6 +107,26 @@ def test_rrule_rendering(rule: Recurrence, rrule: str) -> None:
     assert to_rrule(rule) == rrule
 
 
+rules = st.one_of(
+    st.builds(Recurrence, st.just(Frequency.WEEKLY), st.integers(1, 4)),
+    st.builds(Recurrence, st.just(Frequency.MONTHLY), st.integers(1, 3)),
+    st.builds(Recurrence, st.just(Frequency.MONTHLY), st.integers(1, 3), st.sampled_from([1, 2, 3, 4, LAST]), st.integers(0, 6)),
+)
+
+
+@given(rules)
+def test_rrule_reads_back(rule: Recurrence) -> None:
+    assert from_rrule(to_rrule(rule)) == rule
+
+
+@pytest.mark.parametrize(
+    "value", ["", "FREQ=DAILY", "FREQ=WEEKLY;BYDAY=1TU", "FREQ=WEEKLY;INTERVAL=0", "FREQ=MONTHLY;BYDAY=5TU", "FREQ=WEEKLY;COUNT=3"]
+)
+def test_foreign_rrules_are_refused(value: str) -> None:
+    with pytest.raises(UnknownRecurrence):
+        from_rrule(value)
+
+
 def test_inconsistent_rules_cannot_be_built() -> None:
     for arguments in ((Frequency.WEEKLY, 0), (Frequency.WEEKLY, 1, 1, TUESDAY), (Frequency.MONTHLY, 1, 5, TUESDAY), (Frequency.MONTHLY, 1, 1, None)):
         with pytest.raises(ValueError):
@@ -162,13 +183,6 @@ def test_start_off_the_rule_is_refused_with_the_next_good_date() -> None:
         next(occurrence_starts(datetime(2026, 12, 2, 15, 0, tzinfo=BRUSSELS), BRUSSELS, rule))
     assert (error.value.start, error.value.suggestion) == (date(2026, 12, 2), date(2027, 1, 5))
     assert next_matching_date(rule, date(2026, 12, 1)) == date(2026, 12, 1)
-
-
-rules = st.one_of(
-    st.builds(Recurrence, st.just(Frequency.WEEKLY), st.integers(1, 4)),
-    st.builds(Recurrence, st.just(Frequency.MONTHLY), st.integers(1, 3)),
-    st.builds(Recurrence, st.just(Frequency.MONTHLY), st.integers(1, 3), st.sampled_from([1, 2, 3, 4, LAST]), st.integers(0, 6)),
-)
 
 
 @given(
