@@ -194,11 +194,13 @@ function addBotMessage(token, method, params) {
   return botMessageView(record);
 }
 
-async function storeFile(token, params, field) {
+let fileCount = 0; // never reset: a file id stays unique across tests
+async function storeFile(params, field) {
   const input = params[field];
   let file;
   if (input instanceof Blob) {
-    const id = `file-${state.files.size + 1}-${Date.now()}`;
+    fileCount += 1;
+    const id = `file-${fileCount}`;
     file = {
       file_id: id,
       file_unique_id: id,
@@ -212,7 +214,6 @@ async function storeFile(token, params, field) {
     file = state.files.get(input);
     if (!file) throw new ApiError(400, 'Bad Request: wrong file identifier/HTTP URL specified');
   }
-  delete params[field];
   return file;
 }
 
@@ -248,13 +249,10 @@ const botMethods = {
   getMe: (token) => ({
     ...botUser(token), can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false,
   }),
-  logOut: () => true,
-  close: () => true,
   deleteWebhook: (token, p) => {
     if (String(p.drop_pending_updates) === 'true') confirmUpdates(token, Number.MAX_SAFE_INTEGER);
     return true;
   },
-  getWebhookInfo: () => ({ url: '', has_custom_certificate: false, pending_update_count: 0 }),
   getUpdates: async (token, p, res) => {
     confirmUpdates(token, p.offset);
     const limit = Math.min(Math.max(p.limit || 100, 1), 100);
@@ -274,10 +272,10 @@ const botMethods = {
   getMyCommands: (token, p) => commandsOf(token).get(commandsKey(p)) || [],
   sendMessage: (token, p) => addBotMessage(token, 'sendMessage', p),
   sendDocument: async (token, p) => addBotMessage(token, 'sendDocument', {
-    ...p, document: await storeFile(token, p, 'document'),
+    ...p, document: await storeFile(p, 'document'),
   }),
   sendPhoto: async (token, p) => {
-    const photo = await storeFile(token, p, 'photo');
+    const photo = await storeFile(p, 'photo');
     return addBotMessage(token, 'sendPhoto', { ...p, photo: { ...photo, ...pngSize(photo.bytes) } });
   },
   sendPoll: (token, p) => addBotMessage(token, 'sendPoll', {
@@ -457,7 +455,7 @@ const clientActions = {
     return true;
   },
   'POST /e2e/chat_member': (p) => {
-    const { chat_id: chatId, user_id: userId, ...member } = p;
+    const { token, chat_id: chatId, user_id: userId, ...member } = p; // token is not a member field
     state.members.set(`${chatId}:${userId}`, member);
     return true;
   },
