@@ -1,9 +1,12 @@
 """A member's own settings and profile: /lang, /tz, /me."""
 
+from zoneinfo import available_timezones
+
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import members
 from bot.i18n import N_, SUPPORTED, Translator
+from bot.meeting_time import UnknownTimezone, resolve_timezone
 from bot.vocabulary import ACCESS_LEVELS, network_label, roles_label
 from handlers.common import CommandSpec, Env, button, callback_args, command
 
@@ -51,6 +54,51 @@ async def lang_button(env: Env) -> None:
                    language=env.t.language_name(parts[0])))
 
 
+async def _set_zone(env: Env, zone: str) -> None:
+    assert env.member is not None
+    env.member.timezone = zone
+    await members.audit(env.session, env.member, "member.timezone", "member", env.member.id)
+
+
+def _zone_set_text(env: Env, zone: str) -> str:
+    return env.t("Your time zone is now {zone}. Your local time: {time}.",
+                 zone=zone, time=env.t.datetime(env.now, zone))
+
+
+@command()
+async def tz(env: Env) -> None:
+    query = env.rest(100)
+    if query is None:
+        return
+    if not query:
+        zone = env.zone_of(env.member)
+        env.reply(env.t("Your time zone is {zone} (local time {time}). To change it, send for "
+                        "example /tz Asia/Kathmandu or /tz Lima.", zone=zone, time=env.t.time(env.now, zone)))
+        return
+    try:
+        zone = resolve_timezone(query)
+    except UnknownTimezone as unknown:
+        if unknown.suggestions:
+            env.reply(env.t("I do not know the time zone “{query}”. Did you mean one of these?", query=query),
+                      [[(suggestion, f"tz:{suggestion}")] for suggestion in unknown.suggestions])
+        else:
+            env.reply(env.t("I do not know the time zone “{query}”. Send an IANA name such as "
+                            "Asia/Kathmandu, or a city such as Lima.", query=query))
+        return
+    await _set_zone(env, zone)
+    env.reply(_zone_set_text(env, zone))
+
+
+@button()
+async def tz_button(env: Env) -> None:
+    parts = callback_args(env.data, "tz", 1)
+    if parts is None or parts[0] not in available_timezones():
+        env.toast = env.t("This button is no longer valid.")
+        return
+    await _set_zone(env, parts[0])
+    env.edit(_zone_set_text(env, parts[0]))
+
+
 @command()
 async def me(env: Env) -> None:
     member = env.member
@@ -77,4 +125,6 @@ async def me(env: Env) -> None:
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("lang", lang))
     application.add_handler(CommandHandler("me", me))
+    application.add_handler(CommandHandler("tz", tz))
+    application.add_handler(CallbackQueryHandler(tz_button, pattern=r"^tz:"))
     application.add_handler(CallbackQueryHandler(lang_button, pattern=r"^lang:"))

@@ -144,3 +144,26 @@ async def test_help_lists_commands_by_access(bot):
     [chair_help] = await bot.send("Bart Verstraeten", "/help")
     assert "/invite" in chair_help.text and "/invite" not in member_help.text
     assert "/members" in member_help.text
+
+
+async def test_tz_by_city_in_any_language(bot):
+    [reply] = await bot.send("Santiago Fischer", "/tz katmandou")
+    assert "Asia/Kathmandu" in reply.text and "14:45" in reply.text
+    assert (await bot.member("Santiago Fischer")).timezone == "Asia/Kathmandu"
+    [reply] = await bot.send("Santiago Fischer", "/tz")
+    assert "Asia/Kathmandu" in reply.text
+
+
+async def test_tz_unknown_gets_suggestions_and_changes_nothing(bot):
+    [reply] = await bot.send("Niwa Soulima", "/tz Atlantide du Sud")
+    assert "Je ne connais pas le fuseau horaire" in reply.text
+    assert (await bot.member("Niwa Soulima")).timezone == "Africa/Lome"
+    assert reply.buttons, "suggestions are offered as buttons"
+    await bot.press("Niwa Soulima", reply, "tz:Mars/Olympus")
+    await bot.press("Niwa Soulima", reply, "tz:Europe/Paris'; DROP TABLE member;--")
+    assert (await bot.member("Niwa Soulima")).timezone == "Africa/Lome"
+    assert bot.api.callback_answers[-1]["text"] == "Ce bouton n’est plus valable."
+    await bot.press("Niwa Soulima", reply, reply.buttons[0][0]["callback_data"])
+    assert (await bot.member("Niwa Soulima")).timezone == reply.buttons[0][0]["callback_data"][3:]
+    [reply] = await bot.send("Niwa Soulima", "/tz " + "x" * 500)
+    assert "trop long" in reply.text
