@@ -76,7 +76,7 @@ class EmulatorClient:
     def __init__(self, api_url: str, token: str = DEFAULT_TOKEN) -> None:
         self.api_url = api_url.rstrip("/")
         self.token = token
-        self._http = httpx.Client(base_url=self.api_url, timeout=WAIT_TIMEOUT + 10)
+        self._http = httpx.Client(base_url=self.api_url, timeout=10)
 
     @property
     def base_url(self) -> str:
@@ -93,10 +93,13 @@ class EmulatorClient:
 
     def _call(self, verb: str, path: str, /, **params: Any) -> Any:
         params["token"] = self.token
+        # The emulator answers a wait by its ``timeout`` at the latest.
+        http_timeout = 10 + (params.get("timeout") or 0)
         if verb == "GET":
-            response = self._http.get(path, params={k: v for k, v in params.items() if v is not None})
+            query = {k: v for k, v in params.items() if v is not None}
+            response = self._http.get(path, params=query, timeout=http_timeout)
         else:
-            response = self._http.post(path, json=params)
+            response = self._http.post(path, json=params, timeout=http_timeout)
         body = response.json()
         if not body["ok"]:
             raise EmulatorError(body["description"])
@@ -184,7 +187,7 @@ class EmulatorClient:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"condition not met within {timeout} s; last value: {value!r}")
-            self._call("GET", "/e2e/version", since=version, timeout=min(remaining, WAIT_TIMEOUT))
+            self._call("GET", "/e2e/version", since=version, timeout=remaining)
 
     # ---- faults and fixtures ----
 
