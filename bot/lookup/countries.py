@@ -9,7 +9,7 @@ the caller show the country in the reader's language.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 
@@ -111,6 +111,7 @@ def country_aliases() -> dict[tuple[str, ...], tuple[str, ...]]:
     return aliases
 
 
+@lru_cache(maxsize=1024)
 def country_code(name: str | None) -> str | None:
     """ISO code of a country written in full in any working language (e.g. a data field)."""
     codes = country_aliases().get(words(name or ""), ())

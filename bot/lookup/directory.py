@@ -14,10 +14,11 @@ from functools import cache, cached_property
 from typing import TypeVar
 
 from babel import Locale
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.lookup.countries import LANGUAGES, country_aliases, country_code
+from bot.lookup.facets import FacetIndex
 from bot.lookup.intents import Question, Scope, choose_intent
 from bot.lookup.lexicon import Key, Lexicon, Meaning, Sense, phrase_key
 from bot.lookup.name_index import FUZZY_CUTOFF, MIN_FUZZY, Hit, NameIndex
@@ -39,7 +40,8 @@ from bot.lookup.vocabulary import (
 
 DEFAULT_LIMIT = 10
 SUGGESTIONS = 3
-SUGGESTION_CUTOFF = 60
+SUGGESTION_CUTOFF = 0.65  # per word: "Prudenzo" → "prudencio" (0.78), not "hello" → "elly"
+HINT_SAMPLE = 100
 PHRASE_CUTOFF = 0.85  # a typo in a two- or three-word place name ("Amerique latina")
 
 _Record = TypeVar("_Record", PersonRecord, OrganisationRecord)
@@ -111,6 +113,17 @@ class Directory:
         self._org_network = {
             o.id: _canonical(o.network, Sense.NETWORK) for o in self.organisations.values()
         }
+        self._people_facets = FacetIndex(self.people)
+        for pid, person in self.people.items():
+            self._people_facets.add("country", person.country_code, pid)
+            self._people_facets.add("network", self._person_network[pid], pid)
+            for role in self._roles[pid]:
+                self._people_facets.add("role", role, pid)
+        self._org_facets = FacetIndex(self.organisations)
+        for oid, org in self.organisations.items():
+            self._org_facets.add("country", org.country_code, oid)
+            self._org_facets.add("network", self._org_network[oid], oid)
+            self._org_facets.add("kind", org.kind, oid)
         self._known_countries = {
             r.country_code for r in (*self.people.values(), *self.organisations.values())
         }
@@ -134,12 +147,6 @@ class Directory:
         )
         self._place_words, self._place_meanings = self._fuzzy_places(single=True)
         self._place_phrases, self._phrase_meanings = self._fuzzy_places(single=False)
-        self._person_labels = _labels([p.name for p in self.people.values()])
-        self._org_labels = _labels([o.label for o in self.organisations.values()])
-        self._all_labels = (
-            self._person_labels[0] + self._org_labels[0],
-            self._person_labels[1] + self._org_labels[1],
-        )
 
     # Questions -----------------------------------------------------------------------------
 
@@ -217,7 +224,9 @@ class Directory:
                 else (self._place_phrases, self._phrase_meanings)
             )
             cutoff = FUZZY_CUTOFF if size == 1 else PHRASE_CUTOFF
-            match = process.extractOne(text, choices, scorer=OSA.normalized_similarity, score_cutoff=cutoff)
+            match = process.extractOne(
+                text, choices, scorer=OSA.normalized_similarity, score_cutoff=cutoff
+            )
             if match:
                 for meaning in meanings[match[2]]:
                     self._apply(question, meaning, words[start : start + size])
@@ -325,7 +334,7 @@ class _Answer:
     def _person_by_name(self) -> LookupResult:
         ids = self._narrow_people(self._people_named())
         if not ids:
-            return self._no_match(*self.d._person_labels)
+            return self._no_match(people=True, organisations=False)
         return self._people_result(ids, ambiguous=len(ids) > 1)
 
     def _local_time(self) -> LookupResult:
@@ -335,14 +344,13 @@ class _Answer:
 
     def _people_filtered(self) -> LookupResult:
         """People matching every criterion given (role, country, network)."""
-        q, d = self.q, self.d
-        ids = [
-            pid
-            for pid in d.people
-            if (q.role is None or _holds(d._roles[pid], q.role))
-            and (not q.countries or d.people[pid].country_code in q.countries)
-            and (not q.networks or d._person_network[pid] in q.networks)
-        ]
+        q, facets = self.q, self.d._people_facets
+        roles = None
+        if q.role is not None:
+            roles = [r for r in facets.values("role") if _holds(frozenset({str(r)}), q.role)]
+        ids = facets.select(
+            role=roles, country=q.countries or None, network=q.networks or None
+        )
         if ids:
             return self._people_result(ids, ambiguous=False)
         return self._result(suggestions=self._people_nearby())
@@ -401,9 +409,7 @@ class _Answer:
         if self.q.kind:
             named = set(ids)
             ids += [
-                oid
-                for oid, org in self.d.organisations.items()
-                if org.kind == self.q.kind and oid not in named
+                oid for oid in self.d._org_facets.select(kind=[self.q.kind]) if oid not in named
             ]
         return ids
 
@@ -418,20 +424,21 @@ class _Answer:
         ]
         ids = narrowed or ids
         if not ids:
-            return self._no_match(*self.d._org_labels)
+            return self._no_match(people=False, organisations=True)
         return self._orgs_result(ids, ambiguous=len(ids) > 1)
 
     def _orgs_filtered(self) -> LookupResult:
-        """Organisations in the countries named (or else the networks), of the kind named."""
-        d, q = self.d, self.q
-        candidates = _intersect_or_union(q.organisations) if q.organisations else d.organisations
-        ids = [
-            oid
-            for oid in candidates
-            if (not q.countries or d.organisations[oid].country_code in q.countries)
-            and (q.countries or not q.networks or d._org_network[oid] in q.networks)
-            and (q.kind is None or d.organisations[oid].kind == q.kind)
-        ]
+        """Organisations in the countries named (or else the networks), of the kind named,
+        among those named by acronym if any ("how many CSB?")."""
+        q = self.q
+        ids = self.d._org_facets.select(
+            country=q.countries or None,
+            network=None if q.countries else q.networks or None,
+            kind=None if q.kind is None else [q.kind],
+        )
+        if q.organisations:
+            named = set(_intersect_or_union(q.organisations))
+            ids = [oid for oid in ids if oid in named]
         return self._orgs_result(ids, ambiguous=False)
 
     def _orgs_result(self, ids: list[int], ambiguous: bool) -> LookupResult:
@@ -455,20 +462,27 @@ class _Answer:
 
     # Shared ---------------------------------------------------------------------------------
 
-    def _no_match(self, labels: list[str], shown: list[str]) -> LookupResult:
+    def _no_match(self, people: bool, organisations: bool) -> LookupResult:
         """Nothing matched the words given: the closest names, never a guess as an answer."""
-        query = " ".join(self.used_names or self.q.names)
-        if not query:
-            return self._result()
-        matches = process.extract(
-            query, labels, scorer=fuzz.WRatio, limit=SUGGESTIONS, score_cutoff=SUGGESTION_CUTOFF
-        )
-        return self._result(suggestions=tuple(shown[index] for _, _, index in matches))
+        words = self.used_names or tuple(self.q.names)
+        hits: list[tuple[Hit, str]] = []
+        if people:
+            hits += [
+                (hit, self.d.people[hit.id].name)
+                for hit in self.d._person_names.search(words, SUGGESTION_CUTOFF)
+            ]
+        if organisations:
+            hits += [
+                (hit, self.d.organisations[hit.id].label)
+                for hit in self.d._org_names.search(words, SUGGESTION_CUTOFF)
+            ]
+        hits.sort(key=lambda pair: (-pair[0].covered, -pair[0].score))
+        return self._result(suggestions=tuple(label for _, label in hits[:SUGGESTIONS]))
 
     def _nothing(self) -> LookupResult:
         """Words that name nobody and nothing: suggest the closest people or organisations."""
         self.used_names = tuple(self.q.names)
-        return self._no_match(*self.d._all_labels)
+        return self._no_match(people=True, organisations=True)
 
     def _result(
         self,
@@ -505,11 +519,6 @@ def _with_country_code(record: _Record) -> _Record:
     return replace(record, country_code=country_code(record.country))
 
 
-def _labels(shown: list[str]) -> tuple[list[str], list[str]]:
-    """Names normalised for fuzzy suggestion, alongside the names as written."""
-    return [normalize(text) for text in shown], shown
-
-
 def _name_key(name: str) -> Key:
     return tuple(word for word in phrase_key(name) if word not in TITLES)
 
@@ -538,9 +547,13 @@ def _intersect_or_union(groups: list[frozenset[int]]) -> list[int]:
     return sorted(common or frozenset().union(*groups))
 
 
-def _differing(records: list[_R], facets: dict[Narrowing, Callable[[_R], object]]) -> list[Narrowing]:
-    """Facets on which the candidates differ: what the asker could add to choose."""
-    hints = [facet for facet, value in facets.items() if len({value(r) for r in records}) > 1]
+def _differing(
+    records: list[_R], facets: dict[Narrowing, Callable[[_R], object]]
+) -> list[Narrowing]:
+    """Facets on which the candidates differ: what the asker could add to choose. A sample
+    of the candidates is enough to tell, and keeps long lists cheap."""
+    sample = records[:HINT_SAMPLE]
+    hints = [facet for facet, value in facets.items() if len({value(r) for r in sample}) > 1]
     return hints or [Narrowing.NAME]
 
 

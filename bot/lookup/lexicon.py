@@ -63,9 +63,6 @@ class Lexicon:
         self._entries[key].setdefault((sense, upper_only), set()).update(values)
         self._lengths[key[0]].add(len(key))
 
-    def add_text(self, text: str, sense: Sense, values: Iterable[Hashable], upper_only=False):
-        self.add(phrase_key(text), sense, values, upper_only)
-
     def meanings(self, key: Key) -> tuple[Meaning, ...]:
         return self._frozen.get(key, ())
 

@@ -1,7 +1,8 @@
 """Word index over names, for fragments ("Degue", "mutuelle") and typos ("Arokiasami").
 
 Each query word expands to the indexed words it may mean: itself (exact), words it begins
-(prefix: "Sabi" → "sabine") or, failing both, words within a small edit distance (optimal string alignment, so swapped letters count as one typo).
+(prefix: "Sabi" → "sabine") or, failing both, words within a small edit distance
+(optimal string alignment, so two swapped letters count as one typo).
 Records are ranked by how many query words they cover, then by how well.
 """
 
@@ -12,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.lookup.normalize import stem, words
@@ -48,7 +49,7 @@ class NameIndex:
         start = bisect_left(self._vocabulary, word)
         return start < len(self._vocabulary) and self._vocabulary[start].startswith(word)
 
-    def expand(self, word: str) -> dict[str, float]:
+    def expand(self, word: str, cutoff: float = FUZZY_CUTOFF) -> dict[str, float]:
         """The indexed words a query word may stand for, with a confidence weight."""
         word = stem(word)
         found = {word: EXACT} if word in self._postings else {}
@@ -60,17 +61,19 @@ class NameIndex:
                 found.setdefault(candidate, PREFIX)
         if not found and len(word) >= MIN_FUZZY:
             for candidate, score, _ in process.extract(
-                word, self._vocabulary, scorer=OSA.normalized_similarity, score_cutoff=FUZZY_CUTOFF, limit=5
+                word, self._vocabulary, scorer=OSA.normalized_similarity, score_cutoff=cutoff,
+                limit=5,
             ):
                 found[candidate] = FUZZY * score
         return found
 
-    def search(self, query_words: Iterable[str]) -> list[Hit]:
+    def search(self, query_words: Iterable[str], cutoff: float = FUZZY_CUTOFF) -> list[Hit]:
         """Records matching the most query words, best first; words matching nothing are
-        ignored (they are noise, e.g. a surname the roster lacks)."""
+        ignored (they are noise, e.g. a surname the roster lacks). A lower `cutoff` finds
+        suggestions rather than answers."""
         best: dict[int, dict[int, float]] = defaultdict(dict)
         for position, word in enumerate(query_words):
-            for candidate, weight in self.expand(word).items():
+            for candidate, weight in self.expand(word, cutoff).items():
                 for record_id in self._postings[candidate]:
                     per_word = best[record_id]
                     per_word[position] = max(per_word.get(position, 0.0), weight)

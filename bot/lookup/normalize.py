@@ -23,20 +23,19 @@ class Token:
     upper: bool
 
 
-def fold(text: str) -> str:
-    """Lower-case and strip accents, keeping punctuation (use `normalize` to drop it too)."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
 def tokenize(text: str) -> list[Token]:
     """Split on anything that is not a letter or digit; apostrophes and hyphens split too."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return [
         Token(word.casefold(), len(word) > 1 and word.isupper())
-        for word in _WORD.findall(plain)
+        for word in _WORD.findall(_strip_accents(text))
     ]
+
+
+def _strip_accents(text: str) -> str:
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def normalize(text: str) -> str:
