@@ -1,12 +1,13 @@
 """Fair meeting slots for a committee spread over many time zones.
 
-Every candidate start on a grid is scored by how much each member suffers at
-that hour of *their* day. The work is done on a timeline of UTC minutes: each
-zone's UTC offset is resolved once per minute of the window (exact across DST
-changes, even in the middle of a meeting), each distinct pain curve is looked
-up along that timeline, and prefix sums turn "pain over the whole meeting" into
-one subtraction per candidate. Members sharing a zone, working hours and night
-opt-in share one curve, so 500 members in 20 zones cost about 20 curves.
+Every candidate start on a grid is scored by how much each member suffers,
+minute by minute, at those hours of *their* day. Each zone's offset over the
+window is resolved once into spans of constant offset (so a meeting that
+straddles a DST change is split exactly where the clocks move), and a pain
+curve is stored as running sums over a local day, so the pain of any meeting
+is two lookups per span, vectorised over all candidates. Members sharing a
+zone, working hours and night opt-in share one curve, so 500 members in 20
+zones cost about 20 curves.
 
 Results are data, never sentences: the caller translates them.
 """
@@ -174,7 +175,16 @@ class SlotSearch:
         return self.candidates or self.partial
 
 
-# --- time zones on a minute timeline -------------------------------------------------
+# --- time zones as spans of constant offset -----------------------------------------
+
+@dataclass(frozen=True)
+class OffsetSpan:
+    """UTC epoch minutes [start, end) during which a zone is `offset` minutes east of UTC."""
+
+    start: int
+    end: int
+    offset: int
+
 
 def _offset_minutes(zone: ZoneInfo, utc_minute: int) -> int:
     offset = datetime.fromtimestamp(utc_minute * 60, zone).utcoffset()
@@ -182,16 +192,18 @@ def _offset_minutes(zone: ZoneInfo, utc_minute: int) -> int:
     return int(offset.total_seconds()) // 60
 
 
-def utc_offsets(zone: ZoneInfo, first_minute: int, length: int) -> np.ndarray:
-    """The zone's UTC offset at each UTC minute (epoch minutes) of a span.
+def offset_spans(zone: ZoneInfo, first_minute: int, length: int) -> list[OffsetSpan]:
+    """The zone's UTC offset over UTC epoch minutes [first_minute, first_minute + length).
 
-    Offsets are sampled once a day and any change is located to the minute by
+    Offsets are sampled once a day and each change is located to the minute by
     bisection, so a month costs ~30 zoneinfo calls; this assumes no zone
     changes its offset twice within one day.
     """
-    samples = [*range(first_minute, first_minute + length, MINUTES_PER_DAY), first_minute + length - 1]
-    previous_minute, previous_offset = samples[0], _offset_minutes(zone, samples[0])
-    offsets = np.full(length, previous_offset, dtype=np.int64)
+    last = first_minute + length - 1
+    samples = [*range(first_minute, last, MINUTES_PER_DAY), last]
+    spans: list[OffsetSpan] = []
+    span_start = first_minute
+    previous_minute, previous_offset = first_minute, _offset_minutes(zone, first_minute)
     for minute in samples[1:]:
         offset = _offset_minutes(zone, minute)
         if offset != previous_offset:
@@ -202,33 +214,56 @@ def utc_offsets(zone: ZoneInfo, first_minute: int, length: int) -> np.ndarray:
                     before = middle
                 else:
                     after = middle
-            offsets[after - first_minute:] = offset
+            spans.append(OffsetSpan(span_start, after, previous_offset))
+            span_start = after
         previous_minute, previous_offset = minute, offset
-    return offsets
+    spans.append(OffsetSpan(span_start, last + 1, previous_offset))
+    return spans
 
 
-@dataclass(frozen=True)
-class _ZoneTimeline:
-    minute_of_day: np.ndarray  # local minute of day at each UTC minute
-    weekend: np.ndarray  # local Saturday or Sunday at each UTC minute
+def _periodic_sums(prefix: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Sums of a periodic per-minute table over [low, high) for arrays of minutes.
+
+    `prefix` holds running sums (rows × period+1), so a meeting of any length
+    costs two lookups instead of one addition per minute.
+    """
+    period = prefix.shape[-1] - 1
+
+    def running(minute: np.ndarray) -> np.ndarray:
+        return (minute // period) * prefix[:, -1:] + prefix[:, minute % period]
+
+    return running(high) - running(low)
 
 
-def _zone_timeline(zone: ZoneInfo, first_minute: int, length: int) -> _ZoneTimeline:
-    local = first_minute + np.arange(length, dtype=np.int64) + utc_offsets(zone, first_minute, length)
-    weekday = (local // MINUTES_PER_DAY + _EPOCH_WEEKDAY) % 7
-    return _ZoneTimeline(local % MINUTES_PER_DAY, weekday >= _SATURDAY)
+def _meeting_sums(prefix: np.ndarray, spans: Sequence[OffsetSpan], starts: np.ndarray, duration: int,
+                  shift: int = 0) -> np.ndarray:
+    """Sums over each meeting's local minutes, split where the zone's offset changes.
+
+    `starts` are UTC epoch minutes; local epoch minutes (+ `shift`) index the table.
+    """
+    total = np.zeros((prefix.shape[0], len(starts)), dtype=np.int64)
+    for span in spans:
+        low = np.clip(starts, span.start, span.end)
+        high = np.clip(starts + duration, span.start, span.end)
+        total += _periodic_sums(prefix, low + span.offset + shift, high + span.offset + shift)
+    return total
+
+
+def _running_sums(table: np.ndarray) -> np.ndarray:
+    prefix = np.zeros((table.shape[0], table.shape[1] + 1), dtype=np.int64)
+    np.cumsum(table, axis=1, out=prefix[:, 1:])
+    prefix.flags.writeable = False
+    return prefix
+
+
+# Local weekend as a weekly table indexed from Monday 00:00 (epoch day 0 is a Thursday).
+_WEEK_SHIFT = _EPOCH_WEEKDAY * MINUTES_PER_DAY
+_WEEKEND_PREFIX = _running_sums((np.arange(7 * MINUTES_PER_DAY) >= _SATURDAY * MINUTES_PER_DAY)[np.newaxis])
 
 
 # --- pain curves over a local day ----------------------------------------------------
 
-@dataclass(frozen=True)
-class _DayCurve:
-    """Per local minute of the day: pain in pain-minutes (integers keep ties exact)."""
-
-    pain: np.ndarray
-    outside: np.ndarray
-    night: np.ndarray
-    excluded: np.ndarray
+_PAIN, _OUTSIDE, _NIGHT, _EXCLUDED = range(4)
 
 
 def _minutes(moment: time) -> int:
@@ -236,7 +271,9 @@ def _minutes(moment: time) -> int:
 
 
 @cache
-def _day_curve(hours: WorkingHours, night_opt_in: bool) -> _DayCurve:
+def _day_curve(hours: WorkingHours, night_opt_in: bool) -> np.ndarray:
+    """Running sums over a local day of: pain in pain-minutes (integers keep ties
+    exact), then the outside-hours, night and excluded flags."""
     minute = np.arange(MINUTES_PER_DAY)
     start, end = _minutes(hours.start), _minutes(hours.end)
     outside = (minute - start) % MINUTES_PER_DAY >= (end - start) % MINUTES_PER_DAY
@@ -246,14 +283,7 @@ def _day_curve(hours: WorkingHours, night_opt_in: bool) -> _DayCurve:
     depth = np.minimum((minute - NIGHT_START) % MINUTES_PER_DAY + 1, (NIGHT_END - minute) % MINUTES_PER_DAY)
     pain = np.where(outside, distance + NIGHT_STEEPNESS * np.where(night, depth, 0), 0)
     in_excluded = (minute - EXCLUDED_START) % MINUTES_PER_DAY < EXCLUDED_END - EXCLUDED_START
-    excluded = in_excluded & (not night_opt_in)
-    return _DayCurve(pain.astype(np.int64), outside, night, excluded)
-
-
-def _meeting_sums(per_minute: np.ndarray, starts: np.ndarray, duration: int) -> np.ndarray:
-    """Sum of a per-minute series over [start, start + duration) for every start."""
-    running = np.concatenate(([0], np.cumsum(per_minute, dtype=np.int64)))
-    return running[starts + duration] - running[starts]
+    return _running_sums(np.stack([pain, outside, night, in_excluded & (not night_opt_in)]))
 
 
 @dataclass(frozen=True)
@@ -264,22 +294,12 @@ class _CurveScores:
     outside: np.ndarray
     night: np.ndarray
     excluded: np.ndarray
-    weekend: np.ndarray
 
 
-def _score_curve(timeline: _ZoneTimeline, curve: _DayCurve, starts: np.ndarray, duration: int) -> _CurveScores:
-    local = timeline.minute_of_day
-
-    def touches(flags: np.ndarray) -> np.ndarray:
-        return _meeting_sums(flags, starts, duration) > 0
-
-    return _CurveScores(
-        pain=_meeting_sums(curve.pain[local], starts, duration) / (60 * duration),
-        outside=touches(curve.outside[local]),
-        night=touches(curve.night[local]),
-        excluded=touches(curve.excluded[local]),
-        weekend=touches(timeline.weekend),
-    )
+def _score_curve(spans: Sequence[OffsetSpan], curve: np.ndarray, starts: np.ndarray, duration: int) -> _CurveScores:
+    sums = _meeting_sums(curve, spans, starts, duration)
+    return _CurveScores(pain=sums[_PAIN] / (60 * duration), outside=sums[_OUTSIDE] > 0,
+                        night=sums[_NIGHT] > 0, excluded=sums[_EXCLUDED] > 0)
 
 
 # --- the search ----------------------------------------------------------------------
@@ -293,10 +313,10 @@ class _Attendee:
     hours: WorkingHours
     required: bool
     rotation_weight: float
+    curve_key: _CurveKey
 
-    @property
-    def curve_key(self) -> _CurveKey:
-        return self.member.timezone, self.hours, self.member.night_opt_in
+
+_zone = cache(ZoneInfo)  # ZoneInfo's own cache keeps only 8 zones strongly
 
 
 def _epoch_minute(moment: datetime) -> int:
@@ -329,14 +349,17 @@ def rotation_weights(members: Sequence[Member], history: Sequence[PastMeeting],
     newest_first = sorted(history, key=lambda meeting: meeting.start_utc, reverse=True)
     for age, meeting in enumerate(newest_first):
         start, duration = _epoch_minute(meeting.start_utc), meeting.duration_minutes
+        spans: dict[str, list[OffsetSpan]] = {}
         pain_by_curve: dict[_CurveKey, float] = {}
         for member in members:
             if meeting.attendees is not None and member.name not in meeting.attendees:
                 continue
             key = (member.timezone, member.working_hours or default_hours, member.night_opt_in)
             if key not in pain_by_curve:
-                timeline = _zone_timeline(ZoneInfo(key[0]), start, duration)
-                pain_by_curve[key] = float(_day_curve(key[1], key[2]).pain[timeline.minute_of_day].sum()) / (60 * duration)
+                if member.timezone not in spans:
+                    spans[member.timezone] = offset_spans(_zone(member.timezone), start, duration)
+                sums = _meeting_sums(_day_curve(key[1], key[2]), spans[member.timezone], np.array([start]), duration)
+                pain_by_curve[key] = float(sums[_PAIN, 0]) / (60 * duration)
             carried[member.name] += weights.rotation_decay ** age * pain_by_curve[key]
     return {name: 1 + weights.rotation * pain for name, pain in carried.items()}
 
@@ -349,21 +372,24 @@ def find_slots(members: Sequence[Member], query: SlotQuery, history: Sequence[Pa
     if not chosen:
         raise ValueError("no members to schedule")
     rotation = rotation_weights([member for member, _, _ in chosen], history, query.default_hours, query.weights)
-    attendees = [_Attendee(member, hours, required, rotation[member.name]) for member, hours, required in chosen]
+    attendees = [_Attendee(member, hours, required, rotation[member.name], (member.timezone, hours, member.night_opt_in))
+                 for member, hours, required in chosen]
 
-    committee = ZoneInfo(query.committee_zone)
+    committee = _zone(query.committee_zone)
     window_start = datetime.combine(query.first_date, time(), committee)
     window_end = datetime.combine(query.first_date + timedelta(days=query.days), time(), committee)
     first_minute = _epoch_minute(window_start)
     window_minutes = _epoch_minute(window_end) - first_minute
-    starts = np.arange(0, window_minutes, query.step_minutes, dtype=np.int64)
-    timeline_length = window_minutes + query.duration_minutes
+    starts = first_minute + np.arange(0, window_minutes, query.step_minutes, dtype=np.int64)
+    duration = query.duration_minutes
 
-    zones = {key[0]: ZoneInfo(key[0]) for key in (attendee.curve_key for attendee in attendees)}
-    timelines = {name: _zone_timeline(zone, first_minute, timeline_length) for name, zone in zones.items()}
-    curves = {key: _score_curve(timelines[key[0]], _day_curve(key[1], key[2]), starts, query.duration_minutes)
+    zones = {attendee.member.timezone: _zone(attendee.member.timezone) for attendee in attendees}
+    spans = {name: offset_spans(zone, first_minute, window_minutes + duration) for name, zone in zones.items()}
+    curves = {key: _score_curve(spans[key[0]], _day_curve(key[1], key[2]), starts, duration)
               for key in dict.fromkeys(attendee.curve_key for attendee in attendees)}
-    blocked = {key: scores.excluded | (scores.weekend & (not query.allow_weekends)) for key, scores in curves.items()}
+    weekend = {name: _meeting_sums(_WEEKEND_PREFIX, zone_spans, starts, duration, _WEEK_SHIFT)[0] > 0
+               for name, zone_spans in spans.items()}
+    blocked = {key: scores.excluded | (weekend[key[0]] & (not query.allow_weekends)) for key, scores in curves.items()}
 
     score, missing = _combine(attendees, curves, blocked, query, len(starts))
     required_total = sum(attendee.required for attendee in attendees)
@@ -375,7 +401,7 @@ def find_slots(members: Sequence[Member], query: SlotQuery, history: Sequence[Pa
         partial_order = enough[np.lexsort((starts[enough], score[enough], missing[enough]))]
 
     def materialise(indices: np.ndarray) -> tuple[SlotCandidate, ...]:
-        return tuple(_candidate(int(i), first_minute + int(starts[i]), float(score[i]), attendees, curves,
+        return tuple(_candidate(int(i), int(starts[i]), float(score[i]), attendees, curves,
                                 blocked, zones, query) for i in indices[:query.limit])
 
     unaccommodated = tuple(attendee.member.name for attendee in attendees
@@ -417,18 +443,22 @@ def _candidate(index: int, start_minute: int, score: float, attendees: Sequence[
                zones: dict[str, ZoneInfo], query: SlotQuery) -> SlotCandidate:
     start = datetime.fromtimestamp(start_minute * 60, UTC)
     end = start + timedelta(minutes=query.duration_minutes)
-    slots = []
-    for attendee in attendees:
-        key, scores = attendee.curve_key, curves[attendee.curve_key]
+    local = {name: (start.astimezone(zone), end.astimezone(zone)) for name, zone in zones.items()}
+    facts = {}
+    for key, scores in curves.items():
         blocker = None
         if blocked[key][index]:
             blocker = Blocker.NIGHT if scores.excluded[index] else Blocker.WEEKEND
-        zone = zones[key[0]]
+        facts[key] = (not scores.outside[index], bool(scores.night[index]), blocker, float(scores.pain[index]))
+    slots = []
+    for attendee in attendees:
+        within_hours, at_night, blocker, pain = facts[attendee.curve_key]
+        local_start, local_end = local[attendee.member.timezone]
         slots.append(MemberSlot(
-            name=attendee.member.name, timezone=key[0], working_hours=attendee.hours,
-            local_start=start.astimezone(zone), local_end=end.astimezone(zone), required=attendee.required,
-            within_working_hours=not scores.outside[index], at_night=bool(scores.night[index]),
-            blocked_by=blocker, pain=float(scores.pain[index]), rotation_weight=attendee.rotation_weight,
+            name=attendee.member.name, timezone=attendee.member.timezone, working_hours=attendee.hours,
+            local_start=local_start, local_end=local_end, required=attendee.required,
+            within_working_hours=bool(within_hours), at_night=at_night, blocked_by=blocker, pain=pain,
+            rotation_weight=attendee.rotation_weight,
         ))
     return SlotCandidate(start, end, score, tuple(slots), _reason(slots))
 

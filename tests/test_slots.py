@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bot.slots import (
     Blocker,
     Member,
+    OffsetSpan,
     PastMeeting,
     SlotCandidate,
     SlotQuery,
@@ -16,7 +17,7 @@ from bot.slots import (
     WorkingHours,
     find_slots,
     slots_to_json,
-    utc_offsets,
+    offset_spans,
 )
 
 DEMO = [
@@ -217,16 +218,20 @@ def test_best_utc_slot_moves_an_hour_later_when_brussels_falls_back() -> None:
     assert {start.time() for day, start in best.items() if day > date(2026, 10, 25)} == {time(7)}
 
 
+def epoch_minute(moment: datetime) -> int:
+    return int(moment.timestamp()) // 60
+
+
 def test_offsets_change_at_the_exact_minute_of_the_transition() -> None:
-    first = int(datetime(2026, 3, 28, tzinfo=UTC).timestamp()) // 60
-    brussels = utc_offsets(ZoneInfo("Europe/Brussels"), first, 2 * 1440)
-    switch = int(datetime(2026, 3, 29, 1, tzinfo=UTC).timestamp()) // 60 - first
-    assert set(brussels[:switch]) == {60} and set(brussels[switch:]) == {120}
-    lord_howe_start = int(datetime(2026, 4, 4, tzinfo=UTC).timestamp()) // 60  # 30-minute DST shift
-    lord_howe = utc_offsets(ZoneInfo("Australia/Lord_Howe"), lord_howe_start, 1440)
-    change = int(np.flatnonzero(np.diff(lord_howe))[0]) + 1
-    assert (lord_howe[change - 1], lord_howe[change]) == (660, 630)
-    assert datetime.fromtimestamp((lord_howe_start + change) * 60, UTC) == datetime(2026, 4, 4, 15, tzinfo=UTC)
+    first = epoch_minute(datetime(2026, 3, 28, tzinfo=UTC))
+    switch = epoch_minute(datetime(2026, 3, 29, 1, tzinfo=UTC))
+    assert offset_spans(ZoneInfo("Europe/Brussels"), first, 2 * 1440) == [
+        OffsetSpan(first, switch, 60), OffsetSpan(switch, first + 2 * 1440, 120)]
+    first = epoch_minute(datetime(2026, 4, 4, tzinfo=UTC))  # Lord Howe moves by 30 minutes
+    switch = epoch_minute(datetime(2026, 4, 4, 15, tzinfo=UTC))
+    assert offset_spans(ZoneInfo("Australia/Lord_Howe"), first, 1440) == [
+        OffsetSpan(first, switch, 660), OffsetSpan(switch, first + 1440, 630)]
+    assert offset_spans(ZoneInfo("Asia/Kathmandu"), first, 1) == [OffsetSpan(first, first + 1, 345)]
 
 
 def test_a_meeting_across_the_clock_change_is_judged_minute_by_minute() -> None:
