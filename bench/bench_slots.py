@@ -51,11 +51,12 @@ def peak_kib(run: Callable[[], object]) -> float:
 
 
 def main() -> None:
-    history = [PastMeeting(s.start_utc, 60) for s in
-               find_slots(demo_committee(), SlotQuery(date(2026, 3, 2), 14, 60, "Europe/Brussels", limit=4)).candidates]
+    earlier = find_slots(demo_committee(), SlotQuery(date(2026, 3, 2), 14, 60, "Europe/Brussels", limit=4))
+    history = [PastMeeting(candidate.start_utc, 60) for candidate in earlier.candidates]
     cases = {
         "13 members, 14 days, 15 min": (demo_committee(), SlotQuery(date(2026, 3, 23), 14, 60, "Europe/Brussels")),
-        "500 members, 28 days, 15 min": (large_committee(), SlotQuery(date(2026, 3, 16), 28, 90, "Europe/Brussels")),
+        "500 members, 28 days, 15 min": (large_committee(),
+                                         SlotQuery(date(2026, 3, 16), 28, 90, "Europe/Brussels")),
     }
     print(f"{'case':32} {'median ms':>10} {'with history':>13} {'peak KiB':>10}")
     for label, (members, query) in cases.items():

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from PIL import Image, ImageDraw, ImageFont
 from zoneinfo import ZoneInfo
 
-from bot.slots import MINUTES_PER_DAY, NIGHT_END, NIGHT_START, MemberSlot, SlotCandidate
+from bot.slots import MemberSlot, SlotCandidate, is_night
 
 MARGIN = 8
 CELL_WIDTH = 40  # one UTC hour
@@ -40,12 +40,9 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 
 def _shade(slot: MemberSlot, local: datetime) -> tuple[int, int, int]:
-    minute = local.hour * 60 + local.minute
-    if (minute - NIGHT_START) % MINUTES_PER_DAY < (NIGHT_END - NIGHT_START) % MINUTES_PER_DAY:
+    if is_night(local.time()):
         return NIGHT
-    start = slot.working_hours.start.hour * 60 + slot.working_hours.start.minute
-    end = slot.working_hours.end.hour * 60 + slot.working_hours.end.minute
-    return WORKING if (minute - start) % MINUTES_PER_DAY < (end - start) % MINUTES_PER_DAY else OFF_HOURS
+    return WORKING if slot.working_hours.covers(local.time()) else OFF_HOURS
 
 
 def _clock(local: datetime) -> str:

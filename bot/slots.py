@@ -37,6 +37,15 @@ _SATURDAY = 5
 _EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday
 
 
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def is_night(moment: time) -> bool:
+    """Whether a local wall-clock time falls in the steep-pain night (23:00-06:00)."""
+    return (_minutes(moment) - NIGHT_START) % MINUTES_PER_DAY < (NIGHT_END - NIGHT_START) % MINUTES_PER_DAY
+
+
 @dataclass(frozen=True)
 class WorkingHours:
     """Local working hours; an end before the start wraps past midnight."""
@@ -57,6 +66,11 @@ class WorkingHours:
     def __str__(self) -> str:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
+    def covers(self, moment: time) -> bool:
+        """Whether a local wall-clock time falls within these hours."""
+        start = _minutes(self.start)
+        return (_minutes(moment) - start) % MINUTES_PER_DAY < (_minutes(self.end) - start) % MINUTES_PER_DAY
+
 
 DEFAULT_HOURS = WorkingHours(time(8), time(20))
 
@@ -76,6 +90,10 @@ class PastMeeting:
     start_utc: datetime
     duration_minutes: int
     attendees: frozenset[str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.start_utc.utcoffset() is None or self.duration_minutes < 1:
+            raise ValueError("a past meeting needs an aware start and a positive duration")
 
 
 @dataclass(frozen=True)
@@ -266,10 +284,6 @@ _WEEKEND_PREFIX = _running_sums((np.arange(7 * MINUTES_PER_DAY) >= _SATURDAY * M
 _PAIN, _OUTSIDE, _NIGHT, _EXCLUDED = range(4)
 
 
-def _minutes(moment: time) -> int:
-    return moment.hour * 60 + moment.minute
-
-
 @cache
 def _day_curve(hours: WorkingHours, night_opt_in: bool) -> np.ndarray:
     """Running sums over a local day of: pain in pain-minutes (integers keep ties
@@ -296,7 +310,8 @@ class _CurveScores:
     excluded: np.ndarray
 
 
-def _score_curve(spans: Sequence[OffsetSpan], curve: np.ndarray, starts: np.ndarray, duration: int) -> _CurveScores:
+def _score_curve(spans: Sequence[OffsetSpan], curve: np.ndarray, starts: np.ndarray,
+                 duration: int) -> _CurveScores:
     sums = _meeting_sums(curve, spans, starts, duration)
     return _CurveScores(pain=sums[_PAIN] / (60 * duration), outside=sums[_OUTSIDE] > 0,
                         night=sums[_NIGHT] > 0, excluded=sums[_EXCLUDED] > 0)
@@ -358,7 +373,8 @@ def rotation_weights(members: Sequence[Member], history: Sequence[PastMeeting],
             if key not in pain_by_curve:
                 if member.timezone not in spans:
                     spans[member.timezone] = offset_spans(_zone(member.timezone), start, duration)
-                sums = _meeting_sums(_day_curve(key[1], key[2]), spans[member.timezone], np.array([start]), duration)
+                curve = _day_curve(key[1], key[2])
+                sums = _meeting_sums(curve, spans[member.timezone], np.array([start]), duration)
                 pain_by_curve[key] = float(sums[_PAIN, 0]) / (60 * duration)
             carried[member.name] += weights.rotation_decay ** age * pain_by_curve[key]
     return {name: 1 + weights.rotation * pain for name, pain in carried.items()}
@@ -372,7 +388,8 @@ def find_slots(members: Sequence[Member], query: SlotQuery, history: Sequence[Pa
     if not chosen:
         raise ValueError("no members to schedule")
     rotation = rotation_weights([member for member, _, _ in chosen], history, query.default_hours, query.weights)
-    attendees = [_Attendee(member, hours, required, rotation[member.name], (member.timezone, hours, member.night_opt_in))
+    attendees = [_Attendee(member, hours, required, rotation[member.name],
+                           (member.timezone, hours, member.night_opt_in))
                  for member, hours, required in chosen]
 
     committee = _zone(query.committee_zone)
@@ -389,7 +406,8 @@ def find_slots(members: Sequence[Member], query: SlotQuery, history: Sequence[Pa
               for key in dict.fromkeys(attendee.curve_key for attendee in attendees)}
     weekend = {name: _meeting_sums(_WEEKEND_PREFIX, zone_spans, starts, duration, _WEEK_SHIFT)[0] > 0
                for name, zone_spans in spans.items()}
-    blocked = {key: scores.excluded | (weekend[key[0]] & (not query.allow_weekends)) for key, scores in curves.items()}
+    blocked = {key: scores.excluded | (weekend[key[0]] & (not query.allow_weekends))
+               for key, scores in curves.items()}
 
     score, missing = _combine(attendees, curves, blocked, query, len(starts))
     required_total = sum(attendee.required for attendee in attendees)
@@ -417,8 +435,9 @@ def _combine(attendees: Sequence[_Attendee], curves: dict[_CurveKey, _CurveScore
     work is proportional to curves, not members.
     """
     weights = query.weights
-    folded = Counter((attendee.curve_key, attendee.rotation_weight * (1 if attendee.required else weights.optional))
-                     for attendee in attendees)
+    folded = Counter(
+        (attendee.curve_key, attendee.rotation_weight * (1 if attendee.required else weights.optional))
+        for attendee in attendees)
     worst = np.zeros(count)
     total = np.zeros(count)
     zone_worst: dict[str, np.ndarray] = {}

@@ -55,7 +55,7 @@ def meeting_minutes(candidate: SlotCandidate, zone: str) -> list[datetime]:
 
 
 def within(local: datetime, hours: WorkingHours) -> bool:
-    start, end = minute_of_day(datetime.combine(date.min, hours.start)), minute_of_day(datetime.combine(date.min, hours.end))
+    start, end = (minute_of_day(datetime.combine(date.min, moment)) for moment in (hours.start, hours.end))
     return (minute_of_day(local) - start) % 1440 < (end - start) % 1440
 
 
@@ -126,7 +126,8 @@ def test_no_slot_puts_a_required_member_in_their_excluded_night(search: tuple[li
                 assert not any(excluded_hour(local) for local in meeting_minutes(candidate, slot.timezone))
     for candidate in result.partial:
         assert candidate.reason.missing_required
-        assert all(not slot.available for slot in candidate.members if slot.name in candidate.reason.missing_required)
+        missing = candidate.reason.missing_required
+        assert all(not slot.available for slot in candidate.members if slot.name in missing)
 
 
 def pain_matrix(candidates: tuple[SlotCandidate, ...]) -> np.ndarray:
@@ -257,7 +258,8 @@ def test_fractional_offsets_show_at_half_and_quarter_past() -> None:
         assert slots["Asia/Kolkata"].local_start.minute == (candidate.start_utc.minute + 30) % 60
         assert slots["Asia/Kathmandu"].local_start.minute == (candidate.start_utc.minute + 45) % 60
     json_members = slots_to_json(result.candidates[:1])[0]["members"]
-    assert {m["timezone"]: m["local_start"][-6:] for m in json_members}["Asia/Kathmandu"] == "+05:45"  # type: ignore[index]
+    kathmandu = next(m for m in json_members if m["timezone"] == "Asia/Kathmandu")  # type: ignore[index]
+    assert kathmandu["local_start"].endswith("+05:45")  # type: ignore[index]
 
 
 def test_weekends_are_each_members_own_and_excluded_unless_asked() -> None:
@@ -371,3 +373,19 @@ def test_json_shape_for_the_cli() -> None:
 def test_invalid_searches_are_refused(members: list[Member], query: SlotQuery, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         find_slots(members, query)
+
+
+@pytest.mark.parametrize("hours, inside, outside", [
+    ("08:00-20:00", ["08:00", "19:59"], ["07:59", "20:00"]),
+    ("22:00-06:00", ["23:30", "00:00", "05:59"], ["06:00", "21:59"]),
+])
+def test_working_hours_may_wrap_past_midnight(hours: str, inside: list[str], outside: list[str]) -> None:
+    parsed = WorkingHours.parse(hours)
+    assert str(parsed) == hours
+    assert all(parsed.covers(time.fromisoformat(t)) for t in inside)
+    assert not any(parsed.covers(time.fromisoformat(t)) for t in outside)
+
+
+def test_past_meetings_must_be_aware() -> None:
+    with pytest.raises(ValueError):
+        PastMeeting(datetime(2026, 3, 2, 13), 60)
