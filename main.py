@@ -89,7 +89,7 @@ def _roster_export(fmt: str, output: Path | None):  # type: ignore[no-untyped-de
 async def _run_bot(settings: Settings) -> None:
     from telegram import Update
 
-    from bot.application import announce_commands, build_application, prepare_database
+    from bot.application import announce_commands, build_application, prepare_database, schedule_dispatcher
     from bot.i18n import I18n
     from bot.services import Services
     from storage.database import Database
@@ -103,6 +103,7 @@ async def _run_bot(settings: Settings) -> None:
         loop.add_signal_handler(signum, stop.set)
     async with application:
         await announce_commands(application)
+        schedule_dispatcher(application)
         await application.start()
         await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         log.info("bot started (long polling)")
@@ -110,6 +111,7 @@ async def _run_bot(settings: Settings) -> None:
         log.info("stopping")
         await application.updater.stop()
         await application.stop()
+        await application.bot_data["dispatcher"].idle()
     await services.db.dispose()
 
 

@@ -4,11 +4,12 @@ import logging
 
 from telegram import BotCommand
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import AIORateLimiter, Application, ContextTypes
 from telegram.request import BaseRequest
 
 import handlers
 from bot import members
+from bot.dispatcher import Dispatcher
 from bot.i18n import SUPPORTED
 from bot.services import Services
 
@@ -38,8 +39,23 @@ def build_application(services: Services, request: BaseRequest | None = None) ->
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
     application.bot_data["services"] = services
+    application.bot_data["dispatcher"] = Dispatcher(services, application.bot)
     handlers.register_all(application)
     return application
+
+
+DISPATCH_INTERVAL_SECONDS = 10
+
+
+async def _dispatch_due(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await context.bot_data["dispatcher"].run_once()
+
+
+def schedule_dispatcher(application: Application) -> None:
+    """The JobQueue only wakes the dispatcher; what is due lives in the database."""
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(_dispatch_due, interval=DISPATCH_INTERVAL_SECONDS, first=0,
+                                        name="outbox")
 
 
 def command_list(services: Services, lang: str) -> list[BotCommand]:

@@ -1,4 +1,5 @@
-"""Keep the gettext catalogs in step with the code: ``python -m bot.catalogs update|check``.
+"""Keep the gettext catalogs in step with the code: ``python -m bot.catalogs update|check``
+(``update --domain AREA`` touches only that area's catalogs).
 
 Each ``handlers/<area>.py`` has its own catalog ``<area>.po`` so that work on different
 areas never edits the same file; everything else (``bot/``, ``storage/``, ``main.py`` and
@@ -54,9 +55,11 @@ def _po_path(lang: str, domain: str) -> Path:
     return LOCALES_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
-def update() -> None:
-    """Add new messages to every catalog, keep existing translations, drop removed ones."""
+def update(only: str | None = None) -> None:
+    """Add new messages to the catalogs (of one area, or all), keep translations, drop removed ones."""
     for domain, template in extract().items():
+        if only is not None and domain != only:
+            continue
         for lang in SUPPORTED:
             path = _po_path(lang, domain)
             if path.exists():
@@ -114,13 +117,13 @@ def _entry_issues(entry) -> list[str]:  # type: ignore[no-untyped-def]
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["update"]:
-        update()
+        update(argv[2] if argv[1:2] == ["--domain"] and len(argv) > 2 else None)
         return 0
     if argv[:1] == ["check"]:
         issues = problems()
         print("\n".join(issues) or "catalogs complete")
         return 1 if issues else 0
-    print("usage: python -m bot.catalogs update|check", file=sys.stderr)
+    print("usage: python -m bot.catalogs update [--domain AREA] | check", file=sys.stderr)
     return 2
 
 

@@ -225,4 +225,7 @@ class OfflineChat:
         before = {(m.message_id, m.text) for m in self.api.messages}
         update = Update.de_json({"update_id": next(self._update_ids), **payload}, self.application.bot)
         await self.application.process_update(update)
+        dispatcher = self.application.bot_data.get("dispatcher")
+        if dispatcher is not None:
+            await dispatcher.idle()
         return [m for m in self.api.messages if (m.message_id, m.text) not in before]

@@ -14,20 +14,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.constants import ChatType, ParseMode
+from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import members
+from bot import members, outbox
 from bot.access import choose_language, has_access
 from bot.i18n import N_, Safe, Translator
 from bot.logsafe import describe_exception
+from bot.sending import MAX_MESSAGE, Buttons, Outgoing, deliver
 from bot.services import Services
 from storage.models import Committee, Member
 
 log = logging.getLogger("inspir.updates")
-MAX_MESSAGE = 4096
 MAX_ARGUMENT_TEXT = 1000
 
 REFUSAL = N_("Sorry, this bot serves the members of the INSP!R steering committee only. "
@@ -42,19 +42,6 @@ OPEN_PRIVATE_CHAT = N_("I cannot write to you privately yet: open a private chat
                        "press Start, then ask again.")
 BUTTON_EXPIRED = N_("This button is no longer valid.")
 TOO_LONG = N_("That text is too long (at most {limit} characters).")
-
-Buttons = list[list[tuple[str, str]]]
-
-
-@dataclass
-class Outgoing:
-    chat_id: int
-    text: str
-    buttons: Buttons | None = None
-    document: tuple[str, bytes] | None = None
-    private_for: Member | None = None
-    edit_message_id: int | None = None
-
 
 @dataclass
 class Env:
@@ -76,6 +63,7 @@ class Env:
     outgoing: list[Outgoing] = field(default_factory=list)
     toast: str | None = None
     leave_chat: bool = False
+    owes_messages: bool = False
 
     @property
     def now(self) -> datetime:
@@ -108,14 +96,26 @@ class Env:
         if self.message_id is not None:
             self.outgoing.append(Outgoing(self.chat_id, text, buttons, edit_message_id=self.message_id))
 
-    def tell(self, member: Member, text: str, buttons: Buttons | None = None) -> None:
-        """A private message to another member (phrase it with ``translator_for(member)``)."""
-        if member.telegram_id:
-            self.outgoing.append(Outgoing(member.telegram_id, text, buttons))
+    async def tell(self, member: Member, text: str, buttons: Buttons | None = None,
+                   ref: tuple[str, int] | None = None) -> None:
+        """Owe ``member`` a private message (phrased with ``translator_for(member)``): it goes
+        through the outbox, committed with this update's changes, so a crash cannot lose it."""
+        ref_type, ref_id = ref or (None, None)
+        await outbox.enqueue_text(self.session, self.now, text, buttons, recipient=member,
+                                  ref_type=ref_type, ref_id=ref_id)
+        self.owes_messages = True
 
-    def tell_group(self, text: str, buttons: Buttons | None = None) -> None:
+    async def tell_group(self, text: str, buttons: Buttons | None = None,
+                         ref: tuple[str, int] | None = None) -> None:
+        """Owe the registered group a message (in the committee's default language)."""
         if self.committee.group_chat_id:
-            self.outgoing.append(Outgoing(self.committee.group_chat_id, text, buttons))
+            ref_type, ref_id = ref or (None, None)
+            await outbox.enqueue_text(self.session, self.now, text, buttons,
+                                      chat_id=self.committee.group_chat_id, ref_type=ref_type, ref_id=ref_id)
+            self.owes_messages = True
+
+    def group_translator(self) -> Translator:
+        return self.services.i18n.translator(self.committee.default_language)
 
     def rest(self, limit: int = MAX_ARGUMENT_TEXT) -> str | None:
         """The text after the command, or None (after telling the user) when it is too long."""
@@ -127,51 +127,6 @@ class Env:
 
 
 Handler = Callable[[Env], Awaitable[None]]
-
-
-def _keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data)
-                                  for label, data in row] for row in buttons])
-
-
-def split_message(text: str, limit: int = MAX_MESSAGE) -> list[str]:
-    """Split at line ends so no part exceeds Telegram's limit (and no HTML tag is cut)."""
-    parts, current = [], ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            parts.append(current) if current else None
-            current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            candidate = line
-        current = candidate
-    return [part for part in [*parts, current] if part]
-
-
-async def deliver(bot, item: Outgoing) -> None:  # type: ignore[no-untyped-def]
-    """Send one message (split if long) or document, as Telegram HTML."""
-    if item.edit_message_id is not None:
-        await bot.edit_message_text(text=item.text[:MAX_MESSAGE], chat_id=item.chat_id,
-                                    message_id=item.edit_message_id, parse_mode=ParseMode.HTML,
-                                    reply_markup=_keyboard(item.buttons),
-                                    disable_web_page_preview=True)
-        return
-    if item.document:
-        filename, content = item.document
-        await bot.send_document(item.chat_id, InputFile(content, filename=filename),
-                                caption=item.text or None, parse_mode=ParseMode.HTML)
-        return
-    parts = split_message(item.text)
-    for index, part in enumerate(parts):
-        last = index == len(parts) - 1
-        await bot.send_message(item.chat_id, part, parse_mode=ParseMode.HTML,
-                               reply_markup=_keyboard(item.buttons) if last else None,
-                               disable_web_page_preview=True)
 
 
 async def _flush(env: Env, bot) -> None:  # type: ignore[no-untyped-def]
@@ -260,6 +215,8 @@ async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEF
                 outcome = "refused"
             else:
                 await handler(env)
+        if env.owes_messages and "dispatcher" in context.bot_data:
+            context.bot_data["dispatcher"].wake()
         await _flush(env, context.bot)
         if env.leave_chat:
             await _leave(context.bot, env.chat_id)
