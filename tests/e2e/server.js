@@ -359,6 +359,7 @@ function logCall(token, method, params, error) {
   state.calls.push({
     token, method, params: logged, time: Date.now() / 1000, ...(error && { error_code: error.code }),
   });
+  changed(); // tests may wait for a call
 }
 
 async function handleBotApi(token, method, req, res, url) {

@@ -64,7 +64,7 @@ def test_start_greets_in_the_users_language_and_the_button_edits(emulator: Emula
     assert edited["message_id"] == greeting["message_id"]
     assert edited["text"] == "Pressed by Bruno"
     assert "reply_markup" not in edited and "parse_mode" not in edited
-    assert len(emulator.calls("answerCallbackQuery")) == 1
+    emulator.wait_for(lambda: emulator.calls("answerCallbackQuery"), lambda calls: len(calls) == 1)
 
 
 def test_document_bytes_are_readable(emulator: EmulatorClient, run_echo_bot) -> None:
