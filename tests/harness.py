@@ -72,6 +72,10 @@ class BotHarness:
             members = list(await session.scalars(select(Member)))
             return match_name(name, members, lambda m: m.name).found  # type: ignore[return-value]
 
+    async def dispatch(self) -> list[SentMessage]:
+        """Let the outbox send whatever is due at ``clock`` time (reminders); what was sent."""
+        return await dispatch(self)
+
     def texts(self, messages: list[SentMessage]) -> str:
         return "\n".join(m.text for m in messages)
 
@@ -96,3 +100,10 @@ async def start_harness(db_url: str, now: datetime | None = None, **settings: An
     application = build_application(services, request=api)
     await application.initialize()
     return BotHarness(services, api, OfflineChat(application, api), people), application
+
+
+async def dispatch(harness: BotHarness) -> list[SentMessage]:
+    """Let the outbox send whatever is due at the harness clock's time; what was sent."""
+    before = len(harness.api.messages)
+    await harness.chat.application.bot_data["dispatcher"].run_once()
+    return harness.api.messages[before:]
