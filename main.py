@@ -7,6 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
+from bot import cli
 from bot.config import ConfigError, Settings, config_path, load_settings
 from bot.logsafe import RedactTokens, configure_logging
 
@@ -37,6 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     orgs_actions = orgs.add_subparsers(dest="action", required=True)
     orgs_import = orgs_actions.add_parser("import", parents=[common], help="CSV or TOML file")
     orgs_import.add_argument("file", type=Path)
+    for module in cli.COMMANDS:
+        module.add_arguments(commands.add_parser(module.NAME, parents=[common], help=module.HELP))
     return parser
 
 
@@ -160,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_with_database(settings, _roster_export(args.format, args.output)))
         elif command == "orgs":
             asyncio.run(_with_database(settings, _orgs_import(args.file)))
+        else:
+            module = next(m for m in cli.COMMANDS if m.NAME == command)
+            return asyncio.run(module.run(args, settings))
     except ImportProblems as problems:
         print("inspir-bot: nothing was imported:", file=sys.stderr)
         print("\n".join(f"  {p}" for p in problems.problems), file=sys.stderr)

@@ -36,6 +36,7 @@ class Rendered:
     chat_id: int
     text: str
     buttons: list[list[tuple[str, str]]] | None = None
+    document: tuple[str, bytes] | None = None
 
 
 class Skip(Exception):
@@ -133,7 +134,8 @@ class Dispatcher:
                 return 0
         outcome, error, retry_at = "sent", None, None
         try:
-            await deliver(self.bot, Outgoing(rendered.chat_id, rendered.text, rendered.buttons))
+            await deliver(self.bot, Outgoing(rendered.chat_id, rendered.text, rendered.buttons,
+                                             rendered.document))
         except RetryAfter as limit:
             outcome, error = "pending", "rate limited"
             retry_at = self.services.clock() + timedelta(seconds=float(limit.retry_after.total_seconds()

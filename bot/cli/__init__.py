@@ -1,0 +1,7 @@
+"""Subcommands of ``main.py`` beyond run/console/db/roster/orgs, one module each.
+
+A module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``async run(args, settings) -> int``
+(the exit status). Logs go to standard error; standard output carries only the result.
+"""
+
+COMMANDS: list = []
