@@ -53,7 +53,16 @@ def _clean(value: object, limit: int) -> str | None:
     return text or None
 
 
-class RosterRow(BaseModel):
+class _Row(BaseModel):
+    """A row of an imported file: cells trimmed, control characters and overlong text refused."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return _clean(value, 300) if isinstance(value, str) else value
+
+
+class RosterRow(_Row):
     name: str
     role: str | None = None
     access: str | None = None
@@ -65,11 +74,6 @@ class RosterRow(BaseModel):
     telegram_id: int | None = None
     telegram_username: str | None = None
     working_hours: str | None = None
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _strip(cls, value: object) -> object:
-        return _clean(value, 300) if isinstance(value, str) else value
 
     @field_validator("name")
     @classmethod
@@ -125,17 +129,12 @@ class RosterRow(BaseModel):
         return [part.strip() for part in (self.role or "").split(";") if part.strip()]
 
 
-class OrganisationRow(BaseModel):
+class OrganisationRow(_Row):
     acronym: str | None = None
     name: str
     country: str | None = None
     network: str | None = None
     kind: str | None = None
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _strip(cls, value: object) -> object:
-        return _clean(value, 300) if isinstance(value, str) else value
 
     @field_validator("name")
     @classmethod
