@@ -186,7 +186,9 @@ class OfflineChat:
     def __init__(self, application: Application, api: OfflineBotApi):
         self.application = application
         self.api = api
-        self._update_ids = itertools.count(1)
+        # Update ids must not repeat across console runs on the same database (they are
+        # deduplicated), so they start from the clock like Telegram's increasing ids.
+        self._update_ids = itertools.count(int(time.time() * 1000))
         self._message_ids = itertools.count(1)
 
     async def send(self, person: Person, text: str, chat: dict[str, Any] | None = None,

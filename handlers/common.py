@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import ChatType
@@ -25,7 +26,7 @@ from bot.i18n import N_, Safe, Translator
 from bot.logsafe import describe_exception
 from bot.sending import MAX_MESSAGE, Buttons, Outgoing, deliver
 from bot.services import Services
-from storage.models import Committee, Member
+from storage.models import Committee, Member, ProcessedUpdate
 
 log = logging.getLogger("inspir.updates")
 MAX_ARGUMENT_TEXT = 1000
@@ -209,6 +210,9 @@ async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEF
     outcome = "ok"
     try:
         async with services.db.transaction() as session:
+            if not await _first_delivery(session, update.update_id):
+                outcome = "duplicate"
+                return None
             env = await _open_env(services, session, update)
             env.bot_username = context.bot.username
             if not _gate(env, access, any_group):
@@ -230,6 +234,18 @@ async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEF
                  handler.__name__, update.effective_chat.type, outcome,
                  (time.monotonic() - started) * 1000)
     return env
+
+
+async def _first_delivery(session: AsyncSession, update_id: int) -> bool:
+    """Record the update as handled, in the handler's own transaction: Telegram may deliver an
+    update twice (or two instances may receive it), and it must take effect once. A handler
+    that fails rolls this back too, so a redelivery is processed."""
+    try:
+        async with session.begin_nested():
+            session.add(ProcessedUpdate(update_id=update_id))
+    except IntegrityError:
+        return False
+    return True
 
 
 async def _leave(bot, chat_id: int) -> None:  # type: ignore[no-untyped-def]

@@ -169,3 +169,24 @@ async def test_tz_unknown_gets_suggestions_and_changes_nothing(bot):
     assert "Votre fuseau horaire est maintenant" in reply.text and not reply.buttons
     [reply] = await bot.send("Niwa Soulima", "/tz " + "x" * 500)
     assert "trop long" in reply.text
+
+
+async def test_update_delivered_twice_is_processed_once(bot):
+    from telegram import Update
+
+    from storage.models import AuditEntry
+
+    [menu] = await bot.send("Samy Arokiasamy", "/lang")
+    query = {"id": "dup", "from": bot.person("Samy").as_api(), "chat_instance": "x",
+             "data": "lang:es", "message": bot.api._as_api(menu)}
+    update = Update.de_json({"update_id": 4242, "callback_query": query}, bot.chat.application.bot)
+    await bot.chat.application.process_update(update)
+    assert (await bot.member("Samy Arokiasamy")).chosen_language == "es"
+    query["data"] = "lang:fr"
+    again = Update.de_json({"update_id": 4242, "callback_query": query}, bot.chat.application.bot)
+    await bot.chat.application.process_update(again)
+    assert (await bot.member("Samy Arokiasamy")).chosen_language == "es"
+    async with bot.services.db.transaction() as session:
+        changes = await session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "member.language"))
+    assert changes == 1
