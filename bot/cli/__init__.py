@@ -4,4 +4,6 @@ A module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``async run(args,
 (the exit status). Logs go to standard error; standard output carries only the result.
 """
 
-COMMANDS: list = []
+from bot.cli import slots
+
+COMMANDS: list = [slots]
