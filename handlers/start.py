@@ -65,10 +65,9 @@ async def unknown_private_message(env: Env) -> None:
         env.reply(env.t(REFUSAL))
     elif env.text.startswith("/"):
         env.reply(env.t("I do not know that command. Send /help for the list."))
-    else:
-        env.reply(env.t("I did not understand. Send /help for the list of commands."))
 
 
 def register_fallback(application: Application) -> None:
-    """Last in line: whatever no other handler took, in a private chat."""
+    """Last in line: whatever no other handler took, in a private chat (other text is a
+    question for handlers/lookup.py)."""
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE, unknown_private_message))
