@@ -99,9 +99,28 @@ class MeetingsSettings(BaseModel):
     working_hours: Hours = "08:00-20:00"
 
 
+WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday(text: str) -> str:
+    day = str(text).strip().lower()
+    if day not in WEEKDAYS:
+        raise ValueError(f"a day of the week in English (monday ... sunday), not {text!r}")
+    return day
+
+
+def _clock_time(text: str) -> str:
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", str(text))
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        raise ValueError(f"a time of day such as 09:00, not {text!r}")
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
+
+
 class RemindersSettings(BaseModel):
     meeting_offsets: list[Duration] = Field(default_factory=lambda: [timedelta(hours=24), timedelta(hours=1)])
     action_offsets: list[Duration] = Field(default_factory=lambda: [timedelta(hours=48)])
+    digest_day: Annotated[str, AfterValidator(_weekday)] = "monday"
+    digest_time: Annotated[str, AfterValidator(_clock_time)] = "09:00"
 
 
 class LoggingSettings(BaseModel):
