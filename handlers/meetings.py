@@ -1,0 +1,783 @@
+"""Meetings across time zones: /newmeeting (typed or guided), /meetings, /meeting, /reschedule,
+/cancelmeeting, /meetinglink, /recur, /rsvp (and its buttons), /ics.
+
+Every change is made by :mod:`bot.meetings` (which audits it and re-plans reminders); this
+module reads what users type and tells everyone, each in their language and time zone.
+"""
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from telegram import Message
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import meetings as service
+from bot import members
+from bot.i18n import N_, Safe, Translator, utc_offset
+from bot.meeting_time import (
+    AmbiguousLocalTime,
+    DurationOutOfRange,
+    MalformedDateTime,
+    MalformedDuration,
+    MalformedWorkingHours,
+    MeetingTimeError,
+    NonexistentDate,
+    PastDateTime,
+    SkippedLocalTime,
+    UnknownTimezone,
+    parse_duration,
+    parse_meeting_start,
+    parse_working_hours,
+    resolve_timezone,
+    within_working_hours,
+)
+from bot.names import fold
+from bot.recurrence import Frequency, Recurrence, StartNotOnRule, UnknownRecurrence, from_rrule, parse_recurrence
+from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
+from storage.models import Meeting, Member
+
+COMMANDS = [
+    CommandSpec("meetings", N_("Upcoming meetings in your local time, with answers so far")),
+    CommandSpec("meeting", N_("One meeting: details, agenda and everyone's local time, e.g. /meeting 12")),
+    CommandSpec("rsvp", N_("Say whether you will attend: /rsvp 12 yes|no|maybe")),
+    CommandSpec("ics", N_("A calendar file (.ics) for a meeting, e.g. /ics 12")),
+    CommandSpec("newmeeting", N_("Plan a meeting: /newmeeting 2026-12-03 15:00 [Area/City] [minutes] title, "
+                                 "or just /newmeeting to be guided"), access="secretariat"),
+    CommandSpec("reschedule", N_("Move a meeting: /reschedule 12 2026-12-04 15:00 [Area/City]"),
+                access="secretariat"),
+    CommandSpec("cancelmeeting", N_("Cancel a meeting: /cancelmeeting 12"), access="secretariat"),
+    CommandSpec("meetinglink", N_("Set a meeting's video link: /meetinglink 12 https://…"), access="secretariat"),
+    CommandSpec("recur", N_("Repeat a meeting: /recur 12 weekly | every 2 weeks | monthly on the first Tuesday"),
+                access="secretariat"),
+]
+
+ANSWERS = {"yes": N_("yes"), "no": N_("no"), "maybe": N_("maybe")}
+ANSWER_MARKS = {"yes": "✅", "no": "❌", "maybe": "❔"}
+_ANSWER_WORDS = {
+    **dict.fromkeys(("yes", "y", "oui", "o", "si", "s"), "yes"),
+    **dict.fromkeys(("no", "n", "non"), "no"),
+    **dict.fromkeys(("maybe", "m", "peut etre", "peutetre", "pe", "quizas", "quiza", "tal vez", "talvez"), "maybe"),
+}
+ORDINALS = {1: N_("first"), 2: N_("second"), 3: N_("third"), 4: N_("fourth"), -1: N_("last")}
+CREATED, MOVED, CANCELLED = "created", "moved", "cancelled"
+MEETINGS_SHOWN = 15
+FLOW_LIFETIME = 30 * 60  # seconds a guided /newmeeting waits for the next answer
+DURATION_CHOICES = (60, 90, 120)
+
+NO_SUCH_MEETING = N_("There is no meeting #{id}. /meetings lists the upcoming ones.")
+NOT_AN_ID = N_("“{text}” is not a meeting number. Write it as 12 or #12.")
+
+
+# --- reading what users type ------------------------------------------------------------------
+
+
+def minutes_text(t: Translator, minutes: int) -> Safe:
+    return t.plural("{n} minute", "{n} minutes", minutes)
+
+
+def answer_word(text: str) -> str | None:
+    return _ANSWER_WORDS.get(fold(text))
+
+
+def _looks_like_zone(token: str) -> bool:
+    return "/" in token or token.upper() in ("UTC", "GMT")
+
+
+def _looks_like_duration(token: str) -> bool:
+    import re
+
+    return re.fullmatch(r"\d{1,4}(?:m|min|mn)?|\d{1,2}h(?:\d{2})?", token, re.IGNORECASE) is not None
+
+
+async def meeting_from_arg(env: Env, text: str | None) -> Meeting | None:
+    """The meeting named by ``12`` or ``#12``, or None after telling the user why not."""
+    if not text:
+        env.reply(env.t("Which meeting? Give its number, e.g. 12 or #12. /meetings lists them."))
+        return None
+    meeting_id = service.parse_id(text)
+    if meeting_id is None:
+        env.reply(env.t(NOT_AN_ID, text=text[:20]))
+        return None
+    meeting = await service.get_meeting(env.session, meeting_id)
+    if meeting is None:
+        env.reply(env.t(NO_SUCH_MEETING, id=meeting_id))
+    return meeting
+
+
+def zone_from_text(env: Env, text: str) -> str | None:
+    """An IANA zone for ``text``, or None after telling the user (with suggestions)."""
+    try:
+        return resolve_timezone(text)
+    except UnknownTimezone as unknown:
+        if unknown.suggestions:
+            env.reply(env.t("I do not know the time zone “{query}”. Did you mean {suggestions}?",
+                            query=text[:60], suggestions=", ".join(unknown.suggestions)))
+        else:
+            env.reply(env.t("I do not know the time zone “{query}”. Use an IANA name such as "
+                            "Europe/Brussels or Asia/Kathmandu.", query=text[:60]))
+        return None
+
+
+def time_error_text(t: Translator, error: MeetingTimeError, typed: str, zone: str) -> Safe:
+    """A clear sentence for every way a typed meeting time can be wrong."""
+    if isinstance(error, NonexistentDate):
+        return t("The date {date} does not exist in the calendar. Nothing was changed.", date=typed.split()[0])
+    if isinstance(error, SkippedLocalTime):
+        return t("{time} on {date} does not exist in {zone}: that night the clocks jump from {start} "
+                 "straight to {end}. Choose another time. Nothing was changed.",
+                 time=f"{error.local:%H:%M}", date=t.date(error.local.date()), zone=zone,
+                 start=f"{error.gap_start:%H:%M}", end=f"{error.gap_end:%H:%M}")
+    if isinstance(error, AmbiguousLocalTime):
+        return t("{time} on {date} happens twice in {zone}: the clocks go back that night, so it could "
+                 "mean {first} or {second}. Choose another time, or give it in UTC (add UTC after the "
+                 "time). Nothing was changed.",
+                 time=f"{error.local:%H:%M}", date=t.date(error.local.date()), zone=zone,
+                 first=f"{error.local:%H:%M} ({utc_offset(error.earlier_utc, zone)})",
+                 second=f"{error.local:%H:%M} ({utc_offset(error.later_utc, zone)})")
+    if isinstance(error, PastDateTime):
+        return t("{when} is already past: a meeting can only be planned in the future. Nothing was changed.",
+                 when=t.datetime(error.when_utc, zone))
+    if isinstance(error, (MalformedDuration, DurationOutOfRange)):
+        return t("A meeting lasts between 5 and 720 minutes.")
+    return t("I could not read “{text}” as a date and time. Write it as YYYY-MM-DD HH:MM, "
+             "e.g. 2026-12-03 15:00. Nothing was changed.", text=typed[:40])
+
+
+def read_start(env: Env, date_text: str, time_text: str, zone: str) -> datetime | None:
+    typed = f"{date_text} {time_text}"
+    try:
+        return parse_meeting_start(typed, ZoneInfo(zone), now=env.now)
+    except MeetingTimeError as error:
+        env.reply(time_error_text(env.t, error, typed, zone))
+        return None
+
+
+def title_or_reply(env: Env, text: str) -> str | None:
+    try:
+        return service.clean_title(text)
+    except service.EmptyTitle:
+        env.reply(env.t("The meeting needs a title."))
+    except service.TitleTooLong as too_long:
+        env.reply(env.t("That title is too long (at most {limit} characters). Nothing was changed.",
+                        limit=too_long.limit))
+    return None
+
+
+def explain_refusal(env: Env, error: service.MeetingError, meeting_id: int) -> None:
+    if isinstance(error, service.NotScheduled):
+        env.reply(env.t("Meeting #{id} was cancelled: nothing was changed.", id=meeting_id))
+    elif isinstance(error, service.MeetingOver):
+        env.reply(env.t("Meeting #{id} is already over: nothing was changed.", id=meeting_id))
+    elif isinstance(error, service.AlreadyRecurring):
+        env.reply(env.t("Meeting #{id} already belongs to a repeating series.", id=meeting_id))
+    else:
+        raise error
+
+
+# --- phrasing ---------------------------------------------------------------------------------
+
+
+def describe_rule(t: Translator, rule: Recurrence, start_day: int) -> Safe:
+    if rule.frequency is Frequency.WEEKLY:
+        return t.plural("every week", "every {n} weeks", rule.interval)
+    if rule.ordinal is not None and rule.weekday is not None:
+        weekday = t.locale.days["format"]["wide"][rule.weekday]
+        return t.plural("every month on the {ordinal} {weekday}", "every {n} months on the {ordinal} {weekday}",
+                        rule.interval, ordinal=t(ORDINALS[rule.ordinal]), weekday=weekday)
+    return t.plural("every month on day {day}", "every {n} months on day {day}", rule.interval, day=start_day)
+
+
+async def series_text(env: Env, t: Translator, meeting: Meeting) -> Safe | None:
+    head = await service.series_head(env.session, meeting)
+    if head is None or not head.recurrence:
+        return None
+    anchor = (await service.original_starts(env.session, [head]))[head.id]
+    local = anchor.astimezone(ZoneInfo(head.timezone))
+    return t("{rule}, at {time} {zone} time", rule=describe_rule(t, from_rrule(head.recurrence), local.day),
+             time=f"{local:%H:%M}", zone=head.timezone)
+
+
+def meeting_lines(t: Translator, meeting: Meeting, zone: str, repeats: Safe | None = None) -> list[str]:
+    lines = [t("When: {when}", when=t.datetime(meeting.starts_at, zone)),
+             t("Duration: {duration}", duration=minutes_text(t, meeting.duration_minutes))]
+    if repeats:
+        lines.append(t("Repeats: {rule}", rule=repeats))
+    if meeting.link:
+        lines.append(t("Video link: {link}", link=meeting.link))
+    return lines
+
+
+def rsvp_buttons(t: Translator, meeting_id: int) -> list[list[tuple[str, str]]]:
+    return [[(f"{ANSWER_MARKS[a]} {t(ANSWERS[a])}", f"rsvp:{meeting_id}:{a}") for a in ANSWERS]]
+
+
+def _headline(t: Translator, meeting: Meeting, kind: str) -> Safe:
+    if kind == CREATED:
+        return t("📅 <b>New meeting #{id}: {title}</b>", id=meeting.id, title=meeting.title)
+    if kind == MOVED:
+        return t("🔁 <b>Meeting #{id} has moved: {title}</b>", id=meeting.id, title=meeting.title)
+    return t("❌ <b>Meeting #{id} is cancelled: {title}</b>", id=meeting.id, title=meeting.title)
+
+
+def notice_text(t: Translator, meeting: Meeting, kind: str, zone: str, previous: datetime | None,
+                repeats: Safe | None, group: bool = False) -> str:
+    lines = [_headline(t, meeting, kind)]
+    if kind == CANCELLED:
+        lines.append(t("It was planned for {when}.", when=t.datetime(meeting.starts_at, zone)))
+        return "\n".join(lines)
+    lines += meeting_lines(t, meeting, zone, repeats)
+    if kind == MOVED and previous is not None:
+        lines.append(t("Previously: {when}", when=t.datetime(previous, zone)))
+    if group:
+        lines.append(t("UTC: {time}. Each member received the time in their own zone privately; "
+                       "/meeting {id} shows everyone's local time.",
+                       time=t.time(meeting.starts_at, "UTC"), id=meeting.id))
+    else:
+        lines.append(t("Will you attend? Answer with the buttons, or with /rsvp {id} yes, no or maybe.",
+                       id=meeting.id))
+    return "\n".join(lines)
+
+
+async def announce(env: Env, meeting: Meeting, kind: str, previous: datetime | None = None) -> None:
+    """Tell the group (its language, the meeting's zone) and every active member privately
+    (their language and zone), with RSVP buttons unless the meeting is cancelled."""
+    group_t = env.group_translator()
+    await env.tell_group(notice_text(group_t, meeting, kind, meeting.timezone, previous,
+                                     await series_text(env, group_t, meeting), group=True),
+                         ref=("meeting", meeting.id))
+    for member in await members.active_members(env.session):
+        t = env.translator_for(member)
+        text = notice_text(t, meeting, kind, env.zone_of(member), previous, await series_text(env, t, meeting))
+        await env.tell(member, text, rsvp_buttons(t, meeting.id) if kind != CANCELLED else None,
+                       ref=("meeting", meeting.id))
+
+
+async def create_and_announce(env: Env, *, title: str, starts_at: datetime, zone: str, duration_minutes: int,
+                              recurrence: Recurrence | str | None = None) -> Meeting:
+    """Create a meeting (a series when ``recurrence`` is given, a Recurrence or a rule typed in
+    en/fr/es), plan its reminders, add the action-item review, and tell everyone.
+
+    ``starts_at`` must be aware and in the future. Raises :class:`bot.meetings.MeetingError`
+    (title, duration), :class:`bot.recurrence.UnknownRecurrence` or ``StartNotOnRule``;
+    nothing is kept then, as the handler frame rolls back."""
+    offsets = env.settings.reminders.meeting_offsets
+    rule = parse_recurrence(recurrence) if isinstance(recurrence, str) else recurrence
+    meeting = await service.create_meeting(env.session, title=title, starts_at=starts_at, zone=zone,
+                                           duration_minutes=duration_minutes, by=env.member, now=env.now,
+                                           offsets=offsets)
+    if rule is not None:
+        await service.make_recurring(env.session, meeting, rule, by=env.member, now=env.now, offsets=offsets)
+    await service.ensure_action_review(env.session, meeting, env.now)
+    await announce(env, meeting, CREATED)
+    return meeting
+
+
+def created_text(env: Env, meeting: Meeting) -> Safe:
+    return env.t("Meeting #{id} created: <b>{title}</b>, {when}. Everyone has been told, in their own "
+                 "language and time zone.", id=meeting.id, title=meeting.title,
+                 when=env.t.datetime(meeting.starts_at, env.zone_of(env.member)))
+
+
+# --- /newmeeting ------------------------------------------------------------------------------
+
+
+NEWMEETING_USAGE = N_("Usage: /newmeeting YYYY-MM-DD HH:MM [Area/City] [minutes] title, e.g. "
+                      "/newmeeting 2026-12-03 15:00 Europe/Brussels 90 Steering committee. "
+                      "The time is read in your own zone unless you name one. Send /newmeeting alone "
+                      "to be guided.")
+
+
+@command(access="secretariat")
+async def newmeeting(env: Env) -> None:
+    body = env.rest()
+    if body is None:
+        return
+    if not body:
+        if env.in_group:
+            env.reply(env.t(NEWMEETING_USAGE))
+            return
+        await _start_flow(env)
+        return
+    args = body.split()
+    if len(args) < 3:
+        env.reply(env.t(NEWMEETING_USAGE))
+        return
+    date_text, time_text, rest = args[0], args[1], args[2:]
+    zone = env.zone_of(env.member)
+    if rest and _looks_like_zone(rest[0]):
+        found = zone_from_text(env, rest[0])
+        if found is None:
+            return
+        zone, rest = found, rest[1:]
+    minutes = service.DEFAULT_DURATION
+    if rest and _looks_like_duration(rest[0]):
+        try:
+            minutes = int(parse_duration(rest[0]).total_seconds() // 60)
+        except MeetingTimeError as error:
+            env.reply(time_error_text(env.t, error, rest[0], zone))
+            return
+        rest = rest[1:]
+    starts_at = read_start(env, date_text, time_text, zone)
+    if starts_at is None:
+        return
+    title = title_or_reply(env, " ".join(rest))
+    if title is None:
+        return
+    meeting = await create_and_announce(env, title=title, starts_at=starts_at, zone=zone, duration_minutes=minutes)
+    env.reply(created_text(env, meeting))
+
+
+@dataclass
+class _Flow:
+    """A guided /newmeeting in progress (in memory: it only has to outlive the conversation)."""
+
+    step: str = "title"
+    title: str = ""
+    zone: str = ""
+    starts_at: datetime | None = None
+    minutes: int = service.DEFAULT_DURATION
+    touched: float = field(default_factory=time.monotonic)
+
+
+_FLOWS: dict[tuple[int, int], _Flow] = {}
+
+
+def _flow_key(env: Env) -> tuple[int, int]:
+    assert env.sender is not None
+    return env.chat_id, env.sender.user_id
+
+
+def _current_flow(env: Env) -> _Flow | None:
+    flow = _FLOWS.get(_flow_key(env))
+    if flow is None or time.monotonic() - flow.touched > FLOW_LIFETIME:
+        _FLOWS.pop(_flow_key(env), None)
+        return None
+    flow.touched = time.monotonic()
+    return flow
+
+
+class _InFlow(filters.MessageFilter):
+    """Text messages of someone in the middle of a guided /newmeeting, in that chat."""
+
+    def filter(self, message: Message) -> bool:
+        user = message.from_user
+        if user is None:
+            return False
+        flow = _FLOWS.get((message.chat.id, user.id))
+        return flow is not None and time.monotonic() - flow.touched <= FLOW_LIFETIME
+
+
+def _cancel_row(t: Translator) -> list[tuple[str, str]]:
+    return [(t("Cancel"), "nm:cancel")]
+
+
+async def _start_flow(env: Env) -> None:
+    _FLOWS[_flow_key(env)] = _Flow()
+    env.reply(env.t("Let us plan a meeting. What is its title?"), [_cancel_row(env.t)])
+
+
+def _ask_zone(env: Env) -> None:
+    own, committee = env.zone_of(env.member), env.committee.timezone
+    rows = [[(env.t("My zone: {zone}", zone=own), "nm:zone:me")]]
+    if committee != own:
+        rows.append([(env.t("Committee: {zone}", zone=committee), "nm:zone:committee")])
+    env.reply(env.t("In which time zone will you give the date and time? Tap one, or type another zone "
+                    "(e.g. Asia/Jakarta)."), [*rows, _cancel_row(env.t)])
+
+
+def _ask_start(env: Env, flow: _Flow) -> Safe:
+    return env.t("When does it start, in {zone}? Send the date and time as YYYY-MM-DD HH:MM, e.g. "
+                 "2026-12-03 15:00.", zone=flow.zone)
+
+
+def _ask_duration(env: Env) -> None:
+    env.reply(env.t("How long will it last? Tap a duration or type the number of minutes."),
+              [[(str(minutes_text(env.t, m)), f"nm:dur:{m}") for m in DURATION_CHOICES], _cancel_row(env.t)])
+
+
+def _confirm(env: Env, flow: _Flow) -> None:
+    assert flow.starts_at is not None
+    flow.step = "confirm"
+    lines = [env.t("<b>{title}</b>", title=flow.title),
+             env.t("When: {when}", when=env.t.datetime(flow.starts_at, flow.zone)),
+             env.t("Duration: {duration}", duration=minutes_text(env.t, flow.minutes)),
+             env.t("Create this meeting and tell everyone?")]
+    env.reply("\n".join(lines), [[(env.t("Create"), "nm:ok")], _cancel_row(env.t)])
+
+
+@command(access="secretariat")
+async def newmeeting_answer(env: Env) -> None:
+    """A text reply during a guided /newmeeting."""
+    flow = _current_flow(env)
+    if flow is None:
+        return
+    text = env.text.strip()
+    if flow.step == "title":
+        title = title_or_reply(env, text)
+        if title is not None:
+            flow.title, flow.step = title, "zone"
+            _ask_zone(env)
+    elif flow.step == "zone":
+        zone = zone_from_text(env, text[:100])
+        if zone is not None:
+            flow.zone, flow.step = zone, "start"
+            env.reply(_ask_start(env, flow), [_cancel_row(env.t)])
+    elif flow.step == "start":
+        parts = text.split()
+        starts_at = read_start(env, parts[0], parts[1], flow.zone) if len(parts) == 2 else None
+        if len(parts) != 2:
+            env.reply(time_error_text(env.t, MalformedDateTime(text), text, flow.zone))
+        if starts_at is not None:
+            flow.starts_at, flow.step = starts_at, "duration"
+            _ask_duration(env)
+    elif flow.step == "duration":
+        try:
+            flow.minutes = service.check_duration(int(parse_duration(text).total_seconds() // 60))
+        except (MeetingTimeError, service.BadDuration):
+            env.reply(env.t("A meeting lasts between 5 and 720 minutes."))
+            return
+        _confirm(env, flow)
+    else:
+        env.reply(env.t("Tap Create or Cancel above."))
+
+
+@button(access="secretariat")
+async def newmeeting_button(env: Env) -> None:
+    flow = _current_flow(env)
+    parts = env.data.split(":")
+    if flow is None or len(env.data) > 64 or parts[0] != "nm" or len(parts) < 2:
+        env.toast = env.t(BUTTON_EXPIRED)
+        return
+    action = parts[1:]
+    if action == ["cancel"]:
+        _FLOWS.pop(_flow_key(env), None)
+        env.edit(env.t("Planning cancelled: nothing was created."))
+    elif flow.step == "zone" and action in (["zone", "me"], ["zone", "committee"]):
+        flow.zone = env.zone_of(env.member) if action[1] == "me" else env.committee.timezone
+        flow.step = "start"
+        env.edit(_ask_start(env, flow), [_cancel_row(env.t)])
+    elif flow.step == "duration" and len(action) == 2 and action[0] == "dur" and action[1] in map(str, DURATION_CHOICES):
+        flow.minutes = int(action[1])
+        _confirm(env, flow)
+    elif flow.step == "confirm" and action == ["ok"]:
+        _FLOWS.pop(_flow_key(env), None)
+        assert flow.starts_at is not None
+        if flow.starts_at <= env.now:
+            env.edit(time_error_text(env.t, PastDateTime(flow.starts_at, env.now), "", flow.zone))
+            return
+        meeting = await create_and_announce(env, title=flow.title, starts_at=flow.starts_at, zone=flow.zone,
+                                            duration_minutes=flow.minutes)
+        env.edit(created_text(env, meeting))
+    else:
+        env.toast = env.t(BUTTON_EXPIRED)
+
+
+# --- /meetings, /meeting ----------------------------------------------------------------------
+
+
+def answers_text(t: Translator, counts) -> Safe:  # type: ignore[no-untyped-def]
+    return t("✅ {yes} · ❔ {maybe} · ❌ {no}", yes=counts.get("yes", 0), maybe=counts.get("maybe", 0),
+             no=counts.get("no", 0))
+
+
+@command()
+async def meetings_command(env: Env) -> None:
+    await service.extend_all_series(env.session, now=env.now, offsets=env.settings.reminders.meeting_offsets)
+    found = await service.upcoming(env.session, env.now, MEETINGS_SHOWN)
+    t, zone = env.t, env.zone_of(env.member)
+    if not found:
+        env.reply(t("No meeting is planned. The chair or the secretariat can plan one with /newmeeting."))
+        return
+    counts = await service.rsvp_counts(env.session, [m.id for m in found])
+    lines = [t("<b>Upcoming meetings</b> (times in {zone})", zone=zone)]
+    for meeting in found:
+        repeat = " 🔁" if meeting.series_id is not None else ""
+        lines.append("")
+        lines.append(t("<b>#{id} {title}</b>", id=meeting.id, title=meeting.title) + repeat)
+        lines.append(t("{when} · {duration} · {answers}", when=t.datetime(meeting.starts_at, zone),
+                       duration=minutes_text(t, meeting.duration_minutes), answers=answers_text(t, counts[meeting.id])))
+    lines.append("")
+    lines.append(t("Details and everyone's local time: /meeting &lt;number&gt;"))
+    env.reply("\n".join(lines))
+
+
+def working_hours_of(env: Env, member: Member):  # type: ignore[no-untyped-def]
+    for text in (member.working_hours, env.settings.meetings.working_hours):
+        if text:
+            try:
+                return parse_working_hours(text)
+            except MalformedWorkingHours:
+                continue
+    return parse_working_hours("08:00-20:00")
+
+
+async def world_table(env: Env, meeting: Meeting) -> list[str]:
+    """Everyone's local time for the meeting, a warning mark outside their working hours."""
+    from datetime import timedelta
+
+    t = env.t
+    answers = await service.rsvps(env.session, meeting)
+    roster = await members.active_members(env.session)
+    duration = timedelta(minutes=meeting.duration_minutes)
+
+    def offset(member: Member) -> float:
+        value = meeting.starts_at.astimezone(ZoneInfo(env.zone_of(member))).utcoffset()
+        return value.total_seconds() if value else 0.0
+
+    lines, outside = [], 0
+    for person in sorted(roster, key=lambda m: (offset(m), m.name)):
+        zone = env.zone_of(person)
+        ok = within_working_hours(meeting.starts_at, duration, working_hours_of(env, person), ZoneInfo(zone))
+        outside += not ok
+        mark = ANSWER_MARKS.get(answers.get(person.id, ""), "·")
+        lines.append(t("{mark} {name} ({zone}): {time}", mark=mark, name=person.name, zone=zone,
+                       time=t.short_datetime(meeting.starts_at, zone)) + ("" if ok else " ⚠️"))
+    if outside:
+        lines.append(t.plural("⚠️ {n} member outside their working hours", "⚠️ {n} members outside their working hours",
+                              outside))
+    return lines
+
+
+@command()
+async def meeting_command(env: Env) -> None:
+    meeting = await meeting_from_arg(env, env.args[0] if env.args else None)
+    if meeting is None:
+        return
+    from handlers.agenda import agenda_lines
+
+    await service.extend_all_series(env.session, now=env.now, offsets=env.settings.reminders.meeting_offsets)
+    await service.ensure_action_review(env.session, meeting, env.now)
+    t, zone = env.t, env.zone_of(env.member)
+    lines = [t("<b>#{id} {title}</b>", id=meeting.id, title=meeting.title)]
+    if meeting.status == "cancelled":
+        lines.append(t("❌ This meeting was cancelled."))
+    lines += meeting_lines(t, meeting, zone, await series_text(env, t, meeting))
+    if meeting.timezone != zone:
+        lines.append(t("Planned in {zone}: {time}", zone=meeting.timezone, time=t.time(meeting.starts_at, meeting.timezone)))
+    counts = (await service.rsvp_counts(env.session, [meeting.id]))[meeting.id]
+    lines.append(t("Answers: {answers}", answers=answers_text(t, counts)))
+    lines += ["", t("<b>Agenda</b>")]
+    lines += await agenda_lines(env, meeting, zone)
+    lines += ["", t("<b>Local time of every member</b>")]
+    lines += await world_table(env, meeting)
+    buttons = rsvp_buttons(t, meeting.id) if meeting.status == "scheduled" and service.ends_at(meeting) > env.now else None
+    env.reply("\n".join(lines), buttons)
+
+
+# --- changes --------------------------------------------------------------------------------
+
+
+@command(access="secretariat")
+async def reschedule(env: Env) -> None:
+    if len(env.args) < 3 or len(env.args) > 4:
+        env.reply(env.t("Usage: /reschedule &lt;meeting number&gt; YYYY-MM-DD HH:MM [Area/City]"))
+        return
+    meeting = await meeting_from_arg(env, env.args[0])
+    if meeting is None:
+        return
+    zone = env.zone_of(env.member)
+    if len(env.args) == 4:
+        found = zone_from_text(env, env.args[3][:100])
+        if found is None:
+            return
+        zone = found
+    starts_at = read_start(env, env.args[1], env.args[2], zone)
+    if starts_at is None:
+        return
+    try:
+        previous = await service.reschedule(env.session, meeting, starts_at, by=env.member, now=env.now,
+                                            offsets=env.settings.reminders.meeting_offsets,
+                                            zone=zone if len(env.args) == 4 else None)
+    except service.MeetingError as error:
+        explain_refusal(env, error, meeting.id)
+        return
+    await announce(env, meeting, MOVED, previous)
+    env.reply(env.t("Meeting #{id} moved to {when}. Everyone has been told and the reminders follow.",
+                    id=meeting.id, when=env.t.datetime(meeting.starts_at, env.zone_of(env.member))))
+
+
+@command(access="secretariat")
+async def cancelmeeting(env: Env) -> None:
+    if len(env.args) != 1:
+        env.reply(env.t("Usage: /cancelmeeting &lt;meeting number&gt;"))
+        return
+    meeting = await meeting_from_arg(env, env.args[0])
+    if meeting is None:
+        return
+    try:
+        await service.cancel(env.session, meeting, by=env.member, now=env.now,
+                             offsets=env.settings.reminders.meeting_offsets)
+    except service.MeetingError as error:
+        explain_refusal(env, error, meeting.id)
+        return
+    await announce(env, meeting, CANCELLED)
+    env.reply(env.t("Meeting #{id} is cancelled. Everyone has been told; its reminders will not be sent.",
+                    id=meeting.id))
+
+
+@command(access="secretariat")
+async def meetinglink(env: Env) -> None:
+    if len(env.args) != 2:
+        env.reply(env.t("Usage: /meetinglink &lt;meeting number&gt; https://…"))
+        return
+    meeting = await meeting_from_arg(env, env.args[0])
+    if meeting is None:
+        return
+    try:
+        await service.set_link(env.session, meeting, env.args[1], by=env.member, now=env.now)
+    except service.BadLink:
+        env.reply(env.t("That is not a web link: give an address starting with https:// or http://. "
+                        "Nothing was changed."))
+        return
+    except service.MeetingError as error:
+        explain_refusal(env, error, meeting.id)
+        return
+    env.reply(env.t("The video link of meeting #{id} is now {link}", id=meeting.id, link=meeting.link))
+
+
+@command(access="secretariat")
+async def recur(env: Env) -> None:
+    body = env.rest(200)
+    if body is None:
+        return
+    parts = body.split(maxsplit=1)
+    if len(parts) < 2:
+        env.reply(env.t("Usage: /recur &lt;meeting number&gt; weekly | every 2 weeks | monthly on the first "
+                        "Tuesday (also in French or Spanish)"))
+        return
+    meeting = await meeting_from_arg(env, parts[0])
+    if meeting is None:
+        return
+    t = env.t
+    try:
+        rule = parse_recurrence(parts[1])
+        created = await service.make_recurring(env.session, meeting, rule, by=env.member, now=env.now,
+                                               offsets=env.settings.reminders.meeting_offsets)
+    except UnknownRecurrence:
+        env.reply(t("I did not understand “{text}”. Try weekly, every 2 weeks, monthly, or monthly on the "
+                    "first Tuesday (also in French or Spanish). Nothing was changed.", text=parts[1][:80]))
+        return
+    except StartNotOnRule as off:
+        env.reply(t("Meeting #{id} is on {date}, which does not fit “{rule}”. The next date that fits is "
+                    "{suggestion}: move the meeting there first with /reschedule. Nothing was changed.",
+                    id=meeting.id, date=t.date(off.start), rule=describe_rule(t, off.rule, off.start.day),
+                    suggestion=t.date(off.suggestion)))
+        return
+    except service.MeetingError as error:
+        explain_refusal(env, error, meeting.id)
+        return
+    await _announce_series(env, meeting, created)
+    zone = env.zone_of(env.member)
+    lines = [t("Meeting #{id} now repeats {rule}.", id=meeting.id, rule=await series_text(env, t, meeting))]
+    lines += [t("#{id}: {when}", id=row.id, when=t.datetime(row.starts_at, zone)) for row in created]
+    lines.append(t("Each occurrence can be moved or cancelled on its own with its number."))
+    env.reply("\n".join(lines))
+
+
+async def _announce_series(env: Env, head: Meeting, created: list[Meeting]) -> None:
+    shown = created[:service.SERIES_MIN_AHEAD]
+
+    async def text(t: Translator, zone: str) -> str:
+        lines = [t("🔁 <b>Meeting #{id} now repeats: {title}</b>", id=head.id, title=head.title),
+                 t("Repeats: {rule}", rule=await series_text(env, t, head)), t("Next dates, in {zone}:", zone=zone)]
+        lines += [t("#{id}: {when}", id=row.id, when=t.datetime(row.starts_at, zone)) for row in shown]
+        return "\n".join(lines)
+
+    await env.tell_group(await text(env.group_translator(), head.timezone), ref=("meeting", head.id))
+    for member in await members.active_members(env.session):
+        await env.tell(member, await text(env.translator_for(member), env.zone_of(member)), ref=("meeting", head.id))
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+
+async def _record_answer(env: Env, meeting: Meeting, answer: str) -> None:
+    """Record the sender's own answer (never anyone else's: the sender is the member)."""
+    assert env.member is not None
+    await service.set_rsvp(env.session, meeting, env.member, answer, now=env.now,
+                           offsets=env.settings.reminders.meeting_offsets)
+
+
+@command()
+async def rsvp(env: Env) -> None:
+    if len(env.args) < 2:
+        env.reply(env.t("Usage: /rsvp &lt;meeting number&gt; yes, no or maybe"))
+        return
+    answer = answer_word(" ".join(env.args[1:])[:30])
+    if answer is None:
+        env.reply(env.t("Answer yes, no or maybe, e.g. /rsvp 12 yes."))
+        return
+    meeting = await meeting_from_arg(env, env.args[0])
+    if meeting is None:
+        return
+    try:
+        await _record_answer(env, meeting, answer)
+    except service.MeetingError as error:
+        explain_refusal(env, error, meeting.id)
+        return
+    env.reply(env.t("Your answer for meeting #{id} ({title}) is recorded: {answer}.", id=meeting.id,
+                    title=meeting.title, answer=env.t(ANSWERS[answer])))
+
+
+@button()
+async def rsvp_button(env: Env) -> None:
+    parts = callback_args(env.data, "rsvp", 2)
+    meeting_id = service.parse_id(parts[0]) if parts else None
+    if parts is None or meeting_id is None or parts[1] not in ANSWERS:
+        env.toast = env.t(BUTTON_EXPIRED)
+        return
+    meeting = await service.get_meeting(env.session, meeting_id)
+    if meeting is None:
+        env.toast = env.t(BUTTON_EXPIRED)
+        return
+    try:
+        await _record_answer(env, meeting, parts[1])
+    except service.NotScheduled:
+        env.toast = env.t("This meeting was cancelled.")
+        return
+    except service.MeetingOver:
+        env.toast = env.t("This meeting is already over.")
+        return
+    t, zone = env.t, env.zone_of(env.member)
+    env.toast = t("Your answer is recorded: {answer}.", answer=t(ANSWERS[parts[1]]))
+    lines = [t("<b>#{id} {title}</b>", id=meeting.id, title=meeting.title),
+             *meeting_lines(t, meeting, zone, await series_text(env, t, meeting)),
+             t("Your answer: {mark} {answer}. You can change it below.", mark=ANSWER_MARKS[parts[1]],
+               answer=t(ANSWERS[parts[1]]))]
+    env.edit("\n".join(lines), rsvp_buttons(t, meeting.id))
+
+
+# --- calendar file --------------------------------------------------------------------------
+
+
+@command()
+async def ics(env: Env) -> None:
+    meeting = await meeting_from_arg(env, env.args[0] if env.args else None)
+    if meeting is None:
+        return
+    content = await service.calendar_file(env.session, meeting, organizer=env.committee.name, stamp=env.now)
+    head = await service.series_head(env.session, meeting)
+    caption = (env.t("Calendar file for meeting #{id} and its whole series: open it to add it to your calendar.",
+                     id=meeting.id) if head else
+               env.t("Calendar file for meeting #{id}: open it to add it to your calendar.", id=meeting.id))
+    env.reply_document(f"inspir-meeting-{(head or meeting).id}.ics", content, caption)
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("newmeeting", newmeeting))
+    application.add_handler(CommandHandler("meetings", meetings_command))
+    application.add_handler(CommandHandler("meeting", meeting_command))
+    application.add_handler(CommandHandler("reschedule", reschedule))
+    application.add_handler(CommandHandler("cancelmeeting", cancelmeeting))
+    application.add_handler(CommandHandler("meetinglink", meetinglink))
+    application.add_handler(CommandHandler("recur", recur))
+    application.add_handler(CommandHandler("rsvp", rsvp))
+    application.add_handler(CommandHandler("ics", ics))
+    application.add_handler(CallbackQueryHandler(rsvp_button, pattern=r"^rsvp:"))
+    application.add_handler(CallbackQueryHandler(newmeeting_button, pattern=r"^nm:"))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & _InFlow(), newmeeting_answer))
+
+
+__all__ = ["COMMANDS", "announce", "create_and_announce", "meeting_from_arg", "register"]
