@@ -2,10 +2,10 @@
 
 from telegram.ext import Application
 
-from handlers import group, lookup, profile, roster, start
+from handlers import agenda, group, lookup, meetings, profile, roster, start
 from handlers.common import CommandSpec
 
-AREAS = [start, profile, roster, group, lookup]  # lookup last: it takes private free text
+AREAS = [start, profile, roster, group, meetings, agenda, lookup]  # lookup last: it takes private free text
 
 
 def all_commands() -> list[CommandSpec]:
