@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.durations import parse_duration
 from bot.outbox import cancel_pending, enqueue
-from storage.models import ActionItem, Meeting, Member, Rsvp
+from storage.models import ActionItem, AvailabilityPoll, Meeting, Member, OutboxMessage, Rsvp
 
 MEETING_REMINDER = "meeting_reminder"
 ACTION_REMINDER = "action_reminder"
@@ -112,3 +112,103 @@ async def replan_action(session: AsyncSession, action: ActionItem, offsets: list
                       payload={"offset_minutes": reminder.offset_minutes})
     await cancel_pending(session, "action", action.id, (ACTION_REMINDER, ACTION_OVERDUE),
                          keep={r.dedupe_key for _, r in planned})
+
+
+# --- the chair's weekly digest of overdue action items ---------------------------------
+
+OVERDUE_DIGEST = "overdue_digest"
+DIGEST_REF = "digest"
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def next_digest_time(now: datetime, zone: str, day: str, at: str) -> datetime:
+    """The first ``day`` at ``at`` (HH:MM, wall clock in ``zone``) strictly after ``now``.
+
+    Wall-clock arithmetic: 09:00 on Monday stays 09:00 across a DST change; a time that does
+    not exist that day (a spring-forward gap) is read as zoneinfo does (fold 0, one hour later
+    in UTC terms for the gap)."""
+    tz = ZoneInfo(zone)
+    wanted = WEEKDAY_NAMES.index(day)
+    hour, minute = (int(part) for part in at.split(":"))
+    local_today = now.astimezone(tz).date()
+    for ahead in range(0, 8):
+        day_date = local_today + timedelta(days=ahead)
+        if day_date.weekday() != wanted:
+            continue
+        moment = datetime.combine(day_date, time(hour, minute), tz)
+        if moment > now:
+            return moment
+    return datetime.combine(local_today + timedelta(days=7), time(hour, minute), tz)  # pragma: no cover
+
+
+def digest_key(chair_id: int, moment: datetime, zone: str) -> str:
+    return f"{OVERDUE_DIGEST}:{chair_id}:{moment.astimezone(ZoneInfo(zone)):%Y%m%dT%H%M}"
+
+
+async def plan_digests(session: AsyncSession, day: str, at: str, default_zone: str,
+                       now: datetime) -> list[datetime]:
+    """Owe every active chair their next weekly digest (one outbox row per chair and week,
+    keyed by its local date and time), cancelling digests planned for another moment (the
+    configuration or the chair's zone changed) and those of members no longer chair.
+    Idempotent: run at start and whenever a digest is sent."""
+    chairs = list(await session.scalars(select(Member).where(Member.active.is_(True),
+                                                             Member.access == "chair")))
+    planned = []
+    chair_ids = {chair.id for chair in chairs}
+    for chair in chairs:
+        zone = chair.timezone or default_zone
+        when = next_digest_time(now, zone, day, at)
+        key = digest_key(chair.id, when, zone)
+        await enqueue(session, kind=OVERDUE_DIGEST, due_at=when, dedupe_key=key, recipient=chair,
+                      ref_type=DIGEST_REF, ref_id=chair.id, payload={})
+        await cancel_pending(session, DIGEST_REF, chair.id, (OVERDUE_DIGEST,), keep={key})
+        planned.append(when)
+    stale = await session.scalars(select(OutboxMessage).where(
+        OutboxMessage.kind == OVERDUE_DIGEST, OutboxMessage.state == "pending"))
+    for row in stale:
+        if row.ref_id not in chair_ids:
+            row.state = "cancelled"
+    return planned
+
+
+# --- a member switching their reminders off and on -------------------------------------
+
+POLL_REMINDER = "poll_reminder"  # planned by bot.polls, rendered by the reminders area
+MEMBER_REMINDER_KINDS = (MEETING_REMINDER, ACTION_REMINDER, ACTION_OVERDUE, POLL_REMINDER)
+
+
+async def cancel_member_reminders(session: AsyncSession, member_id: int) -> int:
+    """``/reminders off``: cancel every reminder still owed to the member; how many."""
+    rows = await session.scalars(select(OutboxMessage).where(
+        OutboxMessage.recipient_id == member_id, OutboxMessage.kind.in_(MEMBER_REMINDER_KINDS),
+        OutboxMessage.state == "pending"))
+    cancelled = 0
+    for row in rows:
+        row.state = "cancelled"
+        cancelled += 1
+    return cancelled
+
+
+async def replan_member(session: AsyncSession, member: Member, meeting_defaults: list[timedelta],
+                        action_offsets: list[timedelta], default_zone: str, now: datetime) -> int:
+    """``/reminders on``: plan again what the member is owed (upcoming meetings, their open
+    action items, open polls); how many reminders are now pending for them."""
+    meetings = await session.scalars(select(Meeting).where(Meeting.status == "scheduled",
+                                                           Meeting.starts_at > now))
+    for meeting in list(meetings):
+        await replan_meeting(session, meeting, meeting_defaults, now)
+    actions = await session.scalars(select(ActionItem).where(ActionItem.owner_id == member.id,
+                                                             ActionItem.status == "open"))
+    for action in list(actions):
+        await replan_action(session, action, action_offsets, default_zone, now)
+    polls = await session.execute(select(OutboxMessage, AvailabilityPoll).join(
+        AvailabilityPoll, AvailabilityPoll.id == OutboxMessage.ref_id).where(
+        OutboxMessage.recipient_id == member.id, OutboxMessage.kind == POLL_REMINDER,
+        OutboxMessage.ref_type == "poll", OutboxMessage.state == "cancelled",
+        OutboxMessage.due_at > now, AvailabilityPoll.closed_at.is_(None)))
+    for row, _poll in polls:
+        row.state = "pending"
+    await session.flush()
+    return len(list(await session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.recipient_id == member.id, OutboxMessage.kind.in_(MEMBER_REMINDER_KINDS),
+        OutboxMessage.state == "pending"))))
