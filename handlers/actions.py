@@ -1,0 +1,384 @@
+"""Between meetings: decisions and action items, their history, and a member's own data.
+
+/decisions [query], /actions [member|open|overdue|done|all], /mytasks, /done, /reopen, /due,
+/assign: changes are audited, and the owners and the chair are told in their language when an
+action changes hands (and the chair the morning after an action falls overdue). /history
+(chair) shows the audit of a decision or action. /mydata sends everything the bot holds about
+the member as JSON; /forgetme anonymises them after confirmation (see
+:func:`bot.records.forget` for what is kept and why).
+"""
+
+import json
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import members, records
+from bot.access import choose_language
+from bot.dispatcher import Rendered, Skip, renderer
+from bot.i18n import N_, Translator
+from bot.services import Services
+from handlers.common import CommandSpec, Env, button, callback_ints, command
+from handlers.records import name_of, parse_due, resolve_member
+from storage.models import ActionItem, AgendaItem, AuditEntry, Decision, Meeting, Member, OutboxMessage
+
+LIST_LIMIT = 30
+
+COMMANDS = [
+    CommandSpec("decisions", N_("Search the decisions: /decisions [words, meeting number or YYYY-MM-DD]")),
+    CommandSpec("actions", N_("Action items: /actions [name | open | overdue | done | all]")),
+    CommandSpec("mytasks", N_("Your open action items")),
+    CommandSpec("done", N_("Mark an action item done: /done NUMBER")),
+    CommandSpec("reopen", N_("Reopen an action item: /reopen NUMBER")),
+    CommandSpec("due", N_("Change an action's due date: /due NUMBER YYYY-MM-DD (or none)")),
+    CommandSpec("assign", N_("Give an action to a member: /assign NUMBER NAME (or - for nobody)")),
+    CommandSpec("history", N_("Who changed a decision or an action item, and when: /history NUMBER"),
+                access="chair"),
+    CommandSpec("mydata", N_("Everything the bot holds about you, as a JSON file")),
+    CommandSpec("forgetme", N_("Erase your personal data from the bot")),
+]
+
+NO_ACTION = N_("There is no action item #{id}.")
+NOT_YOURS = N_("Only its owner, the person who recorded it, the chair or the secretariat can change "
+               "action #{id}.")
+
+
+def _action_line(t: Translator, action: ActionItem, owner: Member | None, today: date) -> str:
+    parts = [t("<b>#{id}</b> {text}", id=action.id, text=action.text), name_of(t, owner)]
+    if action.due_date:
+        parts.append(t("due {date}", date=t.date(action.due_date)))
+        if action.status == "open" and action.due_date < today:
+            parts.append(t("<b>overdue</b>"))
+    if action.status == "done":
+        parts.append(t("done"))
+    return " · ".join(parts)
+
+
+async def _owners(env: Env, actions: list[ActionItem]) -> dict[int, Member]:
+    ids = {a.owner_id for a in actions if a.owner_id}
+    if not ids:
+        return {}
+    return {m.id: m for m in await env.session.scalars(select(Member).where(Member.id.in_(ids)))}
+
+
+async def _reply_actions(env: Env, heading: str, actions: list[ActionItem]) -> None:
+    t = env.t
+    today = records.local_today(env.now, env.committee.timezone)
+    owners = await _owners(env, actions)
+    lines = [heading]
+    lines += [f"• {_action_line(t, a, owners.get(a.owner_id or 0), today)}" for a in actions[:LIST_LIMIT]]
+    if len(actions) > LIST_LIMIT:
+        lines.append(t("… and {n} more.", n=len(actions) - LIST_LIMIT))
+    env.reply("\n".join(lines))
+
+
+@command()
+async def decisions(env: Env) -> None:
+    t = env.t
+    query = env.rest(200)
+    if query is None:
+        return
+    found = await records.search_decisions(env.session, query, env.committee.timezone)
+    if not found:
+        env.reply(t("No decision matches “{query}”.", query=query) if query else t("No decision recorded yet."))
+        return
+    meetings = {m.id: m for m in await env.session.scalars(select(Meeting).where(
+        Meeting.id.in_({d.meeting_id for d in found if d.meeting_id})))}
+    items = {i.id: i for i in await env.session.scalars(select(AgendaItem).where(
+        AgendaItem.id.in_({d.agenda_item_id for d in found if d.agenda_item_id})))}
+    zone = env.zone_of(env.member)
+    lines = [t.plural("<b>{n} decision</b>", "<b>{n} decisions</b>", len(found))]
+    for decision in found[:LIST_LIMIT]:
+        lines.append(t("• <b>#{id}</b> {text}", id=decision.id, text=decision.text))
+        meeting = meetings.get(decision.meeting_id or 0)
+        where = [t("meeting #{id} “{title}”, {date}", id=meeting.id, title=meeting.title,
+                   date=t.short_datetime(meeting.starts_at, zone))] if meeting else [
+            t("recorded {date}", date=t.short_datetime(decision.created_at, zone))]
+        item = items.get(decision.agenda_item_id or 0)
+        if item is not None:
+            where.append(t("item: {title}", title=item.title))
+        lines.append("   " + " · ".join(where))
+    if len(found) > LIST_LIMIT:
+        lines.append(t("… and {n} more.", n=len(found) - LIST_LIMIT))
+    env.reply("\n".join(lines))
+
+
+@command()
+async def actions(env: Env) -> None:
+    t = env.t
+    query = env.rest(200)
+    if query is None:
+        return
+    word = query.lower()
+    today = records.local_today(env.now, env.committee.timezone)
+    if word in ("", "open", "ouvertes", "abiertas"):
+        found = await records.list_actions(env.session)
+        heading = t.plural("<b>{n} open action item</b>", "<b>{n} open action items</b>", len(found))
+    elif word in ("overdue", "en retard", "retard", "atrasadas", "vencidas"):
+        found = await records.list_actions(env.session, status=None, overdue_on=today)
+        heading = t.plural("<b>{n} overdue action item</b>", "<b>{n} overdue action items</b>", len(found))
+    elif word in ("done", "faites", "hechas"):
+        found = await records.list_actions(env.session, status="done")
+        heading = t.plural("<b>{n} action item done</b>", "<b>{n} action items done</b>", len(found))
+    elif word in ("all", "toutes", "todas"):
+        found = await records.list_actions(env.session, status=None)
+        heading = t.plural("<b>{n} action item</b>", "<b>{n} action items</b>", len(found))
+    else:
+        owner = await resolve_member(env, query)
+        if owner is None:
+            return
+        found = await records.list_actions(env.session, owner=owner)
+        heading = t.plural("<b>{n} open action item for {name}</b>", "<b>{n} open action items for {name}</b>",
+                           len(found), name=owner.name)
+    await _reply_actions(env, heading, found)
+
+
+@command()
+async def mytasks(env: Env) -> None:
+    assert env.member is not None
+    found = await records.list_actions(env.session, owner=env.member)
+    if not found:
+        env.reply(env.t("You have no open action items."))
+        return
+    await _reply_actions(env, env.t.plural("<b>You have {n} open action item</b>",
+                                           "<b>You have {n} open action items</b>", len(found)), found)
+
+
+async def _action_arg(env: Env, usage: str, count: int) -> tuple[ActionItem | None, list[str]]:
+    """The action named by the first argument, checked for existence and rights."""
+    assert env.member is not None
+    if len(env.args) < count:
+        env.reply(env.t(usage))
+        return None, []
+    action_id = records.parse_id(env.args[0])
+    found = await records.get_action(env.session, action_id)
+    if found is None:
+        env.reply(env.t(NO_ACTION, id=env.args[0][:20]))
+        return None, []
+    if not records.may_change(found, env.member):
+        env.reply(env.t(NOT_YOURS, id=found.id))
+        return None, []
+    return found, env.args[1:]
+
+
+def _offsets(env: Env):  # type: ignore[no-untyped-def]
+    return env.settings.reminders.action_offsets
+
+
+async def _set_status(env: Env, status: str) -> None:
+    assert env.member is not None
+    usage = "Usage: /done NUMBER, for example /done 12." if status == "done" else \
+        "Usage: /reopen NUMBER, for example /reopen 12."
+    found, _rest = await _action_arg(env, usage, 1)
+    if found is None:
+        return
+    try:
+        await records.set_status(env.session, found, status, env.member, env.now, _offsets(env),
+                                 env.committee.timezone)
+    except records.RecordError:
+        env.reply(env.t("Action #{id} is already done.", id=found.id) if status == "done"
+                  else env.t("Action #{id} is already open.", id=found.id))
+        return
+    env.reply(env.t("Action #{id} is done. Thank you!", id=found.id) if status == "done"
+              else env.t("Action #{id} is open again.", id=found.id))
+
+
+N_("Usage: /done NUMBER, for example /done 12.")
+N_("Usage: /reopen NUMBER, for example /reopen 12.")
+
+
+@command()
+async def done(env: Env) -> None:
+    await _set_status(env, "done")
+
+
+@command()
+async def reopen(env: Env) -> None:
+    await _set_status(env, "open")
+
+
+@command()
+async def due(env: Env) -> None:
+    assert env.member is not None
+    found, rest = await _action_arg(env, N_("Usage: /due NUMBER YYYY-MM-DD, for example /due 12 2026-12-15 "
+                                            "(/due 12 none removes the date)."), 2)
+    if found is None:
+        return
+    if len(rest) != 1:
+        env.reply(env.t("Usage: /due NUMBER YYYY-MM-DD, for example /due 12 2026-12-15 "
+                        "(/due 12 none removes the date)."))
+        return
+    new_date: date | None = None
+    if rest[0].lower() not in ("none", "aucune", "ninguna", "-"):
+        ok, new_date = parse_due(env, rest[0])
+        if not ok:
+            return
+    await records.set_due(env.session, found, new_date, env.member, env.now, _offsets(env), env.committee.timezone)
+    env.reply(env.t("Action #{id} is now due {date}.", id=found.id, date=env.t.date(new_date)) if new_date
+              else env.t("Action #{id} has no due date any more.", id=found.id))
+    if found.owner_id and found.owner_id != env.member.id:
+        owner = await env.session.get(Member, found.owner_id)
+        if owner is not None and owner.active:
+            ot = env.translator_for(owner)
+            await env.tell(owner, ot("{name} changed the due date of your action #{id} to {date}.",
+                                     name=env.member.name, id=found.id,
+                                     date=ot.date(new_date) if new_date else "—"), ref=("action", found.id))
+
+
+@command()
+async def assign(env: Env) -> None:
+    assert env.member is not None
+    usage = N_("Usage: /assign NUMBER NAME, for example /assign 12 Samy (/assign 12 - for nobody).")
+    found, rest = await _action_arg(env, usage, 2)
+    if found is None:
+        return
+    query = " ".join(rest)[:200]
+    owner: Member | None = None
+    if query != "-":
+        owner = await resolve_member(env, query)
+        if owner is None:
+            return
+    if (owner.id if owner else None) == found.owner_id:
+        env.reply(env.t("Action #{id} is already {name}’s.", id=found.id, name=name_of(env.t, owner)))
+        return
+    previous = await records.assign(env.session, found, owner, env.member, env.now, _offsets(env),
+                                    env.committee.timezone)
+    env.reply(env.t("Action #{id} now belongs to {name}.", id=found.id, name=name_of(env.t, owner)))
+    told: set[int] = {env.member.id}
+    for person, message in ((owner, N_("{actor} gave you action #{id}: {text}")),
+                            (previous, N_("{actor} gave your action #{id} to {owner}: {text}"))):
+        if person is not None and person.active and person.id not in told:
+            told.add(person.id)
+            pt = env.translator_for(person)
+            await env.tell(person, pt(message, actor=env.member.name, id=found.id, text=found.text,
+                                      owner=name_of(pt, owner)), ref=("action", found.id))
+    for chair in await records.chairs(env.session):
+        if chair.id not in told:
+            ct = env.translator_for(chair)
+            await env.tell(chair, ct("{actor} gave action #{id} to {owner} (before: {before}): {text}",
+                                     actor=env.member.name, id=found.id, owner=name_of(ct, owner),
+                                     before=name_of(ct, previous), text=found.text), ref=("action", found.id))
+
+
+@command(access="chair")
+async def history(env: Env) -> None:
+    t = env.t
+    if len(env.args) != 1 or records.parse_id(env.args[0]) is None:
+        env.reply(t("Usage: /history NUMBER, for example /history 12."))
+        return
+    number = records.parse_id(env.args[0])
+    assert number is not None
+    decision = await env.session.get(Decision, number)
+    action = await env.session.get(ActionItem, number)
+    if decision is None and action is None:
+        env.reply(t("There is no decision or action item #{id}.", id=number))
+        return
+    zone = env.zone_of(env.member)
+    names = {m.id: m for m in await env.session.scalars(select(Member))}
+    lines: list[str] = []
+    for kind, row, heading in (("decision", decision, N_("<b>Decision #{id}</b>: {text}")),
+                               ("action", action, N_("<b>Action #{id}</b>: {text}"))):
+        if row is None:
+            continue
+        lines.append(t(heading, id=row.id, text=row.text[:200]))
+        if row.deleted_at is not None:
+            lines.append(t("(removed)"))
+        for entry in await records.history(env.session, kind, row.id):
+            lines.append(t("• {when}: {action} by {actor}{details}", when=t.short_datetime(entry.at, zone),
+                           action=t(AUDIT_LABELS[entry.action]) if entry.action in AUDIT_LABELS
+                           else entry.action, actor=name_of(t, names.get(entry.actor_id or 0))
+                           if entry.actor_id else t("the bot"), details=_details(entry)))
+        lines.append("")
+    env.reply("\n".join(lines).strip(), personal=True)
+
+
+AUDIT_LABELS = {
+    "decision.recorded": N_("recorded"), "decision.undone": N_("removed"),
+    "vote.opened": N_("vote opened"), "vote.closed": N_("vote closed"), "ballot.cast": N_("ballot cast"),
+    "ballot.changed": N_("ballot changed"), "action.recorded": N_("recorded"), "action.done": N_("marked done"),
+    "action.reopened": N_("reopened"), "action.due": N_("due date changed"), "action.assigned": N_("reassigned"),
+    "action.undone": N_("removed"),
+}
+
+
+def _details(entry: AuditEntry) -> str:
+    shown = {k: v for k, v in (entry.details or {}).items() if v is not None}
+    return f" ({', '.join(f'{k}={v}' for k, v in shown.items())})" if shown else ""
+
+
+@command()
+async def mydata(env: Env) -> None:
+    assert env.member is not None
+    data = await records.personal_data(env.session, env.member)
+    content = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+    env.reply_document("my-data.json", content, env.t(
+        "Everything the bot holds about you. To have it erased, send /forgetme."), personal=True)
+
+
+@command()
+async def forgetme(env: Env) -> None:
+    assert env.member is not None
+    mid = env.member.id
+    env.reply(env.t("This erases your personal data: your name becomes “former member” in the record, your "
+                    "Telegram account, country, organisation, time zone and answers are removed, and you can no "
+                    "longer use the bot. Decisions and actions stay in the committee's record. Are you sure?"),
+              [[(env.t("Yes, erase my data"), f"forget:{mid}:1"), (env.t("No, keep it"), f"forget:{mid}:0")]],
+              personal=True)
+
+
+@button()
+async def forget_button(env: Env) -> None:
+    assert env.member is not None
+    parts = callback_ints(env.data, "forget", 2)
+    if parts is None or parts[0] != env.member.id or parts[1] not in (0, 1):
+        env.toast = env.t("This button is no longer valid.")
+        return
+    if parts[1] == 0:
+        env.edit(env.t("Nothing was erased."))
+        return
+    t = env.t
+    released = await records.forget(env.session, env.member, env.now, _offsets(env), env.committee.timezone)
+    env.edit(t("Your personal data has been erased. Goodbye, and thank you for your work for the committee."))
+    if released:
+        for chair in await records.chairs(env.session):
+            ct = env.translator_for(chair)
+            await env.tell(chair, ct.plural(
+                "A member asked to be forgotten: {n} open action item is now unassigned ({ids}). Use /assign.",
+                "A member asked to be forgotten: {n} open action items are now unassigned ({ids}). Use /assign.",
+                len(released), ids=", ".join(f"#{a.id}" for a in released)))
+
+
+@renderer(records.CHAIR_OVERDUE)
+async def render_chair_overdue(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
+    """The chair's notice that an action fell overdue, if it still is (and still due that day)."""
+    action = await session.get(ActionItem, int(row.payload.get("action_id", 0)))
+    if (action is None or action.deleted_at is not None or action.status != "open" or action.due_date is None
+            or action.due_date.isoformat() != row.payload.get("due")):
+        raise Skip("cancelled", "no longer overdue")
+    chair = await session.get(Member, row.recipient_id) if row.recipient_id else None
+    if chair is None or not chair.active or not chair.telegram_id:
+        raise Skip("failed", "recipient has no Telegram account")
+    committee = await members.committee(session)
+    t = services.i18n.translator(choose_language(chair.chosen_language, chair.language, None,
+                                                 committee.default_language))
+    owner = await session.get(Member, action.owner_id) if action.owner_id else None
+    return Rendered(chair.telegram_id, t("Action #{id} ({owner}) was due {date} and is still open: {text}",
+                                         id=action.id, owner=name_of(t, owner), date=t.date(action.due_date),
+                                         text=action.text))
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("decisions", decisions))
+    application.add_handler(CommandHandler("actions", actions))
+    application.add_handler(CommandHandler("mytasks", mytasks))
+    application.add_handler(CommandHandler("done", done))
+    application.add_handler(CommandHandler("reopen", reopen))
+    application.add_handler(CommandHandler("due", due))
+    application.add_handler(CommandHandler("assign", assign))
+    application.add_handler(CommandHandler("history", history))
+    application.add_handler(CommandHandler("mydata", mydata))
+    application.add_handler(CommandHandler("forgetme", forgetme))
+    application.add_handler(CallbackQueryHandler(forget_button, pattern=r"^forget:"))
+
