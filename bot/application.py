@@ -1,6 +1,7 @@
 """The one place the python-telegram-bot Application is built, for every running mode."""
 
 import logging
+from datetime import datetime
 
 from telegram import BotCommand
 from telegram.error import TelegramError
@@ -11,6 +12,7 @@ import handlers
 from bot import members
 from bot.dispatcher import Dispatcher
 from bot.i18n import SUPPORTED
+from bot.reminders import plan_digests
 from bot.services import Services
 
 log = logging.getLogger("inspir.app")
@@ -45,17 +47,50 @@ def build_application(services: Services, request: BaseRequest | None = None) ->
 
 
 DISPATCH_INTERVAL_SECONDS = 10
+EXACT_JOB = "outbox-exact"
 
 
 async def _dispatch_due(context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot_data["dispatcher"].run_once()
 
 
+async def _start_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """At start: plan the chair's next weekly digest (idempotent), then catch up on whatever
+    fell due while the bot was down (renderers send what is still ahead, mark the rest missed)."""
+    services: Services = context.bot_data["services"]
+    settings = services.settings
+    try:
+        async with services.db.transaction() as session:
+            await plan_digests(session, settings.reminders.digest_day, settings.reminders.digest_time,
+                               settings.committee.timezone, services.clock())
+    except Exception as error:  # noqa: BLE001 - the bot must start; the next start retries
+        log.error("could not plan the weekly digest: %s", type(error).__name__)
+    await context.bot_data["dispatcher"].run_once()
+
+
 def schedule_dispatcher(application: Application) -> None:
-    """The JobQueue only wakes the dispatcher; what is due lives in the database."""
-    assert application.job_queue is not None
-    application.job_queue.run_repeating(_dispatch_due, interval=DISPATCH_INTERVAL_SECONDS, first=0,
-                                        name="outbox")
+    """The JobQueue only wakes the dispatcher; what is due lives in the database.
+
+    A periodic tick (every 10 s) and, after each run, one exact wake-up at the next row's due
+    time, so a reminder due at 14:00:00 leaves at 14:00:00, not up to a tick later."""
+    job_queue = application.job_queue
+    assert job_queue is not None
+    dispatcher: Dispatcher = application.bot_data["dispatcher"]
+    services: Services = application.bot_data["services"]
+
+    def wake_at(when: datetime) -> None:
+        delay = (when - services.clock()).total_seconds()
+        delay = delay if delay > 0 else 1.0  # due already: rows another instance holds; no hot loop
+        if delay >= DISPATCH_INTERVAL_SECONDS * 30:
+            return  # far ahead: the periodic tick will get closer first
+        for job in job_queue.get_jobs_by_name(EXACT_JOB):
+            job.schedule_removal()
+        job_queue.run_once(_dispatch_due, when=delay, name=EXACT_JOB)
+
+    dispatcher.on_next_due = wake_at
+    job_queue.run_once(_start_outbox, when=0, name="outbox-start")
+    job_queue.run_repeating(_dispatch_due, interval=DISPATCH_INTERVAL_SECONDS,
+                            first=DISPATCH_INTERVAL_SECONDS, name="outbox")
 
 
 def command_list(services: Services, lang: str) -> list[BotCommand]:
