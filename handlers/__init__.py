@@ -3,9 +3,11 @@
 from telegram.ext import Application
 
 from handlers import agenda, group, lookup, meetings, profile, roster, start
+from handlers import reminders
 from handlers.common import CommandSpec
 
 AREAS = [start, profile, roster, group, meetings, agenda, lookup]  # lookup last: it takes private free text
+AREAS.insert(AREAS.index(lookup), reminders)  # reminders: commands and renderers
 
 
 def all_commands() -> list[CommandSpec]:
