@@ -7,3 +7,6 @@ A module has ``NAME``, ``HELP``, ``add_arguments(parser)`` and ``async run(args,
 from bot.cli import slots
 
 COMMANDS: list = [slots]
+
+from bot.cli import outbox  # noqa: E402
+COMMANDS.append(outbox)
