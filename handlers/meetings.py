@@ -82,7 +82,9 @@ def answer_word(text: str) -> str | None:
 
 
 def _looks_like_zone(token: str) -> bool:
-    return "/" in token or token.upper() in ("UTC", "GMT")
+    import re
+
+    return re.fullmatch(r"[A-Za-z][A-Za-z_]*(?:/[A-Za-z0-9_+\-]+)+", token) is not None or token.upper() in ("UTC", "GMT")
 
 
 def _looks_like_duration(token: str) -> bool:
