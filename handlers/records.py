@@ -58,6 +58,8 @@ VOTE_COUNTS = N_("yes {yes} · no {no} · abstain {abstain}")
 FORMER = N_("former member")
 DUE_WORDS = ("due", "échéance", "echeance", "pour", "para", "antes")
 DUE = re.compile(r"\s+(?:" + "|".join(DUE_WORDS) + r")\s+(\S+)\s*$", re.IGNORECASE)
+GAVE_YOU = N_("{name} gave you action #{id}: {text}")
+DUE_LINE = N_("Due: {date}")
 ATTENDANCE_LABELS = {"present": N_("Present"), "apologies": N_("Apologies")}
 CHOICE_LABELS = {"yes": N_("Yes"), "no": N_("No"), "abstain": N_("Abstain")}
 
@@ -136,7 +138,7 @@ async def startmeeting(env: Env) -> None:
             env.reply(t(NO_MEETING, id=env.args[0][:20]))
             return
     else:
-        meeting = await records.default_meeting(env.session, env.now)
+        meeting = await records.open_record(env.session) or await records.default_meeting(env.session, env.now)
         if meeting is None:
             env.reply(t("There is no scheduled meeting to open. Give its number: /startmeeting 12."))
             return
@@ -151,8 +153,8 @@ async def startmeeting(env: Env) -> None:
         env.reply(t(messages[error.code], id=error.details["meeting_id"]))
         return
     item = await records.current_item(env.session, meeting)
-    text = _opened_text(t, meeting, item)
-    env.reply(text, _attendance_buttons(t, meeting.id))
+    ot = env.group_translator() if env.in_group else t  # the group's message is for everyone
+    env.reply(_opened_text(ot, meeting, item), _attendance_buttons(ot, meeting.id))
     if not env.in_group:
         g = env.group_translator()
         await env.tell_group(_opened_text(g, meeting, item), _attendance_buttons(g, meeting.id),
@@ -288,7 +290,8 @@ async def vote(env: Env) -> None:
     if question is None:
         return
     opened = await records.open_vote(env.session, meeting, env.member, question, env.now)
-    env.reply(_vote_text(env.t, opened, 0), _vote_buttons(env.t, opened.id))
+    vt = env.group_translator() if env.in_group else env.t  # the group's message is for everyone
+    env.reply(_vote_text(vt, opened, 0), _vote_buttons(vt, opened.id))
     if not env.in_group:
         g = env.group_translator()
         await env.tell_group(_vote_text(g, opened, 0), _vote_buttons(g, opened.id), ref=("meeting", meeting.id))
@@ -311,7 +314,8 @@ async def vote_button(env: Env) -> None:
     env.toast = env.t("Your vote: {choice}. You may change it until the vote closes.",
                       choice=env.t(CHOICE_LABELS[parts[1]]))
     counts = await records.vote_counts(env.session, target.id)
-    env.edit(_vote_text(env.t, target, sum(counts.values())), _vote_buttons(env.t, target.id))
+    vt = env.group_translator() if env.in_group else env.t
+    env.edit(_vote_text(vt, target, sum(counts.values())), _vote_buttons(vt, target.id))
 
 
 @command(access="secretariat")
@@ -392,8 +396,8 @@ async def action(env: Env) -> None:
     env.reply(env.t("Action #{id} recorded: {details}.", id=created.id, details=Safe(", ".join(details))))
     if owner is not None and owner.id != env.member.id:
         ot = env.translator_for(owner)
-        await env.tell(owner, ot("{name} gave you action #{id}: {text}", name=env.member.name, id=created.id,
-                                 text=text) + ("\n" + ot("Due: {date}", date=ot.date(due)) if due else ""),
+        await env.tell(owner, ot(GAVE_YOU, name=env.member.name, id=created.id, text=text)
+                       + ("\n" + ot(DUE_LINE, date=ot.date(due)) if due else ""),
                        ref=("action", created.id))
 
 
