@@ -61,6 +61,13 @@ class Rendered:
     document: tuple[str, bytes] | None = None
 
 
+@dataclass(frozen=True)
+class Claim:
+    row_id: int
+    token: str
+    chat_key: str
+
+
 class Skip(Exception):
     """The row must not be sent (its meeting started, was cancelled...): ``state`` says why."""
 
@@ -181,7 +188,7 @@ class Dispatcher:
         if when is not None:
             self.on_next_due(when)
 
-    async def _claim(self) -> list[tuple[int, str]]:
+    async def _claim(self) -> list["Claim"]:
         now = self.services.clock()
         token = f"{self.instance}:{uuid.uuid4().hex[:8]}"
         claimable = or_(OutboxMessage.state == "pending",
@@ -203,28 +210,38 @@ class Dispatcher:
                 .values(state="claimed", claimed_by=token, claimed_at=now,
                         attempts=OutboxMessage.attempts + 1)
                 .execution_options(synchronize_session=False))
-            ids = list(await session.scalars(select(OutboxMessage.id).where(
+            rows = (await session.execute(select(
+                OutboxMessage.id, OutboxMessage.recipient_id, OutboxMessage.chat_id).where(
                 OutboxMessage.claimed_by == token, OutboxMessage.state == "claimed")
-                .order_by(OutboxMessage.due_at, OutboxMessage.id)))
-        return [(row_id, token) for row_id in ids]
+                .order_by(OutboxMessage.due_at, OutboxMessage.id))).tuples().all()
+        return [Claim(row_id, token, f"m{recipient}" if recipient is not None else f"c{chat}")
+                for row_id, recipient, chat in rows]
 
-    async def _send_batch(self, claimed: list[tuple[int, str]]) -> int:
+    async def _send_batch(self, claimed: list["Claim"]) -> int:
+        """Rows for different chats go out concurrently (up to :data:`CONCURRENCY`); rows for
+        one chat one after the other, in due order, so they arrive in order and a chat that
+        blocked the bot costs one refused call, not a burst."""
         gate = asyncio.Semaphore(CONCURRENCY)
+        by_chat: dict[str, list[Claim]] = {}
+        for claim in claimed:
+            by_chat.setdefault(claim.chat_key, []).append(claim)
 
         async def one(row_id: int, token: str) -> int:
-            async with gate:
-                if self._paused():
-                    await self._release(row_id, token)
-                    return 0
-                try:
-                    return await self._send(row_id, token)
-                except Exception as error:  # noqa: BLE001 - one row must not stop the others
-                    log.error("outbox row %s: unexpected %s", row_id, type(error).__name__)
-                    await self._record(row_id, token, "retry", type(error).__name__, None)
-                    return 0
+            if self._paused():
+                await self._release(row_id, token)
+                return 0
+            try:
+                return await self._send(row_id, token)
+            except Exception as error:  # noqa: BLE001 - one row must not stop the others
+                log.error("outbox row %s: unexpected %s", row_id, type(error).__name__)
+                await self._record(row_id, token, "retry", type(error).__name__, None)
+                return 0
 
-        results = await asyncio.gather(*(one(row_id, token) for row_id, token in claimed))
-        return sum(results)
+        async def chat(claims: list[Claim]) -> int:
+            async with gate:
+                return sum([await one(claim.row_id, claim.token) for claim in claims])
+
+        return sum(await asyncio.gather(*(chat(claims) for claims in by_chat.values())))
 
     async def _release(self, row_id: int, token: str) -> None:
         """Give back a claimed row not tried (paused by a 429): not an attempt."""

@@ -1,0 +1,243 @@
+"""The outbox dispatcher on both databases, through a fake Telegram: exactly-once under races
+between instances, crashes around a send, 429 pauses, retries with backoff, 403 marks the
+member unreachable and tells the chair. Time is the injectable clock; nothing sleeps."""
+
+import asyncio
+import random
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+import handlers.reminders  # noqa: F401 - registers the renderers
+from bot.config import load_settings
+from bot.dispatcher import (
+    BATCH, BLOCKED, CONCURRENCY, DELIVERY_REPORT, LEASE, MAX_ATTEMPTS, UNREACHABLE, Dispatcher, backoff,
+)
+from bot.i18n import I18n
+from bot.members import ensure_committee
+from bot.outbox import enqueue_text
+from bot.services import Services
+from storage.database import Database
+from storage.models import Member, OutboxMessage
+from tests.harness import Clock
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+I18N = I18n()
+
+
+class FakeBot:
+    """Telegram as the dispatcher sees it: records sends; faults scripted per call or chat."""
+
+    def __init__(self, jitter: bool = False):
+        self.sent: list[tuple[int, str]] = []
+        self.calls = 0
+        self.faults: list[Exception | None] = []
+        self.blocked: set[int] = set()
+        self.jitter = jitter
+
+    async def send_message(self, chat_id, text, **_options):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        await asyncio.sleep(random.random() / 1000 if self.jitter else 0)
+        if self.faults:
+            fault = self.faults.pop(0)
+            if fault is not None:
+                raise fault
+        if chat_id in self.blocked:
+            raise Forbidden("Forbidden: bot was blocked by the user")
+        self.sent.append((chat_id, text))
+
+
+async def _services(db_url: str, clock: Clock) -> Services:
+    services = Services(load_settings(None, database={"url": db_url}), Database(db_url), I18N, clock)
+    async with services.db.transaction() as session:
+        await ensure_committee(session, "INSP!R", "Europe/Brussels", "en")
+    return services
+
+
+@pytest.fixture
+async def world(db_url):  # type: ignore[no-untyped-def]
+    clock = Clock(NOW)
+    services = await _services(db_url, clock)
+    async with services.db.transaction() as session:
+        chair = Member(name="Bart Chair", access="chair", telegram_id=900, language="en")
+        ana = Member(name="Ana", telegram_id=901, language="es", timezone="America/Lima")
+        rai = Member(name="Rai", telegram_id=902, language="en", timezone="Asia/Kathmandu")
+        session.add_all([chair, ana, rai])
+    yield services, clock
+    await services.db.dispose()
+
+
+async def _owe(services: Services, count: int, *, chat_id: int | None = None, recipient: str | None = None,
+               due: datetime | None = None) -> None:
+    async with services.db.transaction() as session:
+        member = await session.scalar(select(Member).where(Member.name == recipient)) if recipient else None
+        for number in range(count):
+            row = await enqueue_text(session, due or services.clock(), f"row {number}",
+                                     chat_id=None if member else (chat_id or 1000 + number), recipient=member)
+            row.due_at = due or services.clock()
+
+
+async def _states(services: Services) -> Counter[str]:
+    async with services.db.transaction() as session:
+        rows = await session.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state))
+        return Counter(dict(rows.tuples().all()))
+
+
+async def _rows(services: Services, kind: str | None = None) -> list[OutboxMessage]:
+    async with services.db.transaction() as session:
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if kind:
+            query = query.where(OutboxMessage.kind == kind)
+        return list(await session.scalars(query))
+
+
+async def test_two_dispatchers_race_over_1000_rows_each_sent_exactly_once(world, db_url):
+    services, clock = world
+    await _owe(services, 1000)
+    other = await _services(db_url, clock)  # a second process: its own engine and pool
+    bot_a, bot_b = FakeBot(jitter=True), FakeBot(jitter=True)
+    first, second = Dispatcher(services, bot_a, "instance-a"), Dispatcher(other, bot_b, "instance-b")
+    assert first.instance != second.instance
+    sent = await asyncio.gather(first.run_once(), second.run_once(), first.run_once(), second.run_once())
+    per_row = Counter(text for _, text in bot_a.sent + bot_b.sent)
+    assert len(per_row) == 1000 and set(per_row.values()) == {1}
+    assert sum(sent) == 1000
+    assert await _states(services) == Counter({"sent": 1000})
+    claimers = Counter(row.claimed_by.split(":")[0] for row in await _rows(services))
+    assert sum(claimers.values()) == 1000
+    await other.db.dispose()
+
+
+async def test_crash_after_claim_before_send_is_sent_once_after_the_lease(world):
+    services, clock = world
+    await _owe(services, 3)
+    crashed = Dispatcher(services, FakeBot(), "crashed")
+    claimed = await crashed._claim()  # then the process dies: nothing sent, nothing marked
+    assert len(claimed) == 3
+    bot = FakeBot()
+    survivor = Dispatcher(services, bot, "survivor")
+    assert await survivor.run_once() == 0  # still leased to the dead instance
+    clock.advance(LEASE + timedelta(seconds=1))
+    assert await survivor.run_once() == 3
+    assert Counter(text for _, text in bot.sent) == Counter({"row 0": 1, "row 1": 1, "row 2": 1})
+    assert {row.attempts for row in await _rows(services)} == {2}
+
+
+async def test_crash_after_send_before_marking_repeats_that_message_at_most_once(world):
+    services, clock = world
+    await _owe(services, 2)
+    bot = FakeBot()
+    crashed = Dispatcher(services, bot, "crashed")
+    claimed = await crashed._claim()
+    await bot.send_message(1000, "row 0")  # Telegram took it; the process died before marking it
+    survivor = Dispatcher(services, bot, "survivor")
+    clock.advance(LEASE + timedelta(seconds=1))
+    assert await survivor.run_once() == 2
+    counts = Counter(text for _, text in bot.sent)
+    assert counts == Counter({"row 0": 2, "row 1": 1})  # the one duplicate the design allows
+    # A late mark by the dead instance cannot undo or double the survivor's work.
+    await crashed._record(claimed[0].row_id, claimed[0].token, "sent", None, None)
+    assert await _states(services) == Counter({"sent": 2})
+    assert await survivor.run_once() == 0
+
+
+async def test_429_pauses_everything_until_retry_after_without_failing(world):
+    services, clock = world
+    await _owe(services, 20)
+    bot = FakeBot()
+    bot.faults = [RetryAfter(30)]
+    dispatcher = Dispatcher(services, bot)
+    woken: list[datetime] = []
+    dispatcher.on_next_due = woken.append
+    in_flight = await dispatcher.run_once()  # sends already under way when the 429 came may land
+    assert in_flight < CONCURRENCY
+    rows = await _rows(services)
+    limited = rows[0]
+    assert limited.state == "pending" and limited.last_error == "rate limited"
+    assert limited.due_at == NOW + timedelta(seconds=30)
+    released = [row for row in rows if row.state == "pending" and row.id != limited.id]
+    assert len(released) == 19 - in_flight and all(row.attempts == 0 for row in released)
+    assert woken[-1] == NOW + timedelta(seconds=30)  # the exact wake-up waits out the pause
+    clock.advance(timedelta(seconds=10))
+    assert await dispatcher.run_once() == 0
+    clock.advance(timedelta(seconds=21))
+    assert await dispatcher.run_once() == 20 - in_flight
+    assert sorted(Counter(text for _, text in bot.sent).values()) == [1] * 20
+
+
+async def test_server_errors_and_timeouts_retry_with_backoff_then_fail_and_tell_the_chair(world):
+    services, clock = world
+    await _owe(services, 1, recipient="Ana")
+    bot = FakeBot()
+    bot.faults = [TimedOut(), None]  # a timeout, then Telegram answers
+    dispatcher = Dispatcher(services, bot)
+    assert await dispatcher.run_once() == 0
+    clock.advance(backoff(1) - timedelta(seconds=1))
+    assert await dispatcher.run_once() == 0  # not before the backoff
+    clock.advance(timedelta(seconds=1))
+    assert await dispatcher.run_once() == 1
+    await _owe(services, 1, recipient="Rai")
+    bot.faults = [NetworkError("Internal Server Error (500)")] * MAX_ATTEMPTS
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        await dispatcher.run_once()
+        clock.advance(backoff(attempt))
+    failed = [row for row in await _rows(services, "message") if row.state == "failed"]
+    assert len(failed) == 1 and failed[0].attempts == MAX_ATTEMPTS and failed[0].last_error == "NetworkError"
+    reports = await _rows(services, DELIVERY_REPORT)
+    assert len(reports) == 1
+    await dispatcher.run_once()
+    chair_text = next(text for chat, text in bot.sent if chat == 900)
+    assert "Rai" in chair_text and "could not be reached" in chair_text
+    assert "row 0" not in chair_text  # the report names no message text
+
+
+async def test_403_marks_the_member_unreachable_tells_the_chair_once_and_stops_trying(world):
+    services, clock = world
+    await _owe(services, 2, recipient="Rai")
+    bot = FakeBot()
+    bot.blocked.add(902)
+    dispatcher = Dispatcher(services, bot)
+    await dispatcher.run_once()
+    assert bot.calls == 1  # the second row is not even tried
+    rows = await _rows(services, "message")
+    assert [(row.state, row.last_error) for row in rows] == [("failed", BLOCKED), ("failed", UNREACHABLE)]
+    async with services.db.transaction() as session:
+        rai = await session.scalar(select(Member).where(Member.name == "Rai"))
+        assert rai.unreachable_since == NOW
+    clock.advance(timedelta(hours=2))
+    await _owe(services, 1, recipient="Rai")
+    await dispatcher.run_once()
+    assert bot.calls == 2  # only the chair's report went out, Rai was not tried again
+    assert len(await _rows(services, DELIVERY_REPORT)) == 1
+    (chair_chat, report), = bot.sent
+    assert chair_chat == 900 and "Rai" in report and "blocked" in report
+
+
+async def test_refused_message_fails_without_retry(world):
+    services, _clock = world
+    await _owe(services, 1, recipient="Ana")
+    bot = FakeBot()
+    bot.faults = [BadRequest("Bad Request: can't parse entities")]
+    await Dispatcher(services, bot).run_once()
+    (row,) = await _rows(services, "message")
+    assert row.state == "failed" and row.attempts == 1 and row.last_error.startswith("refused")
+
+
+async def test_next_due_wakes_exactly_at_the_next_row(world):
+    services, clock = world
+    await _owe(services, 1, due=NOW + timedelta(minutes=7, seconds=13))
+    dispatcher = Dispatcher(services, FakeBot())
+    woken: list[datetime] = []
+    dispatcher.on_next_due = woken.append
+    assert await dispatcher.run_once() == 0
+    assert woken == [NOW + timedelta(minutes=7, seconds=13)]
+
+
+async def test_batches_larger_than_one_claim_all_go_out(world):
+    services, _clock = world
+    await _owe(services, BATCH * 2 + 3)
+    bot = FakeBot()
+    assert await Dispatcher(services, bot).run_once() == BATCH * 2 + 3
