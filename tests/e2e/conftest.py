@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import pytest
 
@@ -29,11 +30,12 @@ def emulator(emulator_server: Emulator) -> Iterator[EmulatorClient]:
 
 @pytest.fixture
 def start_bot() -> Iterator[Callable[..., subprocess.Popen]]:
-    """Starts bot processes (``start_bot(argv, env=None)``); stops whatever is still running at teardown."""
+    """Starts bot processes (``start_bot(argv, env=None, **popen)``, ``popen`` as for
+    ``subprocess.Popen``: ``cwd``, ``stderr``...); stops whatever is still running at teardown."""
     processes: list[subprocess.Popen] = []
 
-    def start(argv: Sequence[str], env: Mapping[str, str] | None = None) -> subprocess.Popen:
-        process = spawn(argv, env=dict(env) if env is not None else None)
+    def start(argv: Sequence[str], env: Mapping[str, str] | None = None, **popen: Any) -> subprocess.Popen:
+        process = spawn(argv, env=dict(env) if env is not None else None, **popen)
         processes.append(process)
         return process
 
