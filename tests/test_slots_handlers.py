@@ -104,6 +104,16 @@ async def test_findslot_names_who_would_miss_when_nothing_fits_everyone(bot):
     assert chart.document[0] == "slots.png"
 
 
+async def test_findslot_says_who_cannot_attend_at_all(bot):
+    # Saturday 5 December in Brussels is still Friday evening only in Latin America.
+    [answer] = await bot.send("Bart Verstraeten", "/findslot 60 2026-12-05 1")
+    assert "No time in this window lets enough members attend" in answer.text
+    missing = answer.text.split("Cannot attend at any time in this window: ")[1]
+    assert "Samy Arokiasamy" in missing and "Bart Verstraeten" in missing
+    assert "Mary Karol Luna" not in missing
+    assert not answer.buttons and await counts(bot) == (0, 0)
+
+
 async def test_findslot_refuses_plain_members_and_bad_input(bot):
     [refused] = await bot.send("Samy Arokiasamy", "/findslot 90")
     assert "Only the chair or the secretariat" in refused.text
