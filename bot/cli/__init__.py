@@ -10,3 +10,9 @@ COMMANDS: list = [slots]
 
 from bot.cli import outbox  # noqa: E402
 COMMANDS.append(outbox)
+
+from bot.cli import export  # noqa: E402
+COMMANDS.extend(export.COMMANDS)
+
+from bot.cli import health  # noqa: E402
+COMMANDS.append(health)
