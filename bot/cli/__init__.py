@@ -13,3 +13,6 @@ COMMANDS.append(outbox)
 
 from bot.cli import export  # noqa: E402
 COMMANDS.extend(export.COMMANDS)
+
+from bot.cli import health  # noqa: E402
+COMMANDS.append(health)
