@@ -3,9 +3,11 @@
 import argparse
 import asyncio
 import logging
+import re
 import signal
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot import cli
 from bot.config import ConfigError, Settings, config_path, load_settings
@@ -20,7 +22,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--config", help="configuration file (default: config.toml or $INSPIR_CONFIG)")
     parser = argparse.ArgumentParser(prog="main.py", parents=[common], description=__doc__)
     commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", parents=[common], help="run the bot (long polling)")
+    run = commands.add_parser("run", parents=[common], help="run the bot (long polling, or --webhook)")
+    run.add_argument("--webhook", action="store_true",
+                     help="receive updates on telegram.webhook_url (setWebhook at start) instead of polling")
     console = commands.add_parser("console", parents=[common], help="the bot in this terminal, offline")
     console.add_argument("--as", dest="as_name", help="roster member to act as")
     console.add_argument("--database", default=CONSOLE_DATABASE,
@@ -89,7 +93,7 @@ def _roster_export(fmt: str, output: Path | None):  # type: ignore[no-untyped-de
     return work
 
 
-async def _run_bot(settings: Settings) -> None:
+async def _run_bot(settings: Settings, webhook: bool = False) -> None:
     from telegram import Update
 
     from bot.application import announce_commands, build_application, prepare_database, schedule_dispatcher
@@ -108,8 +112,16 @@ async def _run_bot(settings: Settings) -> None:
         await announce_commands(application)
         schedule_dispatcher(application)
         await application.start()
-        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        log.info("bot started (long polling)")
+        if webhook:
+            telegram = settings.telegram
+            await application.updater.start_webhook(
+                listen=telegram.webhook_listen, port=telegram.webhook_port,
+                url_path=re.escape(urlsplit(telegram.webhook_url).path), webhook_url=telegram.webhook_url,
+                secret_token=telegram.webhook_secret.get_secret_value(), allowed_updates=Update.ALL_TYPES)
+            log.info("bot started (webhook, listening on %s port %s)", telegram.webhook_listen, telegram.webhook_port)
+        else:
+            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            log.info("bot started (long polling)")
         await stop.wait()
         log.info("stopping")
         await application.updater.stop()
@@ -127,6 +139,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     token = settings.telegram.token.get_secret_value()
     configure_logging(settings.logging.level, token)
+    secret = settings.telegram.webhook_secret.get_secret_value()
+    if secret:  # PTB logs setWebhook's parameters at DEBUG
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(RedactTokens(secret))
     command = args.command
     if command is None:
         if token:
@@ -144,7 +160,13 @@ def main(argv: list[str] | None = None) -> int:
                 print("inspir-bot: configuration key telegram.token: required to run the bot "
                       "(set it in config.toml or INSPIR_TELEGRAM__TOKEN)", file=sys.stderr)
                 return 2
-            asyncio.run(_run_bot(settings))
+            webhook = getattr(args, "webhook", False)
+            for key in ("webhook_url", "webhook_secret") if webhook else ():
+                if not str(getattr(settings.telegram, key)):
+                    print(f"inspir-bot: configuration key telegram.{key}: required to run with --webhook "
+                          f"(set it in config.toml or INSPIR_TELEGRAM__{key.upper()})", file=sys.stderr)
+                    return 2
+            asyncio.run(_run_bot(settings, webhook))
         elif command == "console":
             from bot.console import run_console
 
@@ -172,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except Exception as error:  # noqa: BLE001 - one redacted line instead of a traceback
         message = RedactTokens(token).filter_text(f"{type(error).__name__}: {error}")
+        message = RedactTokens(secret).filter_text(message) if secret else message
         print(f"inspir-bot: {message}", file=sys.stderr)
         return 1
     return 0

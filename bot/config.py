@@ -79,9 +79,43 @@ Hours = Annotated[str, AfterValidator(_hours)]
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
 
 
+def _webhook_url(url: str) -> str:
+    """https, except plain http to this machine (tests, or a proxy on the same host)."""
+    if not url:
+        return url
+    match = re.fullmatch(r"(https?)://(\[[^\]\s/]+\]|[^\s/:@]+)(:\d{1,5})?(/\S*)?", url)
+    if not match:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    if match.group(1) == "http" and match.group(2).lower() not in ("127.0.0.1", "localhost", "[::1]"):
+        raise ValueError("Telegram delivers webhooks over https only: use https://... "
+                         "(plain http is accepted for 127.0.0.1 and localhost only)")
+    return url
+
+
+def _webhook_secret(secret: SecretStr) -> SecretStr:
+    value = secret.get_secret_value()
+    if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+        # The value itself is never repeated: it is a secret.
+        raise ValueError("1 to 256 characters among A-Z, a-z, 0-9, _ and - (as Telegram requires)")
+    return secret
+
+
+def _listen_address(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9.:_-]{1,253}", text):
+        raise ValueError(f"an IP address or host name to listen on, e.g. 127.0.0.1, not {text!r}")
+    return text
+
+
 class TelegramSettings(BaseModel):
     token: SecretStr = SecretStr("")
     base_url: Annotated[str, AfterValidator(_http_url)] = ""
+    # Webhook mode (``main.py run --webhook``): the public URL Telegram posts to, the local
+    # address and port the bot's own HTTP server listens on behind the TLS proxy, and the
+    # secret Telegram sends back in X-Telegram-Bot-Api-Secret-Token.
+    webhook_url: Annotated[str, AfterValidator(_webhook_url)] = ""
+    webhook_listen: Annotated[str, AfterValidator(_listen_address)] = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: Annotated[SecretStr, AfterValidator(_webhook_secret)] = SecretStr("")
 
 
 class DatabaseSettings(BaseModel):

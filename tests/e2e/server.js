@@ -49,7 +49,7 @@ function reset() {
   core.storage = { userMessages: [], botMessages: [] };
   state = {
     chats: new Map(), users: new Map(), commands: new Map(), files: new Map(),
-    members: new Map(), faults: [], calls: [],
+    members: new Map(), faults: [], calls: [], webhooks: new Map(),
   };
   changed();
 }
@@ -251,7 +251,25 @@ const botMethods = {
   }),
   deleteWebhook: (token, p) => {
     if (String(p.drop_pending_updates) === 'true') confirmUpdates(token, Number.MAX_SAFE_INTEGER);
+    state.webhooks.delete(token);
+    changed();
     return true;
+  },
+  // Recorded only (tests read it with getWebhookInfo or /e2e/calls): updates are not pushed.
+  setWebhook: (token, p) => {
+    if (!p.url) throw new ApiError(400, 'Bad Request: bad webhook: URL must not be empty');
+    if (String(p.drop_pending_updates) === 'true') confirmUpdates(token, Number.MAX_SAFE_INTEGER);
+    state.webhooks.set(token, {
+      url: p.url,
+      max_connections: p.max_connections === undefined ? 40 : Number(p.max_connections),
+      ...(p.allowed_updates && { allowed_updates: p.allowed_updates }),
+    });
+    changed();
+    return true;
+  },
+  getWebhookInfo: (token) => {
+    const info = state.webhooks.get(token) || { url: '' };
+    return { has_custom_certificate: false, pending_update_count: pendingUpdates(token).length, ...info };
   },
   getUpdates: async (token, p, res) => {
     confirmUpdates(token, p.offset);
