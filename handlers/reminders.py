@@ -63,11 +63,11 @@ KIND_LABELS = {
     POLL_REMINDER: N_("availability poll reminder"),
     OVERDUE_DIGEST: N_("weekly overdue digest"),
     DELIVERY_REPORT: N_("delivery report"),
-    MESSAGE: N_("message"),
+    MESSAGE: N_("other message"),
 }
 STATE_LABELS = {
-    "pending": N_("pending"), "claimed": N_("being sent"), "sent": N_("sent"), "failed": N_("failed"),
-    "missed": N_("missed"), "cancelled": N_("cancelled"),
+    "pending": N_("pending: {n}"), "claimed": N_("being sent: {n}"), "sent": N_("sent: {n}"),
+    "failed": N_("failed: {n}"), "missed": N_("missed: {n}"), "cancelled": N_("cancelled: {n}"),
 }
 REVIEW_KIND = "action_review"
 REVIEW_TITLE = N_("Review of action items")
@@ -304,7 +304,7 @@ async def render_delivery_report(session: AsyncSession, row: OutboxMessage, serv
         lines.append(t.plural("{n} message could not be delivered:", "{n} messages could not be delivered:",
                               len(failed)))
         for failure, name in failed[:MAX_REPORT_LINES]:
-            lines.append(t("• {kind} for {name}: {reason}", kind=t(KIND_LABELS.get(failure.kind, MESSAGE)),
+            lines.append(t("• {kind} for {name}: {reason}", kind=t(KIND_LABELS.get(failure.kind, KIND_LABELS[MESSAGE])),
                            name=name or t("the group"), reason=_reason(t, failure.last_error)))
         if len(failed) > MAX_REPORT_LINES:
             lines.append(t.plural("… and {n} more", "… and {n} more", len(failed) - MAX_REPORT_LINES))
@@ -347,9 +347,8 @@ async def reminders_command(env: Env) -> None:
             return
         env.reply(await _status(env), personal=True)
     else:
-        state = t("on") if env.member.reminders_enabled else t("off")
-        env.reply(t("Your reminders are {state}. Use /reminders off or /reminders on.", state=state),
-                  personal=True)
+        env.reply(t("Your reminders are on. /reminders off stops them.") if env.member.reminders_enabled
+                  else t("Your reminders are off. /reminders on starts them again."), personal=True)
 
 
 async def _status(env: Env) -> str:
@@ -358,11 +357,11 @@ async def _status(env: Env) -> str:
     counts = Counter(dict((await env.session.execute(select(OutboxMessage.state, func.count()).group_by(
         OutboxMessage.state))).tuples().all()))
     lines = [t("<b>Reminders and messages owed</b>")]
-    lines.append(" · ".join(f"{t(label)}: {counts.get(state, 0)}" for state, label in STATE_LABELS.items()))
+    lines.append(" · ".join(t(label, n=counts.get(state, 0)) for state, label in STATE_LABELS.items()))
     nxt = await env.session.scalar(select(OutboxMessage).where(OutboxMessage.state == "pending")
                                    .order_by(OutboxMessage.due_at, OutboxMessage.id).limit(1))
     if nxt is not None:
-        lines.append(t("Next: {kind}, {when}", kind=t(KIND_LABELS.get(nxt.kind, MESSAGE)),
+        lines.append(t("Next: {kind}, {when}", kind=t(KIND_LABELS.get(nxt.kind, KIND_LABELS[MESSAGE])),
                        when=t.datetime(nxt.due_at, zone)))
     else:
         lines.append(t("Nothing is waiting to be sent."))
@@ -372,7 +371,7 @@ async def _status(env: Env) -> str:
     if failures:
         lines.append(t("<b>Latest failures</b>"))
         for failure, name in failures:
-            lines.append(t("• {kind} for {name}, due {when}: {reason}", kind=t(KIND_LABELS.get(failure.kind, MESSAGE)),
+            lines.append(t("• {kind} for {name}, due {when}: {reason}", kind=t(KIND_LABELS.get(failure.kind, KIND_LABELS[MESSAGE])),
                            name=name or t("the group"), when=t.short_datetime(failure.due_at, zone),
                            reason=_reason(t, failure.last_error)))
     unreachable = list(await env.session.scalars(select(Member).where(
