@@ -154,6 +154,8 @@ UNREGISTERED_GROUP = ("This group is not the committee's registered group, so I 
 GROUP_BOUND = ("This group is now the committee's registered group: announcements and "
                "agendas will be posted here.")
 SENT_PRIVATELY = "I sent you the answer in a private message."
+OPEN_PRIVATE_CHAT = ("I cannot write to you privately yet: open a private chat with me, press Start, "
+                     "then ask again.")
 
 
 def test_start_greets_members_in_their_language(running: Deployment) -> None:
@@ -330,9 +332,16 @@ def test_groups_unregistered_left_registered_answers_privately(running: Deployme
 
     assert only_in(tg, CHAIR.user, "/bindgroup", COMMITTEE_GROUP) == translated("en", GROUP_BOUND)
     private_before = len(tg.messages(SAMY.user.id))
-    assert only_in(tg, SAMY.user, "/members", COMMITTEE_GROUP) == translated("en", SENT_PRIVATELY)
+    # As Telegram clients send a command picked from the menu in a group.
+    assert only_in(tg, SAMY.user, "/members@inspir_test_bot", COMMITTEE_GROUP) == translated("en", SENT_PRIVATELY)
     [roster] = tg.wait_for_messages(SAMY.user.id, private_before + 1)[private_before:]
-    assert parse_members(roster["text"])[1]
+    assert "Mary Karol Luna" in parse_members(roster["text"])[1][t("en")("Latin America and the Caribbean")][1]
+    # Mary never opened a private chat with the bot: Telegram refuses, and the group only gets a hint.
+    tg.block_bot(MARY.user.id)
+    assert only_in(tg, MARY.user, "/members", COMMITTEE_GROUP) == translated("es", OPEN_PRIVATE_CHAT)
+    # A stranger in the registered group is refused there, and the bot stays.
+    assert only_in(tg, User(7951, "Paul", language_code="en"), "/members", COMMITTEE_GROUP) \
+        == translated("en", REFUSAL)
     assert len(tg.calls("leaveChat")) == 1  # the registered group is kept
 
     in_groups = "\n".join(texts(tg.messages(COMMITTEE_GROUP.id) + tg.messages(OTHER_GROUP.id)))
