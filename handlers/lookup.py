@@ -30,6 +30,7 @@ MAX_LISTED = 200  # results one answer can page through (the total is still told
 PEOPLE_PER_PAGE = 8
 ORGANISATIONS_PER_PAGE = 10
 FIELD = 100  # characters of one data field shown (names, organisations); longer ones are cut
+MAX_SUGGESTED = 10  # closest names offered when nothing matches
 QUOTED = 80  # characters of the asker's own words quoted back
 PAGE_PREFIX = "lk"
 
@@ -115,14 +116,19 @@ def _place(env: Env, result: LookupResult) -> str:
     return ", ".join(places)
 
 
-def _names(values: tuple[str, ...]) -> str:
-    return ", ".join(_clip(value) for value in values)
+def _names(t: Translator, values: tuple[str, ...]) -> Safe:
+    """Suggested names, at most MAX_SUGGESTED of them (a network can have hundreds)."""
+    shown = ", ".join(_clip(value) for value in values[:MAX_SUGGESTED])
+    if len(values) <= MAX_SUGGESTED:
+        return escape(shown)
+    return t.plural("{names} and {n} other", "{names} and {n} others", len(values) - MAX_SUGGESTED,
+                    names=shown)
 
 
 def _not_found(env: Env, result: LookupResult, query: str) -> list[str]:
     """Nothing matched: say so, offer the closest names, never a guess as an answer."""
     t, intent, quoted = env.t, result.intent, _clip(query, QUOTED)
-    names = _names(result.suggestions)
+    names = _names(t, result.suggestions)
     if intent in PLACE_INTENTS:
         lines = [t("No member organisation matches “{query}”.", query=quoted)]
     elif intent in ORG_INTENTS:

@@ -293,3 +293,13 @@ async def test_inactive_members_are_not_found(bot):
         member.active = False
     [reply] = await bot.send("Samy Arokiasamy", "/who West Africa")
     assert "Niwa" not in reply.text and "Drissa Soaré" in reply.text
+
+
+async def test_suggestions_are_capped(bot):
+    async with bot.services.db.transaction() as session:
+        for number in range(20):
+            session.add(Member(name=f"Asian Member {number}", roles=["representative"], network="Asia",
+                               country="India", timezone="Asia/Kolkata"))
+    [reply] = await bot.send("Samy Arokiasamy", "/who Nepal")
+    assert "No committee member matches" in reply.text and "and 13 others" in reply.text
+    assert reply.text.count(", ") == 9
