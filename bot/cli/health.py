@@ -67,9 +67,8 @@ async def check_database(url: str) -> str:
     finally:
         await database.dispose()
     if current != heads:
-        found = ", ".join(sorted(current)) or "no schema"
-        raise Unhealthy(f"schema at {found}, the code expects {', '.join(sorted(heads))}: "
-                        "run main.py db upgrade")
+        found = f"schema at {', '.join(sorted(current))}" if current else "no schema (empty database)"
+        raise Unhealthy(f"{found}, the code expects {', '.join(sorted(heads))}: run main.py db upgrade")
     return f"{backend}, schema at {', '.join(sorted(heads))}"
 
 
