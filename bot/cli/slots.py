@@ -19,9 +19,11 @@ import re
 import sys
 from datetime import date
 
-from bot import polls, slots
-from bot.config import Settings
-from bot.names import match_name
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # main.py imports every subcommand: the finder's numpy loads only when used
+    from bot import slots
+    from bot.config import Settings
 
 NAME = "slots"
 HELP = "rank fair meeting starts for the roster (human table or --json)"
@@ -36,9 +38,8 @@ class BadArguments(Exception):
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     # Everything is read as text and checked in run(), so a mistake is one clear line.
     parser.add_argument("--from", dest="first", metavar="YYYY-MM-DD", help="first day, in the committee's zone")
-    parser.add_argument("--days", metavar="N", help=f"number of days ({polls.MIN_DAYS}-{polls.MAX_DAYS})")
-    parser.add_argument("--duration", metavar="MIN",
-                        help=f"meeting length in minutes ({polls.MIN_DURATION}-{polls.MAX_DURATION})")
+    parser.add_argument("--days", metavar="N", help="number of days")
+    parser.add_argument("--duration", metavar="MIN", help="meeting length in minutes")
     parser.add_argument("--step", metavar="MIN", default="15", help="minutes between candidate starts (default 15)")
     parser.add_argument("--members", metavar="NAMES", help='only these members, e.g. "Ana Pérez;Rai Gurung"')
     parser.add_argument("--limit", metavar="N", default="10", help="how many starts to list (default 10)")
@@ -68,7 +69,9 @@ def _date(value: str | None) -> date:
         raise BadArguments(f"--from must be a date like 2026-12-01, not {value!r}") from None
 
 
-def _query(args: argparse.Namespace, settings: Settings) -> slots.SlotQuery:
+def _query(args: argparse.Namespace, settings: "Settings") -> "slots.SlotQuery":
+    from bot import polls, slots
+
     first = _date(args.first)
     days = _integer(args.days, "--days", polls.MIN_DAYS, polls.MAX_DAYS)
     duration = _integer(args.duration, "--duration", polls.MIN_DURATION, polls.MAX_DURATION)
@@ -79,7 +82,9 @@ def _query(args: argparse.Namespace, settings: Settings) -> slots.SlotQuery:
                            allow_weekends=args.weekends, limit=limit)
 
 
-def _chosen(names: str | None, roster: list[slots.Member]) -> frozenset[str] | None:
+def _chosen(names: str | None, roster: "list[slots.Member]") -> frozenset[str] | None:
+    from bot.names import match_name
+
     if names is None:
         return None
     wanted = [name.strip() for name in names.split(";") if name.strip()]
@@ -96,7 +101,7 @@ def _chosen(names: str | None, roster: list[slots.Member]) -> frozenset[str] | N
     return frozenset(chosen)
 
 
-def _table(search: slots.SlotSearch) -> str:
+def _table(search: "slots.SlotSearch") -> str:
     lines = []
     if not search.candidates:
         lines.append("No start suits every member; best partial starts:" if search.partial
@@ -115,7 +120,8 @@ def _table(search: slots.SlotSearch) -> str:
     return "\n".join(lines) + "\n"
 
 
-async def run(args: argparse.Namespace, settings: Settings) -> int:
+async def run(args: argparse.Namespace, settings: "Settings") -> int:
+    from bot import polls, slots
     from bot.application import prepare_database
     from bot.i18n import I18n, now_utc
     from bot.services import Services
