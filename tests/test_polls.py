@@ -226,3 +226,18 @@ def test_winner_prefers_most_available_then_most_yes_then_earliest():
     assert polls.default_closing(early - timedelta(hours=2, minutes=30), [early]) is None
     now = early - timedelta(days=10)
     assert polls.default_closing(now, [early, late]) == now + timedelta(days=3)
+
+
+async def test_reminder_reaches_only_members_who_have_not_answered_and_its_buttons_work(bot):
+    poll, opened, starts = await open_poll(bot, unselect=())
+    samy = ballot_of(bot, opened, "Samy Arokiasamy")
+    await bot.press("Samy Arokiasamy", samy, samy.button_data("1: I can"))
+    bot.clock.advance(timedelta(days=2, minutes=1))  # 24 h before the poll closes
+    sent = await bot.dispatch()
+    reminded = {m.chat_id: m for m in sent if "poll:a:" in str(m.buttons)}
+    assert chat(bot, "Samy") not in reminded and len(reminded) == 12
+    elly = reminded[chat(bot, "Elly")]
+    assert "(UTC+07:00)" in elly.text
+    [elly] = await bot.press("Elly Rosita Silaban", elly, elly.button_data("2: if need be"))
+    assert "🤔 if need be" in elly.text
+    assert await answers_of(bot, "Elly Rosita Silaban") == {starts[1]: "maybe"}
