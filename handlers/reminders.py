@@ -87,8 +87,9 @@ async def _reader(session: AsyncSession, row: OutboxMessage, services: Services)
     return member, services.i18n.translator(lang), member.timezone or committee.timezone
 
 
-def _late(t: Translator, row: OutboxMessage, now: datetime) -> list[str]:
-    if now - row.due_at > LATE_AFTER:
+def _late(t: Translator, row_or_due: OutboxMessage | datetime, now: datetime) -> list[str]:
+    due = row_or_due if isinstance(row_or_due, datetime) else row_or_due.due_at
+    if now - due > LATE_AFTER:
         return [t("<i>This reminder is late: the bot could not send it on time.</i>")]
     return []
 
@@ -124,9 +125,10 @@ async def render_meeting_reminder(session: AsyncSession, row: OutboxMessage, ser
         raise Skip("cancelled", "meeting cancelled")
     if meeting.starts_at <= now:
         raise Skip("missed", "meeting already started")
-    offset = timedelta(minutes=int(row.payload.get("offset_minutes", 0)))
-    if row.due_at + offset != meeting.starts_at:
+    # The key names the start it was planned for (due_at may have moved: retries, 429).
+    if f":{meeting.starts_at:%Y%m%dT%H%MZ}:" not in row.dedupe_key:
         raise Skip("cancelled", "meeting moved since this reminder was planned")
+    planned = meeting.starts_at - timedelta(minutes=int(row.payload.get("offset_minutes", 0)))
     member, t, zone = await _reader(session, row, services)
     if not member.reminders_enabled:
         raise Skip("cancelled", "reminders switched off")
@@ -155,7 +157,7 @@ async def render_meeting_reminder(session: AsyncSession, row: OutboxMessage, ser
         lines.append(t("You said you might attend. Will you?"))
     else:
         lines.append(t("Will you attend?"))
-    lines += _late(t, row, now)
+    lines += _late(t, planned, now)
     return Rendered(member.telegram_id or 0, "\n".join(lines), rsvp_buttons(t, meeting.id))
 
 

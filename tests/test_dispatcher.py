@@ -241,3 +241,23 @@ async def test_batches_larger_than_one_claim_all_go_out(world):
     await _owe(services, BATCH * 2 + 3)
     bot = FakeBot()
     assert await Dispatcher(services, bot).run_once() == BATCH * 2 + 3
+
+
+async def test_a_retried_meeting_reminder_is_still_sent_not_taken_for_a_moved_meeting(world):
+    from bot.reminders import replan_meeting
+    from storage.models import Meeting
+
+    services, clock = world
+    async with services.db.transaction() as session:
+        meeting = Meeting(title="Budget", starts_at=NOW + timedelta(hours=2), timezone="Europe/Brussels")
+        session.add(meeting)
+        await replan_meeting(session, meeting, [timedelta(hours=1)], NOW)
+    clock.advance(timedelta(hours=1))
+    bot = FakeBot()
+    bot.faults = [NetworkError("Bad Gateway")]
+    dispatcher = Dispatcher(services, bot)
+    assert await dispatcher.run_once() == 2  # one of three failed, retried later
+    clock.advance(backoff(1))
+    assert await dispatcher.run_once() == 1
+    assert sorted(chat for chat, _ in bot.sent) == [900, 901, 902]
+    assert all("Budget" in text and "late" not in text for _, text in bot.sent)
