@@ -67,7 +67,9 @@ def update(only: str | None = None) -> None:
                     catalog = read_po(file, locale=lang, domain=domain)
             else:
                 catalog = Catalog(locale=lang, domain=domain)
+            created = catalog.creation_date
             catalog.update(template, no_fuzzy_matching=True)
+            catalog.creation_date = created  # a stable header: diffs show only real changes
             catalog.obsolete.clear()
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("wb") as file:
