@@ -116,11 +116,13 @@ def running(deployment: Deployment) -> Iterator[Deployment]:
     assert_logs_are_clean(deployment)
 
 
-def assert_logs_are_clean(deployment: Deployment) -> None:
+def assert_logs_are_clean(deployment: Deployment, *secrets: str) -> None:
+    """No token, no member name, no message text (nor ``secrets``), and no error, in the logs."""
     logs = deployment.logs()
     assert "bot started" in logs
+    assert " ERROR " not in logs and "Traceback" not in logs, logs
     assert TOKEN not in logs and TOKEN.split(":")[1] not in logs
-    for word in [*NAMES, *SURNAMES, "Katmandou", "comité"]:
+    for word in [*NAMES, *SURNAMES, "Katmandou", "comité", *secrets]:
         assert word not in logs, f"{word!r} in the bot's logs"
 
 
@@ -309,7 +311,7 @@ def test_restart_keeps_settings_invites_and_pending_messages(deployment: Deploym
     assert ingrid[0] == translated("fr", HELLO, name=INGRID.name) and len(ingrid) == 2
     assert len(tg.messages(SAMY.user.id)) == 3
     deployment.stop_all()
-    assert_logs_are_clean(deployment)
+    assert_logs_are_clean(deployment, code)
 
 
 COMMITTEE_GROUP = Chat(-1007001, "supergroup", "INSP!R steering committee")
