@@ -62,5 +62,8 @@ def register(application: Application) -> None:
 
 
 def register_fallback(application: Application) -> None:
-    """Last in line: in an unregistered group any message makes the bot leave."""
-    application.add_handler(MessageHandler(filters.ChatType.GROUPS, unhandled_group_message))
+    """Last in line: in an unregistered group any message makes the bot leave. Service messages
+    (someone joined, the title changed...) are not messages from people: when the chair adds
+    the bot, the "new member" notice must not make it leave before /bindgroup."""
+    application.add_handler(MessageHandler(filters.ChatType.GROUPS & ~filters.StatusUpdate.ALL,
+                                           unhandled_group_message))

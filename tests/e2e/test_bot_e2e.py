@@ -359,10 +359,6 @@ def only_in(tg: EmulatorClient, user: User, text: str, chat: Chat) -> str:
 NEW_GROUP = Chat(-1007003, "supergroup", "INSP!R committee (new)")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bot bug: the 'new_chat_members' service message Telegram sends when the chair adds the bot "
-    "reaches the group fallback (handlers/group.py unhandled_group_message, any_group=False), "
-    "which posts the unregistered-group notice and leaves before /bindgroup can be sent"))
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_chair_adds_the_bot_to_the_committee_group_and_binds_it(running: Deployment) -> None:
     """README, "Running the bot" step 4: the chair adds the bot to the group, then /bindgroup there."""
