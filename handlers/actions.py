@@ -40,6 +40,9 @@ COMMANDS = [
     CommandSpec("forgetme", N_("Erase your personal data from the bot")),
 ]
 
+DUE_CHANGED = N_("{name} changed the due date of your action #{id} to {date}.")
+CHAIR_TOLD = N_("{actor} gave action #{id} to {owner} (before: {before}): {text}")
+OVERDUE_NOTICE = N_("Action #{id} ({owner}) was due {date} and is still open: {text}")
 NO_ACTION = N_("There is no action item #{id}.")
 NOT_YOURS = N_("Only its owner, the person who recorded it, the chair or the secretariat can change "
                "action #{id}.")
@@ -222,7 +225,7 @@ async def due(env: Env) -> None:
         owner = await env.session.get(Member, found.owner_id)
         if owner is not None and owner.active:
             ot = env.translator_for(owner)
-            await env.tell(owner, ot("{name} changed the due date of your action #{id} to {date}.",
+            await env.tell(owner, ot(DUE_CHANGED,
                                      name=env.member.name, id=found.id,
                                      date=ot.date(new_date) if new_date else "—"), ref=("action", found.id))
 
@@ -257,7 +260,7 @@ async def assign(env: Env) -> None:
     for chair in await records.chairs(env.session):
         if chair.id not in told:
             ct = env.translator_for(chair)
-            await env.tell(chair, ct("{actor} gave action #{id} to {owner} (before: {before}): {text}",
+            await env.tell(chair, ct(CHAIR_TOLD,
                                      actor=env.member.name, id=found.id, owner=name_of(ct, owner),
                                      before=name_of(ct, previous), text=found.text), ref=("action", found.id))
 
@@ -364,7 +367,7 @@ async def render_chair_overdue(session: AsyncSession, row: OutboxMessage, servic
     t = services.i18n.translator(choose_language(chair.chosen_language, chair.language, None,
                                                  committee.default_language))
     owner = await session.get(Member, action.owner_id) if action.owner_id else None
-    return Rendered(chair.telegram_id, t("Action #{id} ({owner}) was due {date} and is still open: {text}",
+    return Rendered(chair.telegram_id, t(OVERDUE_NOTICE,
                                          id=action.id, owner=name_of(t, owner), date=t.date(action.due_date),
                                          text=action.text))
 
