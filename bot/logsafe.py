@@ -34,8 +34,9 @@ def configure_logging(level: str, token: str = "") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "asyncio", "alembic"):
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token;
+    # python-telegram-bot logs whole updates (names, message text) at DEBUG.
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "asyncio", "alembic", "telegram"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
