@@ -61,3 +61,22 @@ def test_translator_escapes_values_and_formats_dates():
     fr = I18n().translator("fr")
     assert fr.time(moment, "Asia/Kathmandu") == "06:15"
     assert "UTC+05:45" in fr.datetime(moment, "Asia/Kathmandu")
+
+
+def test_a_message_has_one_translation_across_areas():
+    """Catalogs are merged at load: one msgid translated two ways would make one area wrong."""
+    for lang in SUPPORTED:
+        seen: dict[str, tuple[str, object]] = {}
+        for path in sorted((LOCALES_DIR / lang / "LC_MESSAGES").glob("*.po")):
+            with path.open("rb") as file:
+                catalog = read_po(file, locale=lang)
+            for message in catalog:
+                if not message.id:
+                    continue
+                key = message.id if isinstance(message.id, str) else message.id[0]
+                if key in seen:
+                    other, translation = seen[key]
+                    assert translation == message.string, (
+                        f"{lang}: {key!r} is {translation!r} in {other} but {message.string!r} in {path.name}")
+                else:
+                    seen[key] = (path.name, message.string)
