@@ -172,7 +172,7 @@ def test_webhook_mode_requires_url_and_secret(tmp_path: Path, settings: dict, ke
 
 @pytest.fixture
 def webhook_bot(tmp_path: Path, emulator_server: Emulator, start_bot) -> Iterator[WebhookBot]:
-    """The demo roster on SQLite and one bot in webhook mode, at DEBUG (the noisiest logs)."""
+    """The demo roster on SQLite and one bot in webhook mode, at DEBUG (the most to log)."""
     emulator = emulator_server.client(TOKEN)
     emulator.reset()
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'inspir.db'}"
@@ -211,6 +211,4 @@ def test_webhook_needs_the_secret_and_answers_with_it(webhook_bot: WebhookBot) -
     assert_no_secrets(logs)
     assert "update 5001 handled" in logs and "update 5005 handled" in logs
     for refused_id in (5002, 5003, 5004):
-        assert f"update {refused_id} " not in logs and f"ID {refused_id} " not in logs
-    # DEBUG was on: PTB logged setWebhook's parameters, and the secret was redacted there.
-    assert "Received Update with ID 5001" in logs and "'secret_token': '<token>'" in logs
+        assert f"update {refused_id} " not in logs
