@@ -46,7 +46,7 @@ STEP_MINUTES = 30
 DEFAULT_DAYS = 7
 MAX_DAYS_AHEAD = 366
 DEFAULT_TITLE = N_("Steering committee meeting")
-FROM_WORDS = {"from", "du", "dès", "des", "à partir du", "desde", "de", "del"}
+FROM_WORDS = {"from", "du", "dès", "des", "desde", "de", "del"}  # /findslot 90 du 2026-12-01
 ANSWER_CODES = {"y": "yes", "m": "maybe", "n": "no"}
 ANSWER_LABELS = {"yes": N_("I can"), "maybe": N_("if need be"), "no": N_("I cannot")}
 ANSWER_MARKS = {"yes": "✅", "maybe": "🤔", "no": "❌"}
@@ -155,18 +155,18 @@ def _candidate_lines(t: Translator, rank: int, candidate: slots.SlotCandidate, z
     return lines
 
 
-def _chart(t: Translator, shown: list[slots.SlotCandidate]) -> bytes:
-    """Every shown candidate in one picture when they fit in two days, else the best one's day."""
+def _chart(shown: list[slots.SlotCandidate]) -> bytes:
+    """Every shown candidate in one picture when they fit in two days, else the best one's day.
+    No title: the chart's font lacks accented letters, so the translated words go in the caption."""
     first = min(candidate.start_utc for candidate in shown)
     last = max(candidate.end_utc for candidate in shown)
     span = ceil((last - first) / timedelta(hours=1)) + 2
-    title = t("Local hours of each member; the numbered frames are the times proposed")
     if span <= 48:
         hours = max(24, span)
         start = (first + (last - first) / 2 - timedelta(hours=hours / 2)).replace(minute=0, second=0,
                                                                                   microsecond=0)
-        return render_slot_chart(shown, hours=hours, start=start, title=title)
-    return render_slot_chart(shown, title=title)
+        return render_slot_chart(shown, hours=hours, start=start)
+    return render_slot_chart(shown)
 
 
 def _selection_data(action: str, duration: int, mask: int, quarters: list[int]) -> str:
@@ -222,9 +222,10 @@ async def findslot(env: Env) -> None:
     buttons.append([(t("🗳 Availability poll…"), _selection_data("choose", duration, (1 << len(shown)) - 1,
                                                                  quarters))])
     env.reply("\n".join(lines), buttons, personal=True)
-    env.reply_document("slots.png", _chart(t, shown),
+    env.reply_document("slots.png", _chart(shown),
                        caption=t("Each member's local hours: green within working hours, yellow outside "
-                                 "them, dark at night."), personal=True)
+                                 "them, dark at night; the numbered frames are the times above."),
+                       personal=True)
 
 
 # --- meetings from a slot ----------------------------------------------------------------
@@ -341,18 +342,17 @@ async def slot_open(env: Env) -> None:
     if closes is None:
         env.toast = env.t("The first time is too close for a poll: schedule the meeting directly.")
         return
-    roster = list(await env.session.scalars(select(Member).where(Member.active.is_(True)).order_by(Member.name)))
+    # Members not linked to Telegram cannot be asked; /poll still lists them as not answered.
+    reachable = list(await env.session.scalars(select(Member).where(
+        Member.active.is_(True), Member.telegram_id.is_not(None)).order_by(Member.name)))
     poll = await polls.open_poll(env.session, title=env.group_translator()(DEFAULT_TITLE),
                                  duration_minutes=duration, starts=chosen, created_by=env.member,
-                                 closes_at=closes, now=env.now, recipients=roster)
+                                 closes_at=closes, now=env.now, recipients=reachable)
     poll_slots = await polls.poll_slots(env.session, poll.id)
-    asked = 0
-    for member in roster:
-        if member.telegram_id is None:
-            continue
+    for member in reachable:
         text, buttons = _ballot(env.translator_for(member), env.zone_of(member), poll, poll_slots, {}, member)
         await env.tell(member, text, buttons, ref=("poll", poll.id))
-        asked += 1
+    asked = len(reachable)
     env.edit(env.t.plural("Poll #{id} is open: {n} member was asked. It closes on {when}. See the answers "
                           "with /poll {id}.",
                           "Poll #{id} is open: {n} members were asked. It closes on {when}. See the answers "

@@ -241,3 +241,16 @@ async def test_reminder_reaches_only_members_who_have_not_answered_and_its_butto
     [elly] = await bot.press("Elly Rosita Silaban", elly, elly.button_data("2: if need be"))
     assert "🤔 if need be" in elly.text
     assert await answers_of(bot, "Elly Rosita Silaban") == {starts[1]: "maybe"}
+
+
+async def test_members_without_telegram_are_not_asked_but_listed_as_not_answered(bot):
+    async with bot.services.db.transaction() as session:
+        niwa = await session.scalar(select(Member).where(Member.name == "Niwa Soulima"))
+        niwa.telegram_id = None
+    poll, opened, _ = await open_poll(bot)
+    assert any("12 members were asked" in m.text for m in opened)
+    async with bot.services.db.transaction() as session:
+        reminders = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "poll_reminder")))
+    assert len(reminders) == 12 and niwa.id not in {r.recipient_id for r in reminders}
+    [view] = await bot.send("Bart Verstraeten", f"/poll {poll.id}")
+    assert "0 of 13 members answered" in view.text and "Niwa Soulima" in view.text.split("Not answered yet")[1]
