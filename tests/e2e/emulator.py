@@ -169,7 +169,8 @@ class EmulatorClient:
         return None
 
     def calls(self, method: str | None = None) -> list[dict]:
-        """The bot's API calls, oldest first: ``{"method", "params", "time"}`` plus ``error_code`` if faulted."""
+        """The bot's API calls, oldest first: ``{"method", "params", "time"}`` plus ``error_code`` if
+        answered with an injected error, or ``fault`` (``timeout``/``reset``) and ``applied``."""
         return self._call("GET", "/e2e/calls", method=method)
 
     def pending_updates(self) -> list[dict]:
@@ -194,11 +195,18 @@ class EmulatorClient:
     def inject_fault(
         self, method: str | None, error_code: int, description: str, *,
         chat_id: int | None = None, times: int = 1, retry_after: int | None = None,
+        mode: str = "error", delay: float = 30, applied: bool = False,
     ) -> None:
-        """Makes the next ``times`` calls of ``method`` (any method if None), for ``chat_id`` if given, fail."""
+        """Makes the next ``times`` calls of ``method`` (any method if None), for ``chat_id`` if given, fail.
+
+        ``mode``: ``error`` answers ``error_code``; ``timeout`` never answers (the socket is
+        closed after ``delay`` s, or when the client gives up); ``reset`` closes the socket at
+        once. With ``applied`` the method takes effect before its answer is lost (Telegram
+        delivered the message, the bot never learnt it).
+        """
         self._call(
             "POST", "/e2e/faults", method=method, error_code=error_code, description=description,
-            chat_id=chat_id, times=times, retry_after=retry_after,
+            chat_id=chat_id, times=times, retry_after=retry_after, mode=mode, delay=delay, applied=applied,
         )
 
     def inject_flood_wait(self, method: str, retry_after: int = 1, *, chat_id: int | None = None, times: int = 1) -> None:
@@ -209,6 +217,18 @@ class EmulatorClient:
 
     def inject_server_error(self, method: str, *, chat_id: int | None = None, times: int = 1) -> None:
         self.inject_fault(method, 500, "Internal Server Error", chat_id=chat_id, times=times)
+
+    def inject_timeout(self, method: str | None, *, chat_id: int | None = None, times: int = 1,
+                       delay: float = 30, applied: bool = False) -> None:
+        """The next ``times`` calls get no answer: the client's read timeout expires."""
+        self.inject_fault(method, 0, "timeout", chat_id=chat_id, times=times, mode="timeout",
+                          delay=delay, applied=applied)
+
+    def inject_connection_reset(self, method: str | None, *, chat_id: int | None = None, times: int = 1,
+                                applied: bool = False) -> None:
+        """The next ``times`` calls have their connection closed instead of an answer."""
+        self.inject_fault(method, 0, "connection reset", chat_id=chat_id, times=times, mode="reset",
+                          applied=applied)
 
     def block_bot(self, chat_id: int, *, times: int = 1, method: str | None = None) -> None:
         """The user of ``chat_id`` blocked the bot: its next ``times`` calls to that chat get 403."""

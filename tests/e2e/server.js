@@ -358,7 +358,12 @@ const botMethods = {
   },
 };
 
-/** Returns the injected error this call must fail with, if any (and uses it up). */
+/**
+ * Returns the injected fault this call meets, if any (and uses it up): ``{ mode, error,
+ * delay, applied }``.  Modes: ``error`` (answer ``error``), ``timeout`` (never answer; the
+ * socket is closed after ``delay`` s unless the client gave up first) and ``reset`` (close
+ * the socket at once).  ``applied``: the method takes effect before the answer is lost.
+ */
 function takeFault(method, params) {
   const fault = state.faults.find((f) => (f.method === null || f.method === method)
     && (f.chat_id === null || f.chat_id === params.chat_id));
@@ -366,16 +371,34 @@ function takeFault(method, params) {
   fault.times -= 1;
   if (fault.times <= 0) state.faults.splice(state.faults.indexOf(fault), 1);
   const parameters = fault.retry_after === null ? undefined : { retry_after: fault.retry_after };
-  return new ApiError(fault.error_code, fault.description, parameters);
+  return {
+    mode: fault.mode, delay: fault.delay, applied: fault.applied,
+    error: fault.mode === 'error' ? new ApiError(fault.error_code, fault.description, parameters) : null,
+  };
 }
 
-function logCall(token, method, params, error) {
+const NO_ANSWER = Symbol('no answer');
+
+/** The answer to this request is lost: a connection reset now, or a timeout. */
+function loseAnswer(fault, req) {
+  if (fault.mode === 'reset') {
+    req.socket.destroy();
+  } else {
+    const timer = setTimeout(() => req.socket.destroy(), fault.delay * 1000);
+    req.socket.once('close', () => clearTimeout(timer));
+  }
+  return NO_ANSWER;
+}
+
+function logCall(token, method, params, fault) {
   const logged = {};
   for (const [key, value] of Object.entries(params)) {
     logged[key] = value instanceof Blob ? { file_name: value.name, file_size: value.size } : value;
   }
   state.calls.push({
-    token, method, params: logged, time: Date.now() / 1000, ...(error && { error_code: error.code }),
+    token, method, params: logged, time: Date.now() / 1000,
+    ...(fault && fault.error && { error_code: fault.error.code }),
+    ...(fault && !fault.error && { fault: fault.mode, applied: fault.applied }),
   });
   changed(); // tests may wait for a call
 }
@@ -386,8 +409,10 @@ async function handleBotApi(token, method, req, res, url) {
   const params = await readParams(req, url);
   const fault = takeFault(method, params);
   logCall(token, method, params, fault);
-  if (fault) throw fault;
-  return handler(token, params, res);
+  if (fault && fault.error) throw fault.error;
+  if (fault && !fault.applied) return loseAnswer(fault, req);
+  const result = await handler(token, params, res);
+  return fault ? loseAnswer(fault, req) : result;
 }
 
 // ---- the tests' side ----
@@ -463,6 +488,7 @@ const clientActions = {
   'GET /e2e/calls': (p) => state.calls.filter((c) => c.token === p.token
     && (p.method === undefined || c.method === p.method)),
   'POST /e2e/faults': (p) => {
+    if (!['error', 'timeout', 'reset', undefined].includes(p.mode)) throw new ApiError(400, `unknown fault mode ${p.mode}`);
     state.faults.push({
       method: p.method ?? null,
       chat_id: p.chat_id ?? null,
@@ -470,6 +496,9 @@ const clientActions = {
       error_code: p.error_code,
       description: p.description,
       retry_after: p.retry_after ?? null,
+      mode: p.mode ?? 'error',
+      delay: p.delay ?? 30,
+      applied: Boolean(p.applied),
     });
     return true;
   },
@@ -515,7 +544,7 @@ async function route(req, res) {
   const botCall = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
   if (botCall) {
     const result = await handleBotApi(decodeURIComponent(botCall[1]), botCall[2], req, res, url);
-    reply(res, 200, { ok: true, result });
+    if (result !== NO_ANSWER) reply(res, 200, { ok: true, result });
   } else if (url.pathname.startsWith('/file/bot') || url.pathname.startsWith('/e2e/files/')) {
     sendFile(res, url);
   } else if (url.pathname.startsWith('/e2e/')) {
