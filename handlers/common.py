@@ -142,6 +142,9 @@ async def _flush(env: Env, bot) -> None:  # type: ignore[no-untyped-def]
             note = env.t(SENT_PRIVATELY)
         except Forbidden:
             note = env.t(OPEN_PRIVATE_CHAT)
+        except TelegramError as error:  # 5xx, timeout, reset: committed already, the reply is lost
+            log.warning("reply lost after commit: %s", type(error).__name__)
+            continue
         if not notes_sent:
             notes_sent = True
             await _deliver_quietly(bot, Outgoing(item.chat_id, note))
@@ -155,6 +158,8 @@ async def _deliver_quietly(bot, item: Outgoing) -> None:  # type: ignore[no-unty
         log.info("chat unreachable (blocked or left)")
     except BadRequest as error:
         log.warning("message refused by Telegram: %s", type(error).__name__)
+    except TelegramError as error:  # 5xx, timeout, reset (a 429 was retried by the rate limiter)
+        log.warning("message not delivered: %s", type(error).__name__)
 
 
 def _identity(update: Update) -> members.TelegramIdentity | None:
