@@ -259,6 +259,15 @@ async def set_link(session: AsyncSession, meeting: Meeting, url: str, *, by: Mem
     await audit(session, by, "meeting.link_set", "meeting", meeting.id)
 
 
+async def rename(session: AsyncSession, meeting: Meeting, title: str, *, by: Member | None,
+                 now: datetime) -> None:
+    """A new title (meetings made from a slot start with a default one)."""
+    _check_changeable(meeting, now)
+    meeting.title = clean_title(title)
+    meeting.sequence += 1
+    await audit(session, by, "meeting.renamed", "meeting", meeting.id)
+
+
 async def set_rsvp(session: AsyncSession, meeting: Meeting, member: Member, answer: str, *,
                    now: datetime, offsets: list[timedelta]) -> str | None:
     """Record ``member``'s answer (yes, no, maybe); the previous one is returned."""

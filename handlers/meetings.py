@@ -49,6 +49,7 @@ COMMANDS = [
                 access="secretariat"),
     CommandSpec("cancelmeeting", N_("Cancel a meeting: /cancelmeeting 12"), access="secretariat"),
     CommandSpec("meetinglink", N_("Set a meeting's video link: /meetinglink 12 https://…"), access="secretariat"),
+    CommandSpec("renamemeeting", N_("Rename a meeting: /renamemeeting 12 new title"), access="secretariat"),
     CommandSpec("recur", N_("Repeat a meeting: /recur 12 weekly | every 2 weeks | monthly on the first Tuesday"),
                 access="secretariat"),
 ]
@@ -640,6 +641,25 @@ async def meetinglink(env: Env) -> None:
 
 
 @command(access="secretariat")
+async def renamemeeting(env: Env) -> None:
+    if len(env.args) < 2:
+        env.reply(env.t("Usage: /renamemeeting &lt;meeting number&gt; &lt;new title&gt;"))
+        return
+    meeting = await meeting_from_arg(env, env.args[0])
+    if meeting is None:
+        return
+    title = title_or_reply(env, env.text.split(maxsplit=2)[2])
+    if title is None:
+        return
+    try:
+        await service.rename(env.session, meeting, title, by=env.member, now=env.now)
+    except service.MeetingError as error:
+        explain_refusal(env, error, meeting.id)
+        return
+    env.reply(env.t("Meeting #{id} is now called “{title}”.", id=meeting.id, title=meeting.title))
+
+
+@command(access="secretariat")
 async def recur(env: Env) -> None:
     body = env.rest(200)
     if body is None:
@@ -774,6 +794,7 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("reschedule", reschedule))
     application.add_handler(CommandHandler("cancelmeeting", cancelmeeting))
     application.add_handler(CommandHandler("meetinglink", meetinglink))
+    application.add_handler(CommandHandler("renamemeeting", renamemeeting))
     application.add_handler(CommandHandler("recur", recur))
     application.add_handler(CommandHandler("rsvp", rsvp))
     application.add_handler(CommandHandler("ics", ics))

@@ -365,3 +365,17 @@ async def test_guided_creation_can_be_cancelled_and_typed_zone(bot):
     assert await count(bot, Meeting) == 0
     [reply] = await bot.send("Samy Arokiasamy", "/newmeeting")
     assert "Only the chair or the secretariat" in reply.text
+
+
+async def test_rename_by_chair_only_with_valid_title(bot):
+    meeting, _ = await create(bot)
+    [reply] = await bot.send(CHAIR, f"/renamemeeting #{meeting.id} Comité <b>de pilotage</b> 🌍")
+    assert "Comité &lt;b&gt;de pilotage&lt;/b&gt; 🌍" in reply.text
+    [refused] = await bot.send("Samy Arokiasamy", f"/renamemeeting {meeting.id} Mine now")
+    assert "Only the chair or the secretariat" in refused.text
+    [too_long] = await bot.send(CHAIR, f"/renamemeeting {meeting.id} {'x' * 300}")
+    assert "too long" in too_long.text
+    async with bot.services.db.transaction() as session:
+        stored = await session.get(Meeting, meeting.id)
+        assert stored.title == "Comité <b>de pilotage</b> 🌍"
+        assert stored.sequence == meeting.sequence + 1
