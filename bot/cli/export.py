@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import (
     ActionItem, AgendaItem, Attendance, AuditEntry, AvailabilityPoll, Ballot, Committee, Decision, Meeting,
-    Member, Note, Organisation, PollAnswer, PollSlot, Rsvp, UTCDateTime, Vote,
+    Member, Note, Organisation, OutboxMessage, PollAnswer, PollSlot, Rsvp, UTCDateTime, Vote,
 )
 
 FORMAT = "inspir-bot-export/1"
@@ -127,6 +127,25 @@ async def _database(settings):  # type: ignore[no-untyped-def]
     return services
 
 
+async def _replan_reminders(session: AsyncSession, settings, now) -> int:  # type: ignore[no-untyped-def]
+    """The outbox is not exported (it is delivery state, not the record): plan again what the
+    restored record owes, so moving to another database loses no reminder."""
+    from bot.records import replan
+    from bot.reminders import plan_digests, replan_meeting
+
+    reminders, zone = settings.reminders, settings.committee.timezone
+    for meeting in list(await session.scalars(select(Meeting).where(
+            Meeting.status == "scheduled", Meeting.starts_at > now))):
+        await replan_meeting(session, meeting, reminders.meeting_offsets, now)
+    for action in list(await session.scalars(select(ActionItem).where(
+            ActionItem.status == "open", ActionItem.deleted_at.is_(None)))):
+        await replan(session, action, reminders.action_offsets, zone, now)
+    await plan_digests(session, reminders.digest_day, reminders.digest_time, zone, now)
+    await session.flush()
+    return await session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.state == "pending"))
+
+
 class _Export:
     NAME = "export"
     HELP = "write the committee's whole record as JSON (standard output or --output)"
@@ -171,6 +190,7 @@ class _Import:
         try:
             async with services.db.transaction() as session:
                 counts = await import_record(session, document, services.db.is_postgresql)
+                counts["reminders"] = await _replan_reminders(session, settings, services.clock())
         except ImportRefused as refused:
             print(f"inspir-bot: nothing was imported: {refused}", file=sys.stderr)
             return 1
