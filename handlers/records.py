@@ -209,13 +209,10 @@ async def queue_minutes(env: Env, meeting: Meeting) -> int:
 # --- recording ----------------------------------------------------------------------------
 
 
-@command(access="secretariat")
-async def topic(env: Env) -> None:
+async def _new_topic(env: Env, meeting, example: str) -> None:  # type: ignore[no-untyped-def]
+    """A new agenda item, made current: ``/topic TEXT`` and ``/next TEXT``."""
     assert env.member is not None
-    meeting = await _open_record(env)
-    if meeting is None:
-        return
-    text = _text_or_usage(env, "/topic Budget 2027")
+    text = _text_or_usage(env, example)
     if text is None:
         return
     if len(text) > 300:
@@ -227,21 +224,20 @@ async def topic(env: Env) -> None:
 
 
 @command(access="secretariat")
+async def topic(env: Env) -> None:
+    meeting = await _open_record(env)
+    if meeting is not None:
+        await _new_topic(env, meeting, "/topic Budget 2027")
+
+
+@command(access="secretariat")
 async def next_command(env: Env) -> None:
     assert env.member is not None
     meeting = await _open_record(env)
     if meeting is None:
         return
     if env.args:
-        text = _text_or_usage(env, "/next Budget 2027")
-        if text is None:
-            return
-        if len(text) > 300:
-            env.reply(env.t("That text is too long (at most {limit} characters).", limit=300))
-            return
-        item, _note = await records.next_item(env.session, meeting, env.member, env.now, title=text)
-        assert item is not None
-        env.reply(env.t("Topic #{id}: {title}", id=item.id, title=item.title))
+        await _new_topic(env, meeting, "/next Budget 2027")
         return
     item, _ = await records.next_item(env.session, meeting, env.member, env.now)
     if item is None:
