@@ -187,6 +187,15 @@ async def _open_env(services: Services, session: AsyncSession, update: Update) -
                message_id=query.message.message_id if query and query.message else None)
 
 
+def _sender_translator(services: Services, update: Update) -> Translator:
+    """For an update that failed before its sender was identified (the database dropped the
+    first statement): the language of their Telegram app, else the committee's."""
+    who = _identity(update)
+    lang = choose_language(None, None, who.language_code if who else None,
+                           services.settings.committee.default_language)
+    return services.i18n.translator(lang)
+
+
 def _gate(env: Env, access: str | None, any_group: bool) -> bool:
     """Refuse what the sender may not do here; True when the handler may run."""
     if env.in_group and env.chat_id != env.committee.group_chat_id and not any_group:
@@ -212,6 +221,7 @@ async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEF
         return None
     started = time.monotonic()
     env: Env | None = None
+    told_in: Translator | None = None  # the sender's language before the handler changed anything
     outcome = "ok"
     try:
         async with services.db.transaction() as session:
@@ -219,6 +229,7 @@ async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEF
                 outcome = "duplicate"
                 return None
             env = await _open_env(services, session, update)
+            told_in = env.t
             env.bot_username = context.bot.username
             if not _gate(env, access, any_group):
                 outcome = "refused"
@@ -232,8 +243,8 @@ async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEF
     except Exception as error:  # the user is told; the log gets no message text
         outcome = "error"
         log.error("handler %s failed: %s", handler.__name__, describe_exception(error))
-        if env is not None:
-            await _deliver_quietly(context.bot, Outgoing(env.chat_id, env.t(FAILED)))
+        t = told_in or _sender_translator(services, update)
+        await _deliver_quietly(context.bot, Outgoing(update.effective_chat.id, t(FAILED)))
     finally:
         log.info("update %s handled by %s in %s chat: %s (%.0f ms)", update.update_id,
                  handler.__name__, update.effective_chat.type, outcome,
@@ -299,7 +310,7 @@ def callback_args(data: str | None, prefix: str, count: int) -> list[str] | None
 
 def callback_ints(data: str | None, prefix: str, count: int) -> list[int] | None:
     parts = callback_args(data, prefix, count)
-    if parts is None or not all(p.isdigit() and len(p) < 10 for p in parts):
+    if parts is None or not all(p.isascii() and p.isdecimal() and len(p) < 10 for p in parts):
         return None
     return [int(p) for p in parts]
 
