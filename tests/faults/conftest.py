@@ -24,6 +24,7 @@ import pytest
 
 from bot.application import prepare_database
 from bot.config import load_settings
+from bot.dispatcher import CONCURRENCY
 from bot.i18n import I18n
 from bot.reminders import replan_meeting
 from bot.services import Services
@@ -69,9 +70,10 @@ class Tally:
         total = sum(f.values())
         return (f"faults injected: {total} (429: {f['429']}, 500: {f['500']}, timeouts: {f['timeouts']}, "
                 f"resets: {f['resets']}, db drops: {f['db drops']}, kills: {f['kills']}); "
-                f"messages lost: {self.lost}; duplicates: {self.duplicates} "
-                f"(after kills: {self.duplicates_after_kills} ≤ kills: {f['kills']}; "
-                f"answers lost after Telegram delivered, sent again: {self.lost_answers_repeated})")
+                f"messages lost: {self.lost}; duplicates: {self.duplicates} (after kills: "
+                f"{self.duplicates_after_kills}, bound kills x {CONCURRENCY} rows in flight = "
+                f"{f['kills'] * CONCURRENCY}; answers lost after Telegram delivered, sent again: "
+                f"{self.lost_answers_repeated}; the rest after db drops)")
 
 
 TALLY = Tally()
