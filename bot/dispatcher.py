@@ -25,6 +25,7 @@ later rows for that member are not even tried until any update from them clears 
 import asyncio
 import logging
 import uuid
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,6 +33,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.outbox import MESSAGE, enqueue
 from bot.sending import Outgoing, deliver
@@ -41,7 +43,11 @@ from storage.models import Member, OutboxMessage
 log = logging.getLogger("inspir.outbox")
 LEASE = timedelta(minutes=2)
 BATCH = 50
-CONCURRENCY = 8
+# Messages on their way at once. A crash repeats exactly those (sent to Telegram, not yet
+# marked sent), so one at a time keeps the promise "at most one duplicate per crash"; one
+# sender still reaches Telegram's 30 messages per second on a good link, and the committee
+# is a few dozen people.
+CONCURRENCY = 1
 MAX_ATTEMPTS = 5
 BACKOFF_BASE_SECONDS = 5
 MAX_RATE_LIMIT_ATTEMPTS = 20
@@ -105,8 +111,12 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=BACKOFF_BASE_SECONDS * 2 ** max(attempts, 1))
 
 
-def _seconds(value: object) -> float:
-    return float(value.total_seconds() if hasattr(value, "total_seconds") else value)  # type: ignore[attr-defined]
+def _retry_after_seconds(limit: RetryAfter) -> float:
+    """Seconds to wait: PTB 22 gives an int and warns that a timedelta will come instead."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = limit.retry_after
+    return float(value.total_seconds() if isinstance(value, timedelta) else value)
 
 
 async def report_to_chairs(session: AsyncSession, now: datetime) -> None:
@@ -276,7 +286,7 @@ class Dispatcher:
                                              rendered.document))
         except RetryAfter as limit:
             outcome, error = "rate_limited", "rate limited"
-            retry_at = self.services.clock() + timedelta(seconds=_seconds(limit.retry_after))
+            retry_at = self.services.clock() + timedelta(seconds=_retry_after_seconds(limit))
             self._paused_until = max(self._paused_until or retry_at, retry_at)
         except Forbidden:
             outcome, error = "blocked", BLOCKED

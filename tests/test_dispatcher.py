@@ -148,7 +148,7 @@ async def test_429_pauses_everything_until_retry_after_without_failing(world):
     services, clock = world
     await _owe(services, 20)
     bot = FakeBot()
-    bot.faults = [RetryAfter(30)]
+    bot.faults = [RetryAfter(timedelta(seconds=30))]
     dispatcher = Dispatcher(services, bot)
     woken: list[datetime] = []
     dispatcher.on_next_due = woken.append

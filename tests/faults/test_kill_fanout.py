@@ -7,9 +7,8 @@ minutes (module constant of ``bot/dispatcher.py``), so the rows a killed bot had
 back within the test. The random points come from ``FAULTS_SEED`` (printed on failure).
 
 Duplicates: a kill repeats the rows whose message Telegram had accepted but whose "sent" mark
-was not yet committed. The dispatcher sends up to ``CONCURRENCY`` (8) chats at once, so that
-is up to 8 rows per kill, each repeated once; measured on 2 busy cores: 3 to 6 per kill, not
-the "at most one per kill" a one-at-a-time sender would give. The test asserts the real bound.
+was not yet committed. The dispatcher has ``CONCURRENCY`` (1) message on its way at a time,
+so a kill repeats at most one reminder.
 """
 
 from __future__ import annotations
