@@ -52,11 +52,12 @@ def parse_id(text: str | None) -> int | None:
     if not text:
         return None
     text = text.strip().lstrip("#")
-    if not text.isdigit() or len(text) > 10 or int(text) > MAX_ID or int(text) == 0:
+    if not (text.isascii() and text.isdecimal()) or len(text) > 10 or int(text) > MAX_ID or int(text) == 0:
         return None
     return int(text)
 
 
+MAX_YEAR = 2100  # dates typed for actions and searches; later ones are refused as not valid
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -64,9 +65,10 @@ def parse_date(text: str) -> date | None:
     if not DATE.fullmatch(text.strip()):
         return None
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         return None
+    return day if day.year <= MAX_YEAR else None  # 9999-12-31: its reminders overflow
 
 
 def local_today(now: datetime, zone: str) -> date:

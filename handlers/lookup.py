@@ -313,7 +313,7 @@ async def question(env: Env) -> None:
 async def page_button(env: Env) -> None:
     """Previous/next under a long answer: only for the asker, re-run on today's directory."""
     parts = callback_args(env.data, PAGE_PREFIX, 2)
-    if parts is None or not parts[1].isdigit() or len(parts[1]) > 4:
+    if parts is None or not (parts[1].isascii() and parts[1].isdecimal()) or len(parts[1]) > 4:
         env.toast = env.t(BUTTON_EXPIRED)
         return
     assert env.member is not None

@@ -392,7 +392,7 @@ async def meetingreminders(env: Env) -> None:
     usage = t("Usage: /meetingreminders &lt;meeting number&gt; 2d 3h (up to {n} durations), "
               "or /meetingreminders &lt;meeting number&gt; default", n=MAX_OFFSETS)
     number = env.args[0].lstrip("#") if env.args else ""
-    if not number.isdigit() or int(number) > MAX_ID:
+    if not (number.isascii() and number.isdecimal()) or len(number) > 10 or int(number) > MAX_ID:
         env.reply(usage)
         return
     meeting = await env.session.get(Meeting, int(number))

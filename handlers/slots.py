@@ -63,12 +63,17 @@ def _quarter(moment: datetime) -> int:
 
 def _from_quarter(env: Env, text: str) -> datetime | None:
     """A start from callback data, if it is a plausible future start."""
-    if not text.isdigit() or len(text) > 9:
+    if not _number(text) or len(text) > 9:
         return None
     moment = datetime.fromtimestamp(int(text) * 900, UTC)
     if not env.now < moment < env.now + timedelta(days=MAX_DAYS_AHEAD + 31):
         return None
     return moment
+
+
+def _number(text: str) -> bool:
+    """ASCII digits only: ``"²".isdigit()`` is true but ``int("²")`` raises."""
+    return text.isascii() and text.isdecimal()
 
 
 def _duration_ok(value: int) -> bool:
@@ -84,13 +89,13 @@ def _parse_findslot(env: Env, today: date) -> tuple[int, date, int] | None:
     if not words or len(words) > 3:
         env.reply(t(USAGE, days=DEFAULT_DAYS))
         return None
-    if not words[0].isdigit() or not _duration_ok(int(words[0][:6])):
+    if not _number(words[0]) or not _duration_ok(int(words[0][:6])):
         env.reply(t("The duration is a number of minutes between {low} and {high}, for example "
                     "/findslot 90.", low=polls.MIN_DURATION, high=polls.MAX_DURATION))
         return None
     duration, first, days = int(words[0]), today + timedelta(days=1), DEFAULT_DAYS
     rest = words[1:]
-    if rest and not rest[0].isdigit():
+    if rest and not _number(rest[0]):
         text = rest.pop(0)
         try:
             if len(text) != 10:
@@ -108,7 +113,7 @@ def _parse_findslot(env: Env, today: date) -> tuple[int, date, int] | None:
             return None
     if rest:
         text = rest.pop(0)
-        if not text.isdigit() or not polls.MIN_DAYS <= int(text[:6]) <= polls.MAX_DAYS:
+        if not _number(text) or not polls.MIN_DAYS <= int(text[:6]) <= polls.MAX_DAYS:
             env.reply(t("The number of days must be between {low} and {high}.",
                         low=polls.MIN_DAYS, high=polls.MAX_DAYS))
             return None
@@ -269,7 +274,7 @@ async def _schedule(env: Env, title: str, start: datetime, duration: int) -> Mee
 async def slot_new(env: Env) -> None:
     parts = callback_args(env.data, "slot", 3)
     start = _from_quarter(env, parts[2]) if parts and parts[0] == "new" else None
-    if parts is None or start is None or not parts[1].isdigit() or not _duration_ok(int(parts[1][:6])):
+    if parts is None or start is None or not _number(parts[1]) or not _duration_ok(int(parts[1][:6])):
         env.toast = env.t(BUTTON_EXPIRED)
         return
     title = env.group_translator()(DEFAULT_TITLE)
@@ -282,7 +287,7 @@ async def slot_new(env: Env) -> None:
 
 def _parse_selection(env: Env, action: str) -> tuple[int, int, list[datetime], list[int]] | None:
     parts = callback_args(env.data, "slot", 4)
-    if parts is None or parts[0] != action or not parts[1].isdigit() or not parts[2].isdigit():
+    if parts is None or parts[0] != action or not _number(parts[1]) or not _number(parts[2]):
         return None
     duration, mask = int(parts[1][:6]), int(parts[2][:6])
     quarters_text = parts[3].split(".")
@@ -393,7 +398,7 @@ async def poll_answer(env: Env) -> None:
     t = env.t
     parts = callback_args(env.data, "poll", 5)
     if (parts is None or parts[0] != "a" or parts[3] not in ANSWER_CODES
-            or not all(p.isdigit() and len(p) < 10 for p in (parts[1], parts[2], parts[4]))):
+            or not all(_number(p) and len(p) < 10 for p in (parts[1], parts[2], parts[4]))):
         env.toast = t(BUTTON_EXPIRED)
         return
     assert env.member is not None
@@ -470,7 +475,7 @@ async def _poll_view(env: Env, poll: AvailabilityPoll) -> tuple[str, list[list[t
 async def _poll_from_args(env: Env, usage: str) -> AvailabilityPoll | None:
     t = env.t
     text = env.args[0].lstrip("#") if len(env.args) == 1 else ""
-    if not text.isdigit() or len(text) > 9:
+    if not _number(text) or len(text) > 9:
         env.reply(t(usage))
         return None
     poll = await polls.get_poll(env.session, int(text))
