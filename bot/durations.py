@@ -24,7 +24,10 @@ def parse_duration(text: str) -> timedelta:
     lowered = str(text).strip().lower()
     if not _WHOLE.match(lowered):
         raise DurationError(text)
-    total = sum((int(n) * _UNIT[unit] for n, unit in _PART.findall(lowered)), timedelta())
+    try:
+        total = sum((int(n) * _UNIT[unit] for n, unit in _PART.findall(lowered)), timedelta())
+    except OverflowError:  # "99999999999d": beyond what timedelta holds
+        raise DurationError(text) from None
     if total <= timedelta():
         raise DurationError(text)
     return total

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 
 MEETING_MIN_DURATION = timedelta(minutes=5)
 MEETING_MAX_DURATION = timedelta(minutes=720)
+MEETING_HORIZON = timedelta(days=10 * 366)  # how far ahead a meeting can be planned
 CITY_LOCALES = ("fr", "en", "es")
 # Cities in the network's countries that CLDR does not name (it names one city per zone).
 EXTRA_CITIES = {
@@ -128,7 +129,10 @@ def parse_local_datetime(text: str, zone: ZoneInfo) -> datetime:
         day_date = date(year, month, day)
     except ValueError:
         raise NonexistentDate(text, year, month, day) from None
-    return local_to_utc(datetime.combine(day_date, time(hour, minute)), zone)
+    try:
+        return local_to_utc(datetime.combine(day_date, time(hour, minute)), zone)
+    except OverflowError:  # 9999-12-31 23:59 west of UTC is past the last datetime
+        raise MalformedDateTime(text) from None
 
 
 def parse_meeting_start(text: str, zone: ZoneInfo, *, now: datetime) -> datetime:
@@ -136,6 +140,8 @@ def parse_meeting_start(text: str, zone: ZoneInfo, *, now: datetime) -> datetime
     when = parse_local_datetime(text, zone)
     if when <= now:
         raise PastDateTime(when, now.astimezone(UTC))
+    if when - now > MEETING_HORIZON:  # year 9999: its end, reminders and series overflow
+        raise MalformedDateTime(text)
     return when
 
 
@@ -192,7 +198,10 @@ def parse_duration(
     if match is None or not any(match.groups()):
         raise MalformedDuration(text)
     days, hours, minutes = (int(part or 0) for part in match.groups())
-    duration = timedelta(days=days, hours=hours, minutes=minutes)
+    try:
+        duration = timedelta(days=days, hours=hours, minutes=minutes)
+    except OverflowError:  # 10^20 minutes: beyond what timedelta holds, so beyond the maximum
+        raise DurationOutOfRange(timedelta.max, minimum, maximum) from None
     if not minimum <= duration <= maximum:
         raise DurationOutOfRange(duration, minimum, maximum)
     return duration
