@@ -1,11 +1,11 @@
 """First contact: /start (with an invitation code or not) and /help."""
 
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import members
 from bot.access import has_access
 from bot.i18n import N_
-from handlers.common import REFUSAL, CommandSpec, Env, command
+from handlers.common import BUTTON_EXPIRED, REFUSAL, CommandSpec, Env, button, command
 
 COMMANDS = [
     CommandSpec("start", N_("Start talking with the bot"), access="anyone"),
@@ -67,7 +67,15 @@ async def unknown_private_message(env: Env) -> None:
         env.reply(env.t("I do not know that command. Send /help for the list."))
 
 
+@button()
+async def unknown_button(env: Env) -> None:
+    """Data no button handler claims (forged, or a button of a retired version): answered, so
+    the client stops spinning, and nothing done."""
+    env.toast = env.t(BUTTON_EXPIRED)
+
+
 def register_fallback(application: Application) -> None:
     """Last in line: whatever no other handler took, in a private chat (other text is a
-    question for handlers/lookup.py)."""
+    question for handlers/lookup.py), and any button no area claims."""
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE, unknown_private_message))
+    application.add_handler(CallbackQueryHandler(unknown_button))
