@@ -1,11 +1,14 @@
 """The one place the python-telegram-bot Application is built, for every running mode."""
 
+import asyncio
 import logging
+from collections.abc import Awaitable
 from datetime import datetime
+from typing import Any
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes
 from telegram.request import BaseRequest
 
 import handlers
@@ -17,6 +20,48 @@ from bot.services import Services
 
 log = logging.getLogger("inspir.app")
 OFFLINE_TOKEN = "0:offline"
+# Updates handled at the same time. Handling one is mostly waiting (database round trips,
+# the Bot API), so one at a time left the process idle most of the time: see bench/README.md.
+CONCURRENT_UPDATES = 8
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates of different chats are handled concurrently (up to ``max_concurrent_updates``);
+    those of one chat one after the other, in the order received, so that a member's messages
+    (a guided dialogue, two taps on a button) and the group's meeting record keep their order.
+    """
+
+    def __init__(self, max_concurrent_updates: int):
+        super().__init__(max_concurrent_updates)
+        self._chats: dict[int | None, tuple[asyncio.Lock, int]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        key = chat.id if chat is not None else None
+        lock, users = self._chats.get(key) or (asyncio.Lock(), 0)
+        self._chats[key] = (lock, users + 1)
+        try:
+            try:
+                await lock.acquire()  # FIFO: the updates of this chat in the order they arrived
+            except BaseException:
+                getattr(coroutine, "close", lambda: None)()  # cancelled while waiting (shutdown)
+                raise
+            try:
+                await coroutine
+            finally:
+                lock.release()
+        finally:
+            lock, users = self._chats[key]
+            if users == 1:
+                del self._chats[key]
+            else:
+                self._chats[key] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
 
 
 def file_url_for(base_url: str) -> str:
@@ -33,6 +78,7 @@ def build_application(services: Services, request: BaseRequest | None = None) ->
         Application.builder()
         .token(token)
         .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
     )
     if settings.telegram.base_url:
         builder = builder.base_url(settings.telegram.base_url).base_file_url(
