@@ -179,7 +179,8 @@ async def _open_env(services: Services, session: AsyncSession, update: Update) -
                            committee.default_language)
     query = update.callback_query
     message = update.effective_message
-    text = (message.text or "") if message and not query else ""
+    # NUL never means anything in a message, and PostgreSQL refuses it in text columns.
+    text = ((message.text or "") if message and not query else "").replace("\x00", "")
     return Env(services=services, session=session, committee=committee, member=member,
                t=services.i18n.translator(lang), chat_id=update.effective_chat.id,
                in_group=update.effective_chat.type != ChatType.PRIVATE,
