@@ -96,7 +96,9 @@ def _roster_export(fmt: str, output: Path | None):  # type: ignore[no-untyped-de
 async def _run_bot(settings: Settings, webhook: bool = False) -> None:
     from telegram import Update
 
-    from bot.application import announce_commands, build_application, prepare_database, schedule_dispatcher
+    from bot.application import (
+        announce_commands, build_application, prepare_database, schedule_dispatcher, schedule_upkeep,
+    )
     from bot.i18n import I18n
     from bot.services import Services
     from storage.database import Database
@@ -111,6 +113,7 @@ async def _run_bot(settings: Settings, webhook: bool = False) -> None:
     async with application:
         await announce_commands(application)
         schedule_dispatcher(application)
+        schedule_upkeep(application)
         await application.start()
         if webhook:
             telegram = settings.telegram

@@ -3,9 +3,10 @@
 import asyncio
 import logging
 from collections.abc import Awaitable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import delete
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes
@@ -15,8 +16,10 @@ import handlers
 from bot import members
 from bot.dispatcher import Dispatcher
 from bot.i18n import SUPPORTED
+from bot.meetings import extend_all_series
 from bot.reminders import plan_digests
 from bot.services import Services
+from storage.models import ProcessedUpdate
 
 log = logging.getLogger("inspir.app")
 OFFLINE_TOKEN = "0:offline"
@@ -137,6 +140,34 @@ def schedule_dispatcher(application: Application) -> None:
     job_queue.run_once(_start_outbox, when=0, name="outbox-start")
     job_queue.run_repeating(_dispatch_due, interval=DISPATCH_INTERVAL_SECONDS,
                             first=DISPATCH_INTERVAL_SECONDS, name="outbox")
+
+
+UPKEEP_INTERVAL = timedelta(hours=6)
+PROCESSED_UPDATES_KEPT = timedelta(days=30)
+
+
+async def upkeep(services: Services) -> int:
+    """Keep recurring series materialised over their rolling horizon (with their reminders)
+    even when nobody opens /meetings, and forget update ids too old to be redelivered.
+    Returns how many occurrences were added."""
+    now = services.clock()
+    async with services.db.transaction() as session:
+        created = await extend_all_series(session, now=now, offsets=services.settings.reminders.meeting_offsets)
+        await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.at < now - PROCESSED_UPDATES_KEPT))
+    return len(created)
+
+
+async def _upkeep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    try:
+        if await upkeep(context.bot_data["services"]):
+            context.bot_data["dispatcher"].wake()
+    except Exception as error:  # noqa: BLE001 - the next run retries
+        log.error("upkeep failed: %s", type(error).__name__)
+
+
+def schedule_upkeep(application: Application) -> None:
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(_upkeep_job, interval=UPKEEP_INTERVAL, first=60, name="upkeep")
 
 
 def command_list(services: Services, lang: str) -> list[BotCommand]:
