@@ -130,6 +130,7 @@ function clientMessageView(record) {
 }
 
 function updateView(update) {
+  if (update.myChatMember) return { update_id: update.updateId, my_chat_member: update.myChatMember };
   const view = TelegramServer.formatUpdate(update);
   if (view.callback_query) {
     view.callback_query.chat_instance = update.callbackQuery.chat_instance;
@@ -436,10 +437,25 @@ async function addUserUpdate(token, fields) {
   return updateView(update);
 }
 
-function addUserMessage(p) {
+/**
+ * As Telegram does when someone adds the bot to a group: besides the "new members" service
+ * message, the bot gets a my_chat_member update about its own membership.
+ */
+async function addBotJoined(token, user, chat) {
+  const bot = botUser(token);
+  const myChatMember = {
+    chat, from: { is_bot: false, ...user }, date: nowSeconds(),
+    old_chat_member: { status: 'left', user: bot }, new_chat_member: { status: 'member', user: bot },
+  };
+  await addUserUpdate(token, { myChatMember });
+}
+
+async function addUserMessage(p) {
   const { token, user, text } = p;
   const chat = p.chat || { id: user.id, type: 'private', first_name: user.first_name, username: user.username };
   rememberChat(user, chat);
+  const joined = ((p.extra || {}).new_chat_members || []);
+  if (joined.some((member) => member.id === botUser(token).id)) await addBotJoined(token, user, chat);
   const message = {
     ...p.extra, botToken: token, from: { is_bot: false, ...user }, chat, date: nowSeconds(), text,
   };

@@ -266,8 +266,9 @@ def test_command_menu_is_registered_in_each_language(deployment: Deployment) -> 
     only(tg, SAMY.user, "/help")
     deployment.stop_all()
     logs = deployment.logs()
-    assert "setMyCommands" in logs and "DEBUG" in logs
     assert TOKEN not in logs and TOKEN.split(":")[1] not in logs
+    # python-telegram-bot's own DEBUG lines carry whole updates: they stay silent.
+    assert "Samy" not in logs and "/help" not in logs
 
 
 def test_restart_keeps_settings_invites_and_pending_messages(deployment: Deployment) -> None:
