@@ -169,7 +169,12 @@ def test_meeting_recorded_and_minutes_in_each_language(database_url: str, tmp_pa
     assert "minutes are on their way" in ended["text"]
     for lang, user in READERS.items():
         t = I18N.translator(lang)
-        received = tg.wait_for_messages(user.id, before[lang] + 3, timeout=30)[before[lang]:]
+        expected = {f"minutes-{meeting_id}-{lang}.md", f"minutes-{meeting_id}-{lang}.html"}
+        received = tg.wait_for(  # the message and both files, whatever else arrives meanwhile
+            lambda: tg.messages(user.id)[before[lang]:],
+            lambda found: expected <= {m["document"]["file_name"] for m in found if "document" in m}
+            and any("document" not in m for m in found),
+            timeout=30)
         text = "\n".join(m.get("text") or "" for m in received if "document" not in m)
         documents = {m["document"]["file_name"]: tg.file_content(m["document"]["file_id"]).decode()
                      for m in received if "document" in m}
@@ -184,8 +189,10 @@ def test_meeting_recorded_and_minutes_in_each_language(database_url: str, tmp_pa
             assert counts in content
             assert "send the budget to the networks" in content and "prepare the electoral calendar" in content
         assert f'<html lang="{lang}">' in documents[f"minutes-{meeting_id}-{lang}.html"]
-    group_docs = [m for m in tg.wait_for_messages(GROUP.id, 1) if "document" in m]
-    assert {m["document"]["file_name"] for m in group_docs} >= {f"minutes-{meeting_id}-en.md"}
+    wanted = {f"minutes-{meeting_id}-en.md", f"minutes-{meeting_id}-en.html"}
+    group_docs = tg.wait_for(lambda: [m["document"]["file_name"] for m in tg.messages(GROUP.id) if "document" in m],
+                             lambda names: wanted <= set(names), timeout=30)
+    assert wanted <= set(group_docs)
     process.terminate()
     process.wait(timeout=20)
     logs = installation.log.read_text(encoding="utf-8", errors="replace")
