@@ -8,8 +8,8 @@ audited (ids and field names, never text) and action items' reminders are re-pla
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
+from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, or_, select
@@ -379,34 +379,46 @@ async def _drop_empty_topic(session: AsyncSession, meeting: Meeting, note: Note)
 # --- between meetings -------------------------------------------------------------------------
 
 
-async def live_decisions(session: AsyncSession) -> list[Decision]:
-    return list(await session.scalars(select(Decision).where(Decision.deleted_at.is_(None))
-                                      .order_by(Decision.created_at.desc(), Decision.id.desc())))
+T = TypeVar("T")
 
 
-async def search_decisions(session: AsyncSession, query: str, committee_zone: str) -> list[Decision]:
+@dataclass
+class Found(Generic[T]):
+    """The first ``limit`` matches, and how many there are in all."""
+
+    total: int
+    items: list[T]
+
+
+async def search_decisions(session: AsyncSession, query: str, committee_zone: str,
+                           limit: int) -> Found[Decision]:
     """By words (accents and case ignored), ``#12``/``12`` (a decision or meeting number) or a
-    date ``YYYY-MM-DD`` (the meeting's day, or the decision's, in the committee's zone)."""
-    decisions = await live_decisions(session)
+    date ``YYYY-MM-DD`` (the meeting's day, or the decision's, in the committee's zone), newest
+    first. Only the page shown is loaded: the record grows for years."""
+    live = Decision.deleted_at.is_(None)
     query = query.strip()
+    number = parse_id(query) if query else None
+    day = parse_date(query) if query and number is None else None
     if not query:
-        return decisions
-    meetings = {m.id: m for m in await session.scalars(select(Meeting).where(
-        Meeting.id.in_({d.meeting_id for d in decisions if d.meeting_id})))}
-    number = parse_id(query)
-    if number is not None:
-        return [d for d in decisions if d.id == number or d.meeting_id == number]
-    day = parse_date(query)
-    if day is not None:
+        condition = live
+    elif number is not None:
+        condition = live & or_(Decision.id == number, Decision.meeting_id == number)
+    elif day is not None:
         zone = ZoneInfo(committee_zone)
-
-        def on_day(d: Decision) -> bool:
-            meeting = meetings.get(d.meeting_id or 0)
-            moments = [d.created_at] + ([meeting.starts_at] if meeting else [])
-            return any(m.astimezone(zone).date() == day for m in moments)
-        return [d for d in decisions if on_day(d)]
-    words = fold(query).split()
-    return [d for d in decisions if all(w in fold(d.text) for w in words)]
+        start = datetime.combine(day, time(0), zone)
+        end = datetime.combine(day + timedelta(days=1), time(0), zone)
+        on_day = select(Meeting.id).where(Meeting.starts_at >= start, Meeting.starts_at < end)
+        condition = live & or_(Decision.created_at.between(start, end - timedelta(microseconds=1)),
+                               Decision.meeting_id.in_(on_day))
+    else:
+        words = fold(query).split()
+        rows = await session.execute(select(Decision.id, Decision.text).where(live))
+        matching = [row_id for row_id, text in rows if all(w in fold(text) for w in words)]
+        condition = Decision.id.in_(matching)
+    total = await session.scalar(select(func.count()).select_from(Decision).where(condition)) or 0
+    items = list(await session.scalars(select(Decision).where(condition)
+                                       .order_by(Decision.created_at.desc(), Decision.id.desc()).limit(limit)))
+    return Found(total, items)
 
 
 async def get_action(session: AsyncSession, action_id: int | None) -> ActionItem | None:
@@ -423,17 +435,31 @@ async def get_decision(session: AsyncSession, decision_id: int | None) -> Decisi
     return decision if decision is not None and decision.deleted_at is None else None
 
 
-async def list_actions(session: AsyncSession, *, owner: Member | None = None, status: str | None = "open",
-                       overdue_on: date | None = None) -> list[ActionItem]:
-    query = select(ActionItem).where(ActionItem.deleted_at.is_(None))
+def _actions_where(owner: Member | None, status: str | None, overdue_on: date | None):  # type: ignore[no-untyped-def]
+    condition = ActionItem.deleted_at.is_(None)
     if owner is not None:
-        query = query.where(ActionItem.owner_id == owner.id)
+        condition &= ActionItem.owner_id == owner.id
     if status is not None:
-        query = query.where(ActionItem.status == status)
+        condition &= ActionItem.status == status
     if overdue_on is not None:
-        query = query.where(ActionItem.status == "open", ActionItem.due_date < overdue_on)
-    return list(await session.scalars(query.order_by(ActionItem.due_date.is_(None), ActionItem.due_date,
-                                                     ActionItem.id)))
+        condition &= (ActionItem.status == "open") & (ActionItem.due_date < overdue_on)
+    return condition
+
+
+async def list_actions(session: AsyncSession, *, owner: Member | None = None, status: str | None = "open",
+                       overdue_on: date | None = None, limit: int | None = None) -> list[ActionItem]:
+    query = (select(ActionItem).where(_actions_where(owner, status, overdue_on))
+             .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id).limit(limit))
+    return list(await session.scalars(query))
+
+
+async def find_actions(session: AsyncSession, *, limit: int, owner: Member | None = None,
+                       status: str | None = "open", overdue_on: date | None = None) -> Found[ActionItem]:
+    """The first ``limit`` action items (soonest due first), and how many there are in all."""
+    total = await session.scalar(select(func.count()).select_from(ActionItem).where(
+        _actions_where(owner, status, overdue_on))) or 0
+    return Found(total, await list_actions(session, owner=owner, status=status, overdue_on=overdue_on,
+                                           limit=limit))
 
 
 def may_change(action: ActionItem, member: Member) -> bool:

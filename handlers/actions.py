@@ -66,14 +66,14 @@ async def _owners(env: Env, actions: list[ActionItem]) -> dict[int, Member]:
     return {m.id: m for m in await env.session.scalars(select(Member).where(Member.id.in_(ids)))}
 
 
-async def _reply_actions(env: Env, heading: str, actions: list[ActionItem]) -> None:
+async def _reply_actions(env: Env, heading: str, found: records.Found[ActionItem]) -> None:
     t = env.t
     today = records.local_today(env.now, env.committee.timezone)
-    owners = await _owners(env, actions)
+    owners = await _owners(env, found.items)
     lines = [heading]
-    lines += [f"• {_action_line(t, a, owners.get(a.owner_id or 0), today)}" for a in actions[:LIST_LIMIT]]
-    if len(actions) > LIST_LIMIT:
-        lines.append(t("… and {n} more.", n=len(actions) - LIST_LIMIT))
+    lines += [f"• {_action_line(t, a, owners.get(a.owner_id or 0), today)}" for a in found.items]
+    if found.total > len(found.items):
+        lines.append(t("… and {n} more.", n=found.total - len(found.items)))
     env.reply("\n".join(lines))
 
 
@@ -83,7 +83,8 @@ async def decisions(env: Env) -> None:
     query = env.rest(200)
     if query is None:
         return
-    found = await records.search_decisions(env.session, query, env.committee.timezone)
+    page = await records.search_decisions(env.session, query, env.committee.timezone, LIST_LIMIT)
+    found = page.items
     if not found:
         env.reply(t("No decision matches “{query}”.", query=query) if query else t("No decision recorded yet."))
         return
@@ -92,8 +93,8 @@ async def decisions(env: Env) -> None:
     items = {i.id: i for i in await env.session.scalars(select(AgendaItem).where(
         AgendaItem.id.in_({d.agenda_item_id for d in found if d.agenda_item_id})))}
     zone = env.zone_of(env.member)
-    lines = [t.plural("<b>{n} decision</b>", "<b>{n} decisions</b>", len(found))]
-    for decision in found[:LIST_LIMIT]:
+    lines = [t.plural("<b>{n} decision</b>", "<b>{n} decisions</b>", page.total)]
+    for decision in found:
         lines.append(t("• <b>#{id}</b> {text}", id=decision.id, text=decision.text))
         meeting = meetings.get(decision.meeting_id or 0)
         where = [t("meeting #{id} “{title}”, {date}", id=meeting.id, title=meeting.title,
@@ -103,8 +104,8 @@ async def decisions(env: Env) -> None:
         if item is not None:
             where.append(t("item: {title}", title=item.title))
         lines.append("   " + " · ".join(where))
-    if len(found) > LIST_LIMIT:
-        lines.append(t("… and {n} more.", n=len(found) - LIST_LIMIT))
+    if page.total > len(found):
+        lines.append(t("… and {n} more.", n=page.total - len(found)))
     env.reply("\n".join(lines))
 
 
@@ -117,36 +118,36 @@ async def actions(env: Env) -> None:
     word = query.lower()
     today = records.local_today(env.now, env.committee.timezone)
     if word in ("", "open", "ouvertes", "abiertas"):
-        found = await records.list_actions(env.session)
-        heading = t.plural("<b>{n} open action item</b>", "<b>{n} open action items</b>", len(found))
+        found = await records.find_actions(env.session, limit=LIST_LIMIT)
+        heading = t.plural("<b>{n} open action item</b>", "<b>{n} open action items</b>", found.total)
     elif word in ("overdue", "en retard", "retard", "atrasadas", "vencidas"):
-        found = await records.list_actions(env.session, status=None, overdue_on=today)
-        heading = t.plural("<b>{n} overdue action item</b>", "<b>{n} overdue action items</b>", len(found))
+        found = await records.find_actions(env.session, limit=LIST_LIMIT, status=None, overdue_on=today)
+        heading = t.plural("<b>{n} overdue action item</b>", "<b>{n} overdue action items</b>", found.total)
     elif word in ("done", "faites", "hechas"):
-        found = await records.list_actions(env.session, status="done")
-        heading = t.plural("<b>{n} action item done</b>", "<b>{n} action items done</b>", len(found))
+        found = await records.find_actions(env.session, limit=LIST_LIMIT, status="done")
+        heading = t.plural("<b>{n} action item done</b>", "<b>{n} action items done</b>", found.total)
     elif word in ("all", "toutes", "todas"):
-        found = await records.list_actions(env.session, status=None)
-        heading = t.plural("<b>{n} action item</b>", "<b>{n} action items</b>", len(found))
+        found = await records.find_actions(env.session, limit=LIST_LIMIT, status=None)
+        heading = t.plural("<b>{n} action item</b>", "<b>{n} action items</b>", found.total)
     else:
         owner = await resolve_member(env, query)
         if owner is None:
             return
-        found = await records.list_actions(env.session, owner=owner)
+        found = await records.find_actions(env.session, limit=LIST_LIMIT, owner=owner)
         heading = t.plural("<b>{n} open action item for {name}</b>", "<b>{n} open action items for {name}</b>",
-                           len(found), name=owner.name)
+                           found.total, name=owner.name)
     await _reply_actions(env, heading, found)
 
 
 @command()
 async def mytasks(env: Env) -> None:
     assert env.member is not None
-    found = await records.list_actions(env.session, owner=env.member)
-    if not found:
+    found = await records.find_actions(env.session, limit=LIST_LIMIT, owner=env.member)
+    if not found.total:
         env.reply(env.t("You have no open action items."))
         return
     await _reply_actions(env, env.t.plural("<b>You have {n} open action item</b>",
-                                           "<b>You have {n} open action items</b>", len(found)), found)
+                                           "<b>You have {n} open action items</b>", found.total), found)
 
 
 async def _action_arg(env: Env, usage: str, count: int) -> tuple[ActionItem | None, list[str]]:

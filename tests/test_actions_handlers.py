@@ -201,3 +201,17 @@ async def test_forgetme_anonymises_and_keeps_the_record(bot):
     [reply] = await bot.send("Drissa", "/mytasks")
     assert "réservé aux membres" in reply.text
     assert await count(bot, AuditEntry, AuditEntry.action == "member.forgotten") == 1
+
+
+async def test_long_lists_show_a_page_and_the_total(bot):
+    from storage.models import ActionItem, Decision
+
+    async with bot.services.db.transaction() as session:
+        samy = await bot.member("Samy Arokiasamy")
+        session.add_all([Decision(text=f"Décision budgétaire {n}") for n in range(45)])
+        session.add_all([ActionItem(text=f"Task {n}", owner_id=samy.id) for n in range(35)])
+    [reply] = await bot.send("Samy Arokiasamy", "/decisions budgetaire")
+    assert "45 decisions" in reply.text and "… and 15 more." in reply.text
+    assert "Décision budgétaire 44" in reply.text  # newest first
+    [reply] = await bot.send("Samy Arokiasamy", "/mytasks")
+    assert "You have 35 open action items" in reply.text and "… and 5 more." in reply.text
