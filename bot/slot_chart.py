@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 from zoneinfo import ZoneInfo
@@ -35,7 +37,15 @@ INK = (33, 33, 33)
 NIGHT_INK = (235, 235, 245)
 
 
+# Pillow's built-in font has no accented letters ("Soaré", "Ángeles" would be boxes): use
+# DejaVu Sans where the system has it (Debian's fonts-dejavu-core), else the built-in one.
+NAME_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@cache
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    if NAME_FONT.exists():
+        return ImageFont.truetype(str(NAME_FONT), size)
     return ImageFont.load_default(size=size)
 
 

@@ -2,18 +2,20 @@ import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from bot.slot_chart import (
     CELL_WIDTH,
     HEADER_HEIGHT,
     HIGHLIGHT,
     MARGIN,
+    NAME_FONT,
     NIGHT,
     OFF_HOURS,
     ROW_HEIGHT,
     TITLE_HEIGHT,
     WORKING,
+    _font,
     default_chart_start,
     render_slot_chart,
 )
@@ -90,3 +92,18 @@ def test_default_span_centres_the_best_candidate(candidates: tuple[SlotCandidate
 def test_nothing_to_draw_is_refused() -> None:
     with pytest.raises(ValueError):
         render_slot_chart(())
+
+
+@pytest.mark.skipif(not NAME_FONT.exists(), reason="DejaVu Sans (Debian fonts-dejavu-core) not installed")
+def test_accented_names_are_drawn_not_boxed():
+    font = _font(12)
+
+    def ink(text: str) -> bytes:
+        image = Image.new("L", (60, 24))
+        ImageDraw.Draw(image).text((2, 2), text, font=font, fill=255)
+        return image.tobytes()
+
+    missing = ink("\uffff")
+    for letter in "éÁèñ":
+        assert ink(letter) != missing
+    assert ink("é") != ink("e")
