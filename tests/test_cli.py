@@ -6,9 +6,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.fake_token import fake_bot_token
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijklmno"
+TOKEN = fake_bot_token("cli")
 
 
 def run(args: list[str], cwd: Path, stdin: str = "", **env: str) -> subprocess.CompletedProcess:
@@ -58,7 +59,7 @@ def test_token_never_printed(tmp_path):
                  INSPIR_TELEGRAM__BASE_URL="http://127.0.0.1:9/bot", INSPIR_LOGGING__LEVEL="DEBUG")
     assert result.returncode == 1
     assert TOKEN not in result.stderr + result.stdout
-    assert "AAFakeToken" not in result.stderr + result.stdout
+    assert TOKEN.split(":")[1] not in result.stderr + result.stdout
 
 
 def test_roster_import_export_round_trip(tmp_path, db_url):

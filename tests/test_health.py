@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.emulator import Emulator, EmulatorClient
+from tests.fake_token import fake_bot_token
 
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "7012345678:AAHealthCheckTokenNeverPrinted_abcdef"
+TOKEN = fake_bot_token("health")
 
 
 def health(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:

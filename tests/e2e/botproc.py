@@ -20,6 +20,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tests.e2e.emulator import EmulatorClient, User, stop
+from tests.fake_token import fake_bot_token
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = ROOT / "main.py"
@@ -27,7 +28,7 @@ DEMO_ROSTER = ROOT / "data" / "demo_roster.csv"
 ORGANISATIONS = ROOT / "data" / "organisations.csv"
 # Shaped like a real token (digits, colon, 35 characters) so the log redaction is tested
 # on the pattern as well as on the exact value.
-TOKEN = "7012345678:AAE2eInspirBotTokenNeverInLogs_xyz12"
+TOKEN = fake_bot_token("e2e")
 CLI_TIMEOUT = 120
 
 

@@ -21,9 +21,10 @@ from storage.database import Database
 from storage.models import AgendaItem, Meeting
 from tests.databases import PostgresScratch, postgres_or_reason, require_postgres, run_sync
 from tests.e2e.emulator import Chat, Emulator, EmulatorClient, User
+from tests.fake_token import fake_bot_token
 
 ROOT = Path(__file__).resolve().parents[2]
-TOKEN = "7012345678:AAE2eInspirBotRecordsTokenNever_xy"
+TOKEN = fake_bot_token("records")
 I18N = I18n()
 TELEGRAM_IDS = {
     "Ingrid Mulamba": 8101, "Denis Mushiya": 8102, "Drissa Soaré": 8105, "Ángeles Carrión": 8106,

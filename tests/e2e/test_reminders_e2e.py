@@ -26,11 +26,12 @@ from storage.database import Database
 from storage.models import AgendaItem, Meeting, Member
 from tests.databases import PostgresScratch, postgres_or_reason, require_postgres, run_sync
 from tests.e2e.emulator import Emulator, EmulatorClient, stop
+from tests.fake_token import fake_bot_token
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = ROOT / "main.py"
 DEMO_ROSTER = ROOT / "data" / "demo_roster.csv"
-TOKEN = "7012345678:AAE2eInspirBotTokenNeverInLogs_rem01"
+TOKEN = fake_bot_token("reminders")
 I18N = I18n()
 TITLE = "Steering e2e <check>"
 OFFSET = timedelta(minutes=1)

@@ -21,11 +21,12 @@ import pytest
 
 from bot.config import ConfigError, load_settings
 from tests.e2e.emulator import Emulator, EmulatorClient, User, stop
+from tests.fake_token import fake_bot_token
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = ROOT / "main.py"
 # Shaped like real ones, so the log checks cover the redaction patterns as well as the values.
-TOKEN = "7012345678:AAE2eWebhookTokenNeverInLogs_abc123"
+TOKEN = fake_bot_token("webhook")
 SECRET = "wh-Secret_never-in-the-logs_0123456789abcdef"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 PATH = "/telegram/hook"

@@ -33,11 +33,12 @@ from storage.models import AgendaItem, Meeting, Member, OutboxMessage
 from tests.databases import POSTGRES_ADMIN_URL, PostgresScratch, postgres_or_reason, require_postgres, run_sync
 from tests.e2e.conftest import emulator, emulator_server, start_bot  # noqa: F401 - fixtures
 from tests.e2e.emulator import EmulatorClient, User, stop
+from tests.fake_token import fake_bot_token
 
 ROOT = Path(__file__).resolve().parents[2]
 MAIN = ROOT / "main.py"
 RUN_BOT = Path(__file__).resolve().parent / "run_bot.py"
-TOKEN = "7012345678:AAE2eInspirBotTokenNeverInLogs_flt08"
+TOKEN = fake_bot_token("faults")
 LANGUAGES = ("fr", "en", "es")
 ZONES = ("Europe/Brussels", "America/Lima", "Asia/Kathmandu", "Africa/Kinshasa")
 TELEGRAM_BASE = 910_000
