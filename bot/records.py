@@ -57,7 +57,8 @@ def parse_id(text: str | None) -> int | None:
     return int(text)
 
 
-MAX_YEAR = 2100  # dates typed for actions and searches; later ones are refused as not valid
+MIN_YEAR = 1900
+MAX_YEAR = 2100  # dates typed for actions and searches; others are refused as not valid
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -68,7 +69,8 @@ def parse_date(text: str) -> date | None:
         day = date.fromisoformat(text.strip())
     except ValueError:
         return None
-    return day if day.year <= MAX_YEAR else None  # 9999-12-31: its reminders overflow
+    # 9999-12-31: its reminders overflow; 0001-01-01 east of UTC is before datetime's year 1
+    return day if MIN_YEAR <= day.year <= MAX_YEAR else None
 
 
 def local_today(now: datetime, zone: str) -> date:

@@ -215,3 +215,9 @@ async def test_long_lists_show_a_page_and_the_total(bot):
     assert "Décision budgétaire 44" in reply.text  # newest first
     [reply] = await bot.send("Samy Arokiasamy", "/mytasks")
     assert "You have 35 open action items" in reply.text and "… and 5 more." in reply.text
+
+
+async def test_decisions_by_dates_at_the_edges_of_the_calendar(bot):
+    for day in ("0001-01-01", "9999-12-31", "1899-12-31"):
+        [reply] = await bot.send("Samy Arokiasamy", f"/decisions {day}")
+        assert "No decision" in reply.text
