@@ -9,7 +9,6 @@ never sentences: the caller translates them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,6 +19,8 @@ from babel import Locale
 from babel.core import get_global
 from babel.dates import get_timezone_location
 from rapidfuzz import fuzz, process
+
+from bot.names import fold
 
 MEETING_MIN_DURATION = timedelta(minutes=5)
 MEETING_MAX_DURATION = timedelta(minutes=720)
@@ -226,7 +227,7 @@ def resolve_timezone(query: str) -> str:
     iana = index.iana_by_lower.get(query.strip().replace(" ", "_").casefold())
     if iana is not None:
         return iana
-    key = _normalize(query)
+    key = fold(query)
     exact = index.zones_by_name.get(key)
     if exact is not None:
         if len(exact) == 1:
@@ -272,7 +273,7 @@ def _zone_index() -> _ZoneIndex:
     zones_by_name: dict[str, set[str]] = defaultdict(set)
 
     def add(name: str | None, zone: str) -> None:
-        key = _normalize(name or "")
+        key = fold(name or "")
         if key:
             zones_by_name[key].add(zone)
 
@@ -299,12 +300,6 @@ def _zone_index() -> _ZoneIndex:
         zones_by_name=frozen,
         fuzzy_names=tuple(name for name in frozen if len(name) >= FUZZY_MIN_NAME_LENGTH),
     )
-
-
-def _normalize(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(re.sub(r"[\W_]+", " ", bare).split())
 
 
 # --- working hours --------------------------------------------------------------
