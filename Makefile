@@ -4,13 +4,17 @@ PYTHON := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 E2E    := tests/e2e/node_modules/.package-lock.json
 
-.PHONY: run test setup
+.PHONY: run test test-quick setup
 
 run: setup
 	$(PYTHON) main.py $(ARGS)
 
 test: setup $(E2E)
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
+
+# The development loop: domain, input, database and handler tests (no processes, no faults).
+test-quick: setup
+	$(PYTHON) -m pytest -m "unit or db or handlers" $(PYTEST_ARGS)
 
 setup: $(STAMP)
 

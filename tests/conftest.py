@@ -1,12 +1,46 @@
-"""Shared fixtures: both databases, and a bot driven through its real handlers."""
+"""Shared fixtures for every level: both databases, a bot driven through its real handlers,
+the Bot API emulator (one Node process per test session) and bot processes run against it.
 
+Each test is marked by its level (see tests/CONVENTIONS.md): ``e2e``, ``faults`` and
+``hostile`` by folder; elsewhere ``handlers`` (drives the bot), ``db`` (a database, no bot) or
+``unit``. ``make test-quick`` runs ``unit``, ``db`` and ``handlers``; ``make test`` runs all.
+"""
+
+import subprocess
 import warnings
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.databases import PostgresScratch, SqliteTemplate, postgres_or_reason, require_postgres
+
+if TYPE_CHECKING:
+    from tests.e2e.emulator import Emulator, EmulatorClient
+    from tests.harness import BotHarness
+
+FOLDER_LEVELS = ("e2e", "faults", "hostile")
+PROCESS_FIXTURES = {"emulator_server", "start_bot"}
+
+
+def _level(item: pytest.Item) -> str:
+    folder = Path(str(item.fspath)).parent.name
+    if folder in FOLDER_LEVELS:
+        return folder
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if fixtures & PROCESS_FIXTURES:
+        return "e2e"
+    if "bot" in fixtures:
+        return "handlers"
+    if "db_url" in fixtures:
+        return "db"
+    return "unit"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        item.add_marker(getattr(pytest.mark, _level(item)))
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -50,3 +84,51 @@ async def bot(db_url: str) -> AsyncIterator["BotHarness"]:
     yield harness
     await application.shutdown()
     await harness.services.db.dispose()
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator["Emulator"]:
+    """One emulator process for the whole session (Node's start-up is the slow part)."""
+    from tests.e2e.emulator import Emulator
+
+    server = Emulator.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def tg(request: pytest.FixtureRequest, emulator_server: "Emulator") -> Iterator["EmulatorClient"]:
+    """A freshly reset emulator client for the bot token of the test's module (``TOKEN``)."""
+    from tests.e2e.emulator import DEFAULT_TOKEN
+
+    client = emulator_server.client(getattr(request.module, "TOKEN", DEFAULT_TOKEN))
+    client.reset()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def emulator(emulator_server: "Emulator") -> Iterator["EmulatorClient"]:
+    """A client on a freshly reset emulator with its default token."""
+    client = emulator_server.client()
+    client.reset()
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def start_bot() -> Iterator[Callable[..., subprocess.Popen]]:
+    """Starts bot processes (``start_bot(argv, env=None, **popen)``, ``popen`` as for
+    ``subprocess.Popen``: ``cwd``, ``stderr``...); stops whatever is still running at teardown."""
+    from tests.e2e.emulator import spawn, stop
+
+    processes: list[subprocess.Popen] = []
+
+    def start(argv: Sequence[str], env: Mapping[str, str] | None = None, **popen: Any) -> subprocess.Popen:
+        process = spawn(argv, env=dict(env) if env is not None else None, **popen)
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        stop(process)

@@ -5,7 +5,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from tests.fake_token import fake_bot_token
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,12 +5,10 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 
-from tests.e2e.emulator import Emulator, EmulatorClient
+from tests.e2e.emulator import EmulatorClient
 from tests.fake_token import fake_bot_token
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,20 +33,6 @@ def closed_port() -> int:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
-
-@pytest.fixture(scope="module")
-def emulator_server() -> Iterator[Emulator]:
-    server = Emulator.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def tg(emulator_server: Emulator) -> Iterator[EmulatorClient]:
-    client = emulator_server.client(TOKEN)
-    client.reset()
-    yield client
-    client.close()
 
 
 def test_healthy_database_and_bot_api(tmp_path: Path, db_url: str, tg: EmulatorClient) -> None:

@@ -16,7 +16,7 @@ import pytest
 from bot.i18n import I18n, Translator
 from tests.databases import POSTGRES_ADMIN_URL, PostgresScratch, postgres_or_reason, require_postgres, run_sync
 from tests.e2e.botproc import TOKEN, Deployment, demo_people, install, local_times, minutes_between, texts
-from tests.e2e.emulator import Chat, Emulator, EmulatorClient, User
+from tests.e2e.emulator import Chat, EmulatorClient, User
 
 I18N = I18n()
 TELEGRAM_IDS = {
@@ -49,14 +49,6 @@ def translated(lang: str, message: str, **values: object) -> str:
 
 
 # ---- fixtures: the session's emulator, the committee installed once per database ----
-
-@pytest.fixture
-def tg(emulator_server: Emulator) -> Iterator[EmulatorClient]:
-    """A reset emulator client for a bot whose token looks real."""
-    client = emulator_server.client(TOKEN)
-    client.reset()
-    yield client
-    client.close()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ a load balancer, against the Bot API emulator.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 from collections import Counter
@@ -18,7 +17,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -33,7 +31,7 @@ NAMES = ["Ingrid Mulamba", "Denis Mushiya", "Sabine Jenifère Medetadji Degue", 
 IDS = {name: 9500 + number for number, name in enumerate(NAMES, start=1)}  # everyone linked
 USERS = [User(uid, name.split()[0]) for name, uid in IDS.items()]
 TITLE = "Two instances check"
-LEAD = timedelta(seconds=40)  # the reminder falls due this long after the meeting is planned
+LEAD = timedelta(seconds=25)  # the reminder falls due this long after the meeting is planned
 
 
 @dataclass

@@ -10,7 +10,6 @@ import csv
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -19,8 +18,8 @@ import pytest
 from bot.i18n import I18n
 from storage.database import Database
 from storage.models import AgendaItem, Meeting
-from tests.databases import PostgresScratch, postgres_or_reason, require_postgres, run_sync
-from tests.e2e.emulator import Chat, Emulator, EmulatorClient, User
+from tests.databases import require_postgres, run_sync
+from tests.e2e.emulator import Chat, EmulatorClient, User
 from tests.fake_token import fake_bot_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,27 +36,12 @@ GROUP = Chat(-1008001, "supergroup", "INSP!R steering committee")
 VOTE_COUNTS = "yes {yes} · no {no} · abstain {abstain}"
 
 
-@pytest.fixture
-def tg(emulator_server: Emulator) -> Iterator[EmulatorClient]:
-    client = emulator_server.client(TOKEN)
-    client.reset()
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
-def records_postgres() -> Iterator[tuple[PostgresScratch | None, str]]:
-    scratch, reason = postgres_or_reason()
-    yield scratch, reason
-    if scratch is not None:
-        scratch.drop()
-
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'inspir.db'}"
-    scratch, reason = request.getfixturevalue("records_postgres")
+    scratch, reason = request.getfixturevalue("postgres_scratch")
     if scratch is None:
         require_postgres(reason)
     return run_sync(scratch.fresh())

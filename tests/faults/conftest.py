@@ -31,7 +31,6 @@ from bot.services import Services
 from storage.database import Database
 from storage.models import AgendaItem, Meeting, Member, OutboxMessage
 from tests.databases import POSTGRES_ADMIN_URL, PostgresScratch, postgres_or_reason, require_postgres, run_sync
-from tests.e2e.conftest import emulator, emulator_server, start_bot  # noqa: F401 - fixtures
 from tests.e2e.emulator import EmulatorClient, User, stop
 from tests.fake_token import fake_bot_token
 

@@ -21,7 +21,6 @@ from bot.i18n import I18n
 from handlers.common import FAILED
 from storage.database import Database
 from storage.models import AuditEntry, Member, ProcessedUpdate
-from tests.databases import run_sync
 from tests.e2e.emulator import EmulatorClient, stop
 from tests.faults.conftest import TALLY, count_per_chat, person, reminders
 
