@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 from bot import minutes, records
 from bot.i18n import I18n
-from handlers.records import as_html_page, as_markdown, minutes_blocks, render_parts
+from handlers.records import as_html_page, as_markdown, render_parts
 from storage.models import AgendaItem, Meeting, Member
 
 I18N = I18n()
@@ -124,4 +124,3 @@ def test_blocks_render_lists_in_html():
     page = as_html_page(blocks, "fr")
     assert "<ul>\n<li>Rien n’a été enregistré.</li>\n<li>fait</li>\n</ul>\n<p>clos</p>" in page
     assert as_markdown(blocks).startswith("# Participation\n")
-    assert minutes_blocks  # the building block the handlers share
