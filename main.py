@@ -48,19 +48,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _with_database(settings: Settings, work) -> None:  # type: ignore[no-untyped-def]
-    from bot.application import prepare_database
-    from bot.i18n import I18n
-    from bot.services import Services
-    from storage.database import Database
+    from bot.bootstrap import open_services
 
-    services = Services(settings, Database(settings.database.url), I18n())
-    try:
-        await prepare_database(services)
+    async with open_services(settings) as services:
         if work is not None:
             async with services.db.transaction() as session:
                 await work(session)
-    finally:
-        await services.db.dispose()
 
 
 def _roster_import(path: Path):  # type: ignore[no-untyped-def]
@@ -97,14 +90,11 @@ async def _run_bot(settings: Settings, webhook: bool = False) -> None:
     from telegram import Update
 
     from bot.application import (
-        announce_commands, build_application, prepare_database, schedule_dispatcher, schedule_upkeep,
+        announce_commands, build_application, schedule_dispatcher, schedule_upkeep,
     )
-    from bot.i18n import I18n
-    from bot.services import Services
-    from storage.database import Database
+    from bot.bootstrap import prepared_services
 
-    services = Services(settings, Database(settings.database.url), I18n())
-    await prepare_database(services)
+    services = await prepared_services(settings)
     application = build_application(services)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

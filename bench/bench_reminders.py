@@ -19,12 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.application import build_application, prepare_database  # noqa: E402
+from bot.application import build_application  # noqa: E402
+from bot.bootstrap import prepared_services  # noqa: E402
 from bot.config import load_settings  # noqa: E402
-from bot.i18n import I18n  # noqa: E402
 from bot.reminders import replan_meeting  # noqa: E402
-from bot.services import Services  # noqa: E402
-from storage.database import Database  # noqa: E402
 from storage.models import AgendaItem, Meeting, Member  # noqa: E402
 from tests.databases import postgres_or_reason  # noqa: E402
 from tests.e2e.emulator import Emulator  # noqa: E402
@@ -43,8 +41,7 @@ async def fan_out(url: str, emulator_url: str, count: int) -> tuple[float, int]:
     clock = Clock(now)
     settings = load_settings(None, database={"url": url},
                              telegram={"token": TOKEN, "base_url": f"{emulator_url}/bot"})
-    services = Services(settings, Database(url), I18n(), clock)
-    await prepare_database(services)
+    services = await prepared_services(settings, clock=clock)
     async with services.db.transaction() as session:
         members = [Member(name=f"Member {n:04d}", telegram_id=800_000 + n, language=LANGUAGES[n % 3],
                           timezone=ZONES[n % len(ZONES)]) for n in range(count)]

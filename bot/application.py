@@ -13,7 +13,6 @@ from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, Conte
 from telegram.request import BaseRequest
 
 import handlers
-from bot import members
 from bot.dispatcher import Dispatcher
 from bot.i18n import SUPPORTED
 from bot.meetings import extend_all_series
@@ -187,11 +186,3 @@ async def announce_commands(application: Application) -> None:
     except TelegramError as error:
         log.warning("could not register the command list: %s", type(error).__name__)
 
-
-async def prepare_database(services: Services) -> None:
-    """Migrate the schema and make the committee row match the configuration."""
-    await services.db.upgrade()
-    committee = services.settings.committee
-    async with services.db.transaction() as session:
-        await members.ensure_committee(session, committee.name, committee.timezone,
-                                       committee.default_language)

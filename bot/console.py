@@ -15,12 +15,11 @@ from typing import TextIO
 from sqlalchemy import func, select
 
 from bot import members
-from bot.application import build_application, prepare_database
-from bot.i18n import I18n
+from bot.application import build_application
+from bot.bootstrap import prepared_services
 from bot.offline import GROUP_CHAT, OfflineBotApi, OfflineChat, Person, SentMessage
 from bot.services import Services
 from bot.config import Settings
-from storage.database import Database
 from storage.importers import import_organisations, import_roster
 from storage.models import Member, Organisation
 
@@ -134,8 +133,7 @@ class Console:
 
 async def run_console(settings: Settings, as_name: str | None, source: TextIO = sys.stdin,
                       out: TextIO = sys.stdout) -> None:
-    services = Services(settings, Database(settings.database.url), I18n())
-    await prepare_database(services)
+    services = await prepared_services(settings)
     await load_demo_data(services)
     console = Console(services, out)
     async with console.application:

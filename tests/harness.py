@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.application import build_application, prepare_database
+from bot.application import build_application
+from bot.bootstrap import prepared_services
 from bot.config import load_settings
 from bot.i18n import I18n
 from bot.names import match_name
 from bot.offline import GROUP_CHAT, OfflineBotApi, OfflineChat, Person, SentMessage
 from bot.services import Services
-from storage.database import Database
 from storage.importers import import_organisations, import_roster
 from storage.models import Committee, Member
 
@@ -84,8 +84,7 @@ async def start_harness(db_url: str, now: datetime | None = None, **settings: An
     """The demo committee on ``db_url`` with every member linked to a Telegram id."""
     config = load_settings(None, database={"url": db_url}, **settings)
     clock = Clock(now or datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc))
-    services = Services(config, Database(db_url), _I18N, clock)
-    await prepare_database(services)
+    services = await prepared_services(config, clock=clock)
     people: dict[str, Person] = {}
     async with services.db.transaction() as session:
         await import_roster(session, DATA / "demo_roster.csv")

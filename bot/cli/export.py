@@ -117,14 +117,9 @@ async def import_record(session: AsyncSession, document: dict[str, Any], postgre
 
 
 async def _database(settings):  # type: ignore[no-untyped-def]
-    from bot.application import prepare_database
-    from bot.i18n import I18n
-    from bot.services import Services
-    from storage.database import Database
+    from bot.bootstrap import prepared_services
 
-    services = Services(settings, Database(settings.database.url), I18n())
-    await prepare_database(services)
-    return services
+    return await prepared_services(settings)
 
 
 async def _replan_reminders(session: AsyncSession, settings, now) -> int:  # type: ignore[no-untyped-def]

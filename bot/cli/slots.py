@@ -122,25 +122,18 @@ def _table(search: "slots.SlotSearch") -> str:
 
 async def run(args: argparse.Namespace, settings: "Settings") -> int:
     from bot import polls, slots
-    from bot.application import prepare_database
-    from bot.i18n import I18n, now_utc
-    from bot.services import Services
-    from storage.database import Database
+    from bot.bootstrap import open_services
+    from bot.i18n import now_utc
 
     try:
         query = _query(args, settings)
     except BadArguments as problem:
         print(f"inspir-bot slots: {problem}", file=sys.stderr)
         return 2
-    services = Services(settings, Database(settings.database.url), I18n())
-    try:
-        await prepare_database(services)
-        async with services.db.transaction() as session:
-            roster = [view for _member, view in await polls.slot_roster(
-                session, settings.committee.timezone, query.default_hours)]
-            history = await polls.meeting_history(session, now_utc())
-    finally:
-        await services.db.dispose()
+    async with open_services(settings) as services, services.db.transaction() as session:
+        roster = [view for _member, view in await polls.slot_roster(
+            session, settings.committee.timezone, query.default_hours)]
+        history = await polls.meeting_history(session, now_utc())
     if not roster:
         print("inspir-bot slots: the roster is empty (import it with: main.py roster import FILE)",
               file=sys.stderr)

@@ -22,12 +22,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from bot.application import prepare_database
+from bot.bootstrap import open_services
 from bot.config import load_settings
 from bot.dispatcher import CONCURRENCY
-from bot.i18n import I18n
 from bot.reminders import replan_meeting
-from bot.services import Services
 from storage.database import Database
 from storage.models import AgendaItem, Meeting, Member, OutboxMessage
 from tests.databases import POSTGRES_ADMIN_URL, PostgresScratch, postgres_or_reason, require_postgres, run_sync
@@ -99,16 +97,11 @@ def person(index: int) -> User:
 
 async def _populate(url: str, size: int) -> None:
     settings = load_settings(None, database={"url": url})
-    services = Services(settings, Database(url), I18n())
-    try:
-        await prepare_database(services)
-        async with services.db.transaction() as session:
-            for index in range(size):
-                session.add(Member(name=f"Member {index:04d}", access="chair" if index == 0 else "member",
-                                   telegram_id=person(index).id, language=LANGUAGES[index % len(LANGUAGES)],
-                                   timezone=ZONES[index % len(ZONES)]))
-    finally:
-        await services.db.dispose()
+    async with open_services(settings) as services, services.db.transaction() as session:
+        for index in range(size):
+            session.add(Member(name=f"Member {index:04d}", access="chair" if index == 0 else "member",
+                               telegram_id=person(index).id, language=LANGUAGES[index % len(LANGUAGES)],
+                               timezone=ZONES[index % len(ZONES)]))
 
 
 async def _plan_reminders(url: str, due_in: timedelta) -> int:
