@@ -80,3 +80,26 @@ def test_a_message_has_one_translation_across_areas():
                         f"{lang}: {key!r} is {translation!r} in {other} but {message.string!r} in {path.name}")
                 else:
                     seen[key] = (path.name, message.string)
+
+
+def test_update_keeps_translations_of_messages_moved_between_areas(tmp_path, monkeypatch):
+    from bot.i18n import catalogs
+
+    (tmp_path / "handlers").mkdir()
+    (tmp_path / "handlers" / "alpha.py").write_text('N_("Which meeting?")\n')
+    locales = tmp_path / "locales"
+    for lang in SUPPORTED:
+        (locales / lang / "LC_MESSAGES").mkdir(parents=True)
+    (locales / "fr" / "LC_MESSAGES" / "beta.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Which meeting?"\nmsgstr "Quelle réunion ?"\n', encoding="utf-8")
+    monkeypatch.setattr(catalogs, "ROOT", tmp_path)
+    monkeypatch.setattr(catalogs, "LOCALES_DIR", locales)
+
+    catalogs.update("alpha")
+
+    with (locales / "fr" / "LC_MESSAGES" / "alpha.po").open("rb") as file:
+        moved = read_po(file, locale="fr").get("Which meeting?")
+    assert moved is not None and moved.string == "Quelle réunion ?"
+    with (locales / "es" / "LC_MESSAGES" / "alpha.po").open("rb") as file:
+        assert read_po(file, locale="es").get("Which meeting?").string == ""

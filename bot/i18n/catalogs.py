@@ -6,6 +6,7 @@ areas never edits the same file; everything else (``bot/``, ``storage/``, ``main
 ``handlers/common.py``) shares ``core.po``.
 """
 
+import copy
 import re
 import sys
 from collections.abc import Iterator
@@ -55,8 +56,21 @@ def _po_path(lang: str, domain: str) -> Path:
     return LOCALES_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
+def _known_translations(lang: str) -> dict[str, object]:
+    """Every translated message of ``lang``, whatever its catalog: code moved from one area to
+    another keeps its translations."""
+    known: dict[str, object] = {}
+    for path in sorted((LOCALES_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as file:
+            for message in read_po(file, locale=lang):
+                if message.id and message.string and not message.fuzzy:
+                    known.setdefault(message.id, message.string)
+    return known
+
+
 def update(only: str | None = None) -> None:
     """Add new messages to the catalogs (of one area, or all), keep translations, drop removed ones."""
+    known = {lang: _known_translations(lang) for lang in SUPPORTED}
     for domain, template in extract().items():
         if only is not None and domain != only:
             continue
@@ -68,7 +82,10 @@ def update(only: str | None = None) -> None:
             else:
                 catalog = Catalog(locale=lang, domain=domain)
             created = catalog.creation_date
-            catalog.update(template, no_fuzzy_matching=True)
+            catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)  # Babel shares new messages
+            for message in catalog:
+                if message.id and not message.string and message.id in known[lang]:
+                    message.string = known[lang][message.id]
             catalog.creation_date = created  # a stable header: diffs show only real changes
             catalog.obsolete.clear()
             path.parent.mkdir(parents=True, exist_ok=True)
