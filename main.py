@@ -89,13 +89,11 @@ def _roster_export(fmt: str, output: Path | None):  # type: ignore[no-untyped-de
 async def _run_bot(settings: Settings, webhook: bool = False) -> None:
     from telegram import Update
 
-    from bot.telegram.application import (
-        announce_commands, build_application, schedule_dispatcher, schedule_upkeep,
-    )
-    from bot.bootstrap import prepared_services
+    from bot.bootstrap import build_bot, prepared_services
+    from bot.telegram.application import announce_commands, schedule_dispatcher, schedule_upkeep
 
     services = await prepared_services(settings)
-    application = build_application(services)
+    application = build_bot(services)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

@@ -19,8 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.telegram.application import build_application  # noqa: E402
-from bot.bootstrap import prepared_services  # noqa: E402
+from bot.bootstrap import build_bot, prepared_services  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.services.reminders import replan_meeting  # noqa: E402
 from storage.models import AgendaItem, Meeting, Member  # noqa: E402
@@ -52,7 +51,7 @@ async def fan_out(url: str, emulator_url: str, count: int) -> tuple[float, int]:
         await session.flush()
         session.add_all([AgendaItem(meeting_id=meeting.id, position=p, title=f"Item {p}") for p in (1, 2, 3)])
         await replan_meeting(session, meeting, [timedelta(hours=1)], now)
-    application = build_application(services)
+    application = build_bot(services)
     await application.initialize()
     dispatcher = application.bot_data["dispatcher"]
     clock.now = start - timedelta(hours=1)

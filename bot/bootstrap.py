@@ -1,16 +1,32 @@
 """The composition root: every entry point (run, console, each CLI command, tests, benchmarks)
-gets its services and a migrated database from here, so none wires things its own way."""
+gets its services, a migrated database and the assembled bot from here, so none wires things
+its own way."""
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from functools import cache
 
-from bot.services import members
+from telegram.ext import Application
+from telegram.request import BaseRequest
+
+import handlers
 from bot.config import Settings
+from bot.delivery.dispatcher import DELIVERY_REPORT
 from bot.i18n.translation import I18n, now_utc
-from bot.services import Services
+from bot.services import Services, members
+from bot.services.polls import POLL_REMINDER
+from bot.services.records import CHAIR_OVERDUE
+from bot.services.reminders import ACTION_OVERDUE, ACTION_REMINDER, MEETING_REMINDER, OVERDUE_DIGEST
+from bot.telegram.application import build_application
+from handlers.records import MINUTES
 from storage.database import Database
+from storage.outbox import MESSAGE
+
+# Every kind of row the use cases and handlers put in the outbox: the bot refuses to start
+# unless each has a renderer, rather than fail those rows for good once they fall due.
+OUTBOX_KINDS = frozenset({MESSAGE, DELIVERY_REPORT, MEETING_REMINDER, ACTION_REMINDER, ACTION_OVERDUE,
+                          OVERDUE_DIGEST, POLL_REMINDER, CHAIR_OVERDUE, MINUTES})
 
 
 @cache
@@ -48,3 +64,16 @@ async def open_services(settings: Settings, **options) -> AsyncIterator[Services
         yield services
     finally:
         await services.db.dispose()
+
+
+def build_bot(services: Services, request: BaseRequest | None = None) -> Application:
+    """The application with every handler area, the outbox renderers checked complete; the
+    command list kept for /help and the command menus."""
+    renderers = handlers.all_renderers()
+    missing = sorted(OUTBOX_KINDS - renderers.keys())
+    if missing:
+        raise handlers.WiringError(f"no renderer for outbox kind(s) {', '.join(missing)}")
+    application = build_application(services, renderers, request)
+    handlers.register_all(application)
+    application.bot_data["commands"] = tuple(handlers.all_commands())
+    return application

@@ -1,20 +1,34 @@
-"""Telegram command areas, one module each; the order of registration is the order of matching."""
+"""The handler areas, one module each, in the order their handlers match (lookup last: it takes
+private free text). Each area declares ``COMMANDS`` (for /help and the command menus),
+``register`` (its PTB handlers) and, when it phrases outbox rows, ``RENDERERS``; the bootstrap
+assembles the application from this list and nothing registers itself on import."""
 
 from telegram.ext import Application
 
-from handlers import agenda, group, lookup, meetings, profile, roster, slots, start
-from handlers import actions, records
-from handlers import reminders
+from bot.delivery.dispatcher import CORE_RENDERERS, Renderer
+from handlers import actions, agenda, group, lookup, meetings, profile, records, reminders, roster, slots, start
 from handlers.common import CommandSpec
 
-AREAS = [start, profile, roster, group, slots, meetings, agenda, lookup]  # lookup last: it takes private free text
-AREAS.insert(AREAS.index(lookup), reminders)  # reminders: commands and renderers
-AREAS.insert(AREAS.index(lookup), records)  # records: the meeting record and its minutes
-AREAS.insert(AREAS.index(lookup), actions)  # actions: decisions and actions between meetings, personal data
+AREAS = [start, profile, roster, group, slots, meetings, agenda, reminders, records, actions, lookup]
+
+
+class WiringError(RuntimeError):
+    """The areas do not fit together (two renderers for one kind, a kind with none): the bot
+    must not start, rather than fail rows of that kind for good."""
 
 
 def all_commands() -> list[CommandSpec]:
     return [spec for area in AREAS for spec in area.COMMANDS]
+
+
+def all_renderers() -> dict[str, Renderer]:
+    renderers = dict(CORE_RENDERERS)
+    for area in AREAS:
+        for kind, function in getattr(area, "RENDERERS", {}).items():
+            if kind in renderers:
+                raise WiringError(f"two renderers for outbox kind {kind!r}")
+            renderers[kind] = function
+    return renderers
 
 
 def register_all(application: Application) -> None:

@@ -17,11 +17,11 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.services import members, records
 from bot.domain.access import choose_language
-from bot.delivery.dispatcher import Rendered, Skip, renderer
+from bot.delivery.dispatcher import Rendered, Skip
 from bot.i18n.translation import N_, Translator
 from bot.services import Services
 from handlers.common import CommandSpec, Env, button, callback_ints, command
-from handlers.records import name_of, parse_due, resolve_member
+from handlers.shared.replies import name_of, parse_due, resolve_member
 from storage.models import ActionItem, AgendaItem, AuditEntry, Decision, Meeting, Member, OutboxMessage
 
 LIST_LIMIT = 30
@@ -354,7 +354,6 @@ async def forget_button(env: Env) -> None:
                 len(released), ids=", ".join(f"#{a.id}" for a in released)))
 
 
-@renderer(records.CHAIR_OVERDUE)
 async def render_chair_overdue(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     """The chair's notice that an action fell overdue, if it still is (and still due that day)."""
     action = await session.get(ActionItem, int(row.payload.get("action_id", 0)))
@@ -386,3 +385,5 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("forgetme", forgetme))
     application.add_handler(CallbackQueryHandler(forget_button, pattern=r"^forget:"))
 
+
+RENDERERS = {records.CHAIR_OVERDUE: render_chair_overdue}

@@ -25,7 +25,7 @@ from storage import outbox
 from bot.domain.access import choose_language, has_access
 from bot.i18n.translation import N_, Safe, Translator
 from bot.logsafe import describe_exception
-from bot.delivery.sending import MAX_MESSAGE, Buttons, Outgoing, deliver
+from bot.delivery.sending import Buttons, Outgoing, deliver
 from bot.services import Services
 from storage.models import Committee, Member, ProcessedUpdate
 
@@ -66,6 +66,7 @@ class Env:
     toast: str | None = None
     leave_chat: bool = False
     owes_messages: bool = False
+    commands: tuple["CommandSpec", ...] = ()  # every area's, for /help
 
     @property
     def now(self) -> datetime:
@@ -233,6 +234,7 @@ async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEF
             env = await _open_env(services, session, update)
             told_in = env.t
             env.bot_username = context.bot.username
+            env.commands = context.bot_data.get("commands", ())
             if not _gate(env, access, any_group):
                 outcome = "refused"
             else:

@@ -36,6 +36,8 @@ from bot.domain.meeting_time import (
 from bot.domain.names import fold
 from bot.domain.recurrence import Frequency, Recurrence, StartNotOnRule, UnknownRecurrence, from_rrule, parse_recurrence
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
+from handlers.shared.agenda_text import agenda_lines
+from handlers.shared.replies import explain_refusal, meeting_from_arg, title_or_reply
 from storage.models import Meeting, Member
 
 COMMANDS = [
@@ -67,8 +69,6 @@ MEETINGS_SHOWN = 15
 FLOW_LIFETIME = 30 * 60  # seconds a guided /newmeeting waits for the next answer
 DURATION_CHOICES = (60, 90, 120)
 
-NO_SUCH_MEETING = N_("There is no meeting #{id}. /meetings lists the upcoming ones.")
-NOT_AN_ID = N_("“{text}” is not a meeting number. Write it as 12 or #12.")
 
 
 # --- reading what users type ------------------------------------------------------------------
@@ -92,21 +92,6 @@ def _looks_like_duration(token: str) -> bool:
     import re
 
     return re.fullmatch(r"\d{1,4}(?:m|min|mn)?|\d{1,2}h(?:\d{2})?", token, re.IGNORECASE) is not None
-
-
-async def meeting_from_arg(env: Env, text: str | None) -> Meeting | None:
-    """The meeting named by ``12`` or ``#12``, or None after telling the user why not."""
-    if not text:
-        env.reply(env.t("Which meeting? Give its number, e.g. 12 or #12. /meetings lists them."))
-        return None
-    meeting_id = service.parse_id(text)
-    if meeting_id is None:
-        env.reply(env.t(NOT_AN_ID, text=text[:20]))
-        return None
-    meeting = await service.get_meeting(env.session, meeting_id)
-    if meeting is None:
-        env.reply(env.t(NO_SUCH_MEETING, id=meeting_id))
-    return meeting
 
 
 def zone_from_text(env: Env, text: str) -> str | None:
@@ -155,28 +140,6 @@ def read_start(env: Env, date_text: str, time_text: str, zone: str) -> datetime 
     except MeetingTimeError as error:
         env.reply(time_error_text(env.t, error, typed, zone))
         return None
-
-
-def title_or_reply(env: Env, text: str) -> str | None:
-    try:
-        return service.clean_title(text)
-    except service.EmptyTitle:
-        env.reply(env.t("The meeting needs a title."))
-    except service.TitleTooLong as too_long:
-        env.reply(env.t("That title is too long (at most {limit} characters). Nothing was changed.",
-                        limit=too_long.limit))
-    return None
-
-
-def explain_refusal(env: Env, error: service.MeetingError, meeting_id: int) -> None:
-    if isinstance(error, service.NotScheduled):
-        env.reply(env.t("Meeting #{id} was cancelled: nothing was changed.", id=meeting_id))
-    elif isinstance(error, service.MeetingOver):
-        env.reply(env.t("Meeting #{id} is already over: nothing was changed.", id=meeting_id))
-    elif isinstance(error, service.AlreadyRecurring):
-        env.reply(env.t("Meeting #{id} already belongs to a repeating series.", id=meeting_id))
-    else:
-        raise error
 
 
 # --- phrasing ---------------------------------------------------------------------------------
@@ -548,8 +511,6 @@ async def meeting_command(env: Env) -> None:
     meeting = await meeting_from_arg(env, env.args[0] if env.args else None)
     if meeting is None:
         return
-    from handlers.agenda import agenda_lines
-
     await service.extend_all_series(env.session, now=env.now, offsets=env.settings.reminders.meeting_offsets)
     await service.ensure_action_review(env.session, meeting, env.now)
     t, zone = env.t, env.zone_of(env.member)

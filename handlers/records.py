@@ -19,13 +19,14 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.services import members, minutes as minutes_domain, records
 from storage import outbox
 from bot.domain.access import choose_language, has_access
-from bot.delivery.dispatcher import Rendered, Skip, renderer
+from bot.delivery.dispatcher import Rendered, Skip
 from bot.i18n.translation import N_, SUPPORTED, Safe, Translator
-from bot.services.minutes import ActionRecord, Minutes, Person
+from bot.services.minutes import ActionRecord, Minutes
 from bot.services import Services
 from bot.delivery.sending import Buttons
 from storage.models import AgendaItem, Meeting, Member, OutboxMessage, Vote
-from handlers.common import CommandSpec, Env, button, callback_args, callback_ints, command
+from handlers.common import CommandSpec, Env, button, callback_args, command
+from handlers.shared.replies import NO_SUCH_MEMBER, WHICH_MEMBER, name_of, parse_due, resolve_member
 
 MINUTES = "minutes"
 PARTS = ("text", "md", "html")
@@ -51,52 +52,13 @@ COMMANDS = [
 NO_RECORD = N_("No meeting record is open. The chair or the secretariat opens one with /startmeeting.")
 NO_MEETING = N_("There is no meeting #{id}.")
 EMPTY_TEXT = N_("Please add the text after the command, for example: {example}")
-BAD_DATE = N_("“{text}” is not a valid date: write it as YYYY-MM-DD, for example 2026-12-15.")
-PAST_DATE = N_("The due date {date} has already passed.")
-WHICH_MEMBER = N_("Which member? {names}")
-NO_SUCH_MEMBER = N_("No member of the roster matches “{query}”.")
 VOTE_COUNTS = N_("yes {yes} · no {no} · abstain {abstain}")
-FORMER = N_("former member")
 DUE_WORDS = ("due", "échéance", "echeance", "pour", "para", "antes")
 DUE = re.compile(r"\s+(?:" + "|".join(DUE_WORDS) + r")\s+(\S+)\s*$", re.IGNORECASE)
 GAVE_YOU = N_("{name} gave you action #{id}: {text}")
 DUE_LINE = N_("Due: {date}")
 ATTENDANCE_LABELS = {"present": N_("Present"), "apologies": N_("Apologies")}
 CHOICE_LABELS = {"yes": N_("Yes"), "no": N_("No"), "abstain": N_("Abstain")}
-
-
-# --- helpers shared with handlers/actions.py ------------------------------------------------
-
-
-def name_of(t: Translator, who: Person | Member | None) -> str:
-    """A person as the record shows them: a former member's placeholder is translated."""
-    if who is None:
-        return t("unassigned")
-    if isinstance(who, Member):
-        return t(FORMER) if records.is_former(who) else who.name
-    return t(FORMER) if who.former else who.name
-
-
-async def resolve_member(env: Env, query: str) -> Member | None:
-    """The roster member ``query`` names; otherwise tells the user (candidates) and None."""
-    match = await members.find_member(env.session, query)
-    if match.found is not None:
-        return match.found
-    names = ", ".join(m.name for m in (match.candidates or match.suggestions))
-    env.reply(env.t(WHICH_MEMBER, names=names) if names else env.t(NO_SUCH_MEMBER, query=query[:100]))
-    return None
-
-
-def parse_due(env: Env, text: str) -> tuple[bool, date | None]:
-    """(ok, date) for ``YYYY-MM-DD``; tells the user when malformed or already past."""
-    day = records.parse_date(text)
-    if day is None:
-        env.reply(env.t(BAD_DATE, text=text[:40]))
-        return False, None
-    if day < records.local_today(env.now, env.committee.timezone):
-        env.reply(env.t(PAST_DATE, date=env.t.date(day)))
-        return False, None
-    return True, day
 
 
 def counts_text(t: Translator, counts: dict[str, int]) -> Safe:
@@ -611,7 +573,6 @@ def document_caption(t: Translator, meeting_id: int, part: str) -> str:
     return t("Minutes of meeting #{id} ({format})", id=meeting_id, format="Markdown" if part == "md" else "HTML")
 
 
-@renderer(MINUTES)
 async def render_minutes(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     """Minutes regenerated from the records at send time, in the reader's language now."""
     committee = await members.committee(session)
@@ -681,3 +642,5 @@ def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(vote_button, pattern=r"^vote:"))
     application.add_handler(CallbackQueryHandler(attendance_button, pattern=r"^att:"))
 
+
+RENDERERS = {MINUTES: render_minutes}

@@ -24,7 +24,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes, TypeHandler
 
 from bot.services import members
 from bot.domain.access import choose_language, has_access
-from bot.delivery.dispatcher import BLOCKED, DELIVERY_REPORT, UNREACHABLE, Rendered, Skip, renderer
+from bot.delivery.dispatcher import BLOCKED, DELIVERY_REPORT, UNREACHABLE, Rendered, Skip
 from bot.domain.durations import DurationError, format_duration, parse_duration
 from bot.i18n.translation import N_, Safe, Translator, escape
 from bot.logsafe import describe_exception
@@ -117,7 +117,6 @@ def rsvp_buttons(t: Translator, meeting_id: int) -> list[list[tuple[str, str]]]:
 
 # --- renderers ---------------------------------------------------------------------------
 
-@renderer(MEETING_REMINDER)
 async def render_meeting_reminder(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     now = services.clock()
     meeting = await session.get(Meeting, row.ref_id) if row.ref_id else None
@@ -183,7 +182,6 @@ async def _action_lines(session: AsyncSession, t: Translator, action: ActionItem
     return lines
 
 
-@renderer(ACTION_REMINDER)
 async def render_action_reminder(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     now = services.clock()
     action = await _open_action(session, row)
@@ -198,7 +196,6 @@ async def render_action_reminder(session: AsyncSession, row: OutboxMessage, serv
     return Rendered(member.telegram_id or 0, "\n".join(lines))
 
 
-@renderer(ACTION_OVERDUE)
 async def render_action_overdue(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     action = await _open_action(session, row)
     member, t, _zone = await _reader(session, row, services)
@@ -212,7 +209,6 @@ async def render_action_overdue(session: AsyncSession, row: OutboxMessage, servi
     return Rendered(member.telegram_id or 0, "\n".join(lines))
 
 
-@renderer(POLL_REMINDER)
 async def render_poll_reminder(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     """Payload contract with the polls area: ``{"poll_id": int}``, ref_type ``poll``."""
     now = services.clock()
@@ -246,7 +242,6 @@ async def render_poll_reminder(session: AsyncSession, row: OutboxMessage, servic
     return Rendered(member.telegram_id or 0, "\n".join(lines), buttons or None)
 
 
-@renderer(OVERDUE_DIGEST)
 async def render_overdue_digest(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     """The chair's weekly list of overdue action items; the next week's digest is planned
     in the same transaction, so the series goes on whether this one is sent or skipped."""
@@ -289,7 +284,6 @@ def _reason(t: Translator, error: str | None) -> Safe:
     return t("Telegram could not be reached after several attempts")
 
 
-@renderer(DELIVERY_REPORT)
 async def render_delivery_report(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     member, t, zone = await _reader(session, row, services)
     since = datetime.fromisoformat(row.payload["since"])
@@ -451,3 +445,13 @@ def register(application: Application) -> None:
     application.add_handler(TypeHandler(Update, clear_unreachable), group=-1)
     application.add_handler(CommandHandler("reminders", reminders_command))
     application.add_handler(CommandHandler("meetingreminders", meetingreminders))
+
+
+RENDERERS = {
+    MEETING_REMINDER: render_meeting_reminder,
+    ACTION_REMINDER: render_action_reminder,
+    ACTION_OVERDUE: render_action_overdue,
+    POLL_REMINDER: render_poll_reminder,
+    OVERDUE_DIGEST: render_overdue_digest,
+    DELIVERY_REPORT: render_delivery_report,
+}

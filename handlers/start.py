@@ -42,13 +42,11 @@ async def start(env: Env) -> None:
 
 @command(access=None)
 async def help_command(env: Env) -> None:
-    from handlers import all_commands
-
     if env.member is None:
         env.reply(env.t(REFUSAL))
         return
     lines = [env.t("<b>What I can do for you</b>")]
-    for spec in all_commands():
+    for spec in env.commands:
         if spec.access == "anyone" or has_access(env.member.access, spec.access):
             lines.append(f"/{spec.name}: {env.t(spec.description)}")
     env.reply("\n".join(lines))

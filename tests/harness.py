@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.telegram.application import build_application
-from bot.bootstrap import prepared_services
+from bot.bootstrap import build_bot, prepared_services
 from bot.config import load_settings
 from bot.i18n.translation import I18n
 from bot.domain.names import match_name
@@ -96,7 +95,7 @@ async def start_harness(db_url: str, now: datetime | None = None, **settings: An
         committee = await session.scalar(select(Committee))
         committee.group_chat_id = GROUP_CHAT["id"]
     api = OfflineBotApi()
-    application = build_application(services, request=api)
+    application = build_bot(services, request=api)
     await application.initialize()
     return BotHarness(services, api, OfflineChat(application, api), people), application
 

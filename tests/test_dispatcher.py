@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import func, select
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-import handlers.reminders  # noqa: F401 - registers the renderers
+from handlers import all_renderers
 from bot.config import load_settings
 from bot.delivery.dispatcher import (
     BATCH, BLOCKED, CONCURRENCY, DELIVERY_REPORT, LEASE, MAX_ATTEMPTS, UNREACHABLE, Dispatcher, backoff,
 )
 from bot.i18n.translation import I18n
 from bot.services.members import ensure_committee
-from storage.outbox import enqueue_text
+from storage.outbox import enqueue, enqueue_text
 from bot.services import Services
 from storage.database import Database
 from storage.models import Member, OutboxMessage
@@ -26,6 +26,7 @@ from tests.harness import Clock
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 I18N = I18n()
+RENDERERS = all_renderers()
 
 
 class FakeBot:
@@ -99,7 +100,7 @@ async def test_two_dispatchers_race_over_1000_rows_each_sent_exactly_once(world,
     await _owe(services, 1000)
     other = await _services(db_url, clock)  # a second process: its own engine and pool
     bot_a, bot_b = FakeBot(jitter=True), FakeBot(jitter=True)
-    first, second = Dispatcher(services, bot_a, "instance-a"), Dispatcher(other, bot_b, "instance-b")
+    first, second = Dispatcher(services, bot_a, RENDERERS, "instance-a"), Dispatcher(other, bot_b, RENDERERS, "instance-b")
     assert first.instance != second.instance
     sent = await asyncio.gather(first.run_once(), second.run_once(), first.run_once(), second.run_once())
     per_row = Counter(text for _, text in bot_a.sent + bot_b.sent)
@@ -114,11 +115,11 @@ async def test_two_dispatchers_race_over_1000_rows_each_sent_exactly_once(world,
 async def test_crash_after_claim_before_send_is_sent_once_after_the_lease(world):
     services, clock = world
     await _owe(services, 3)
-    crashed = Dispatcher(services, FakeBot(), "crashed")
+    crashed = Dispatcher(services, FakeBot(), RENDERERS, "crashed")
     claimed = await crashed._claim()  # then the process dies: nothing sent, nothing marked
     assert len(claimed) == 3
     bot = FakeBot()
-    survivor = Dispatcher(services, bot, "survivor")
+    survivor = Dispatcher(services, bot, RENDERERS, "survivor")
     assert await survivor.run_once() == 0  # still leased to the dead instance
     clock.advance(LEASE + timedelta(seconds=1))
     assert await survivor.run_once() == 3
@@ -130,10 +131,10 @@ async def test_crash_after_send_before_marking_repeats_that_message_at_most_once
     services, clock = world
     await _owe(services, 2)
     bot = FakeBot()
-    crashed = Dispatcher(services, bot, "crashed")
+    crashed = Dispatcher(services, bot, RENDERERS, "crashed")
     claimed = await crashed._claim()
     await bot.send_message(1000, "row 0")  # Telegram took it; the process died before marking it
-    survivor = Dispatcher(services, bot, "survivor")
+    survivor = Dispatcher(services, bot, RENDERERS, "survivor")
     clock.advance(LEASE + timedelta(seconds=1))
     assert await survivor.run_once() == 2
     counts = Counter(text for _, text in bot.sent)
@@ -149,7 +150,7 @@ async def test_429_pauses_everything_until_retry_after_without_failing(world):
     await _owe(services, 20)
     bot = FakeBot()
     bot.faults = [RetryAfter(timedelta(seconds=30))]
-    dispatcher = Dispatcher(services, bot)
+    dispatcher = Dispatcher(services, bot, RENDERERS)
     woken: list[datetime] = []
     dispatcher.on_next_due = woken.append
     in_flight = await dispatcher.run_once()  # sends already under way when the 429 came may land
@@ -173,7 +174,7 @@ async def test_server_errors_and_timeouts_retry_with_backoff_then_fail_and_tell_
     await _owe(services, 1, recipient="Ana")
     bot = FakeBot()
     bot.faults = [TimedOut(), None]  # a timeout, then Telegram answers
-    dispatcher = Dispatcher(services, bot)
+    dispatcher = Dispatcher(services, bot, RENDERERS)
     assert await dispatcher.run_once() == 0
     clock.advance(backoff(1) - timedelta(seconds=1))
     assert await dispatcher.run_once() == 0  # not before the backoff
@@ -199,7 +200,7 @@ async def test_403_marks_the_member_unreachable_tells_the_chair_once_and_stops_t
     await _owe(services, 2, recipient="Rai")
     bot = FakeBot()
     bot.blocked.add(902)
-    dispatcher = Dispatcher(services, bot)
+    dispatcher = Dispatcher(services, bot, RENDERERS)
     await dispatcher.run_once()
     assert bot.calls == 1  # the second row is not even tried
     rows = await _rows(services, "message")
@@ -221,7 +222,7 @@ async def test_refused_message_fails_without_retry(world):
     await _owe(services, 1, recipient="Ana")
     bot = FakeBot()
     bot.faults = [BadRequest("Bad Request: can't parse entities")]
-    await Dispatcher(services, bot).run_once()
+    await Dispatcher(services, bot, RENDERERS).run_once()
     (row,) = await _rows(services, "message")
     assert row.state == "failed" and row.attempts == 1 and row.last_error.startswith("refused")
 
@@ -229,7 +230,7 @@ async def test_refused_message_fails_without_retry(world):
 async def test_next_due_wakes_exactly_at_the_next_row(world):
     services, clock = world
     await _owe(services, 1, due=NOW + timedelta(minutes=7, seconds=13))
-    dispatcher = Dispatcher(services, FakeBot())
+    dispatcher = Dispatcher(services, FakeBot(), RENDERERS)
     woken: list[datetime] = []
     dispatcher.on_next_due = woken.append
     assert await dispatcher.run_once() == 0
@@ -240,7 +241,7 @@ async def test_batches_larger_than_one_claim_all_go_out(world):
     services, _clock = world
     await _owe(services, BATCH * 2 + 3)
     bot = FakeBot()
-    assert await Dispatcher(services, bot).run_once() == BATCH * 2 + 3
+    assert await Dispatcher(services, bot, RENDERERS).run_once() == BATCH * 2 + 3
 
 
 async def test_a_retried_meeting_reminder_is_still_sent_not_taken_for_a_moved_meeting(world):
@@ -255,9 +256,25 @@ async def test_a_retried_meeting_reminder_is_still_sent_not_taken_for_a_moved_me
     clock.advance(timedelta(hours=1))
     bot = FakeBot()
     bot.faults = [NetworkError("Bad Gateway")]
-    dispatcher = Dispatcher(services, bot)
+    dispatcher = Dispatcher(services, bot, RENDERERS)
     assert await dispatcher.run_once() == 2  # one of three failed, retried later
     clock.advance(backoff(1))
     assert await dispatcher.run_once() == 1
     assert sorted(chat for chat, _ in bot.sent) == [900, 901, 902]
     assert all("Budget" in text and "late" not in text for _, text in bot.sent)
+
+
+async def test_rows_of_a_kind_this_version_cannot_render_stay_pending_for_one_that_can(world):
+    services, clock = world
+    await _owe(services, 2)
+    async with services.db.transaction() as session:
+        newer = await enqueue(session, kind="from_a_newer_version", due_at=clock(), dedupe_key="newer:1",
+                              chat_id=1234, payload={"text": "later"})
+        await session.flush()
+        newer_id = newer.id
+    bot = FakeBot()
+    dispatcher = Dispatcher(services, bot, RENDERERS)
+    assert await dispatcher.run_once() == 2
+    assert await dispatcher.next_due() is None  # no hot loop on a row nobody here can send
+    [row] = [row for row in await _rows(services) if row.id == newer_id]
+    assert (row.state, row.attempts) == ("pending", 0)

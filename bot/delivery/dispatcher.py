@@ -26,7 +26,7 @@ import asyncio
 import logging
 import uuid
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -82,19 +82,11 @@ class Skip(Exception):
         self.state = state
 
 
+# How rows of one kind are phrased at send time, from the current records. Each handler area
+# declares its own in ``RENDERERS``; the bootstrap hands them all to the dispatcher.
 Renderer = Callable[[AsyncSession, OutboxMessage, Services], Awaitable[Rendered]]
-RENDERERS: dict[str, Renderer] = {}
 
 
-def renderer(kind: str) -> Callable[[Renderer], Renderer]:
-    """Register how rows of ``kind`` are rendered at send time (from the current records)."""
-    def register(function: Renderer) -> Renderer:
-        RENDERERS[kind] = function
-        return function
-    return register
-
-
-@renderer(MESSAGE)
 async def render_message(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     chat_id = row.chat_id
     if chat_id is None and row.recipient_id is not None:
@@ -104,6 +96,9 @@ async def render_message(session: AsyncSession, row: OutboxMessage, services: Se
         raise Skip("failed", "recipient has no Telegram account")
     buttons = [[(label, data) for label, data in line] for line in row.payload.get("buttons", [])]
     return Rendered(chat_id, row.payload["text"], buttons or None)
+
+
+CORE_RENDERERS: dict[str, Renderer] = {MESSAGE: render_message}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -137,9 +132,14 @@ async def report_to_chairs(session: AsyncSession, now: datetime) -> None:
 
 
 class Dispatcher:
-    def __init__(self, services: Services, bot, instance: str | None = None):  # type: ignore[no-untyped-def]
+    """Claims and sends due rows of the kinds it has a renderer for. Rows of another kind (a
+    newer version's, during a rolling upgrade) stay pending for an instance that knows them."""
+
+    def __init__(self, services: Services, bot, renderers: Mapping[str, Renderer],  # type: ignore[no-untyped-def]
+                 instance: str | None = None):
         self.services = services
         self.bot = bot
+        self.renderers = dict(renderers)
         self.instance = instance or uuid.uuid4().hex[:12]
         self.on_next_due: Callable[[datetime], None] | None = None
         self._lock = asyncio.Lock()
@@ -179,9 +179,9 @@ class Dispatcher:
         """When the next pending row falls due (or a claimed one's lease expires)."""
         async with self.services.db.transaction() as session:
             pending = await session.scalar(select(func.min(OutboxMessage.due_at)).where(
-                OutboxMessage.state == "pending"))
+                OutboxMessage.state == "pending", self._renderable))
             claimed = await session.scalar(select(func.min(OutboxMessage.claimed_at)).where(
-                OutboxMessage.state == "claimed"))
+                OutboxMessage.state == "claimed", self._renderable))
         candidates = [moment for moment in (pending, claimed + LEASE if claimed else None) if moment]
         if self._paused_until is not None and candidates:
             candidates = [max(moment, self._paused_until) for moment in candidates]
@@ -198,12 +198,16 @@ class Dispatcher:
         if when is not None:
             self.on_next_due(when)
 
+    @property
+    def _renderable(self):  # type: ignore[no-untyped-def]
+        return OutboxMessage.kind.in_(self.renderers)
+
     async def _claim(self) -> list["Claim"]:
         now = self.services.clock()
         token = f"{self.instance}:{uuid.uuid4().hex[:8]}"
         claimable = or_(OutboxMessage.state == "pending",
                         (OutboxMessage.state == "claimed") & (OutboxMessage.claimed_at < now - LEASE))
-        due = (select(OutboxMessage.id).where(claimable, OutboxMessage.due_at <= now)
+        due = (select(OutboxMessage.id).where(claimable, OutboxMessage.due_at <= now, self._renderable)
                .order_by(OutboxMessage.due_at, OutboxMessage.id).limit(BATCH))
         async with self.services.db.transaction() as session:
             if self.services.db.is_postgresql:
@@ -273,12 +277,9 @@ class Dispatcher:
                     row.state, row.last_error = "failed", UNREACHABLE
                     return 0
             try:
-                rendered = await RENDERERS[row.kind](session, row, self.services)
+                rendered = await self.renderers[row.kind](session, row, self.services)
             except Skip as skip:
                 row.state, row.last_error = skip.state, str(skip)[:500] or None
-                return 0
-            except KeyError:
-                row.state, row.last_error = "failed", f"no renderer for {row.kind}"[:500]
                 return 0
         outcome, error, retry_at = "sent", None, None
         try:

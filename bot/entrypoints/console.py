@@ -15,8 +15,7 @@ from typing import TextIO
 from sqlalchemy import func, select
 
 from bot.services import members
-from bot.telegram.application import build_application
-from bot.bootstrap import prepared_services
+from bot.bootstrap import build_bot, prepared_services
 from bot.telegram.offline import GROUP_CHAT, OfflineBotApi, OfflineChat, Person, SentMessage
 from bot.services import Services
 from bot.config import Settings
@@ -50,7 +49,7 @@ class Console:
         self.services = services
         self.out = out
         self.api = OfflineBotApi()
-        self.application = build_application(services, request=self.api)
+        self.application = build_bot(services, request=self.api)
         self.chat = OfflineChat(self.application, self.api)
         self.person: Person | None = None
         self.in_group = False

@@ -56,6 +56,10 @@ def _po_path(lang: str, domain: str) -> Path:
     return LOCALES_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
+def _translated(string: str | tuple[str, ...]) -> bool:
+    return all(string) if isinstance(string, tuple) else bool(string)
+
+
 def _known_translations(lang: str) -> dict[str, object]:
     """Every translated message of ``lang``, whatever its catalog: code moved from one area to
     another keeps its translations."""
@@ -63,7 +67,7 @@ def _known_translations(lang: str) -> dict[str, object]:
     for path in sorted((LOCALES_DIR / lang / "LC_MESSAGES").glob("*.po")):
         with path.open("rb") as file:
             for message in read_po(file, locale=lang):
-                if message.id and message.string and not message.fuzzy:
+                if message.id and _translated(message.string) and not message.fuzzy:
                     known.setdefault(message.id, message.string)
     return known
 
@@ -84,7 +88,7 @@ def update(only: str | None = None) -> None:
             created = catalog.creation_date
             catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)  # Babel shares new messages
             for message in catalog:
-                if message.id and not message.string and message.id in known[lang]:
+                if message.id and not _translated(message.string) and message.id in known[lang]:
                     message.string = known[lang][message.id]
             catalog.creation_date = created  # a stable header: diffs show only real changes
             catalog.obsolete.clear()

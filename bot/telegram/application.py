@@ -1,8 +1,9 @@
-"""The one place the python-telegram-bot Application is built, for every running mode."""
+"""The python-telegram-bot Application for every running mode: builder, update processor and
+the jobs that wake the outbox; the bootstrap hangs the handler areas on it."""
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,8 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes
 from telegram.request import BaseRequest
 
-import handlers
-from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.dispatcher import Dispatcher, Renderer
 from bot.i18n.translation import SUPPORTED
 from bot.services.meetings import extend_all_series
 from bot.services.reminders import plan_digests
@@ -72,8 +72,9 @@ def file_url_for(base_url: str) -> str:
     return f"{root}/file/{last}" if root else base_url
 
 
-def build_application(services: Services, request: BaseRequest | None = None) -> Application:
-    """The bot with every handler; ``request`` replaces HTTP (offline console and tests)."""
+def build_application(services: Services, renderers: Mapping[str, Renderer],
+                      request: BaseRequest | None = None) -> Application:
+    """The bot without its handlers; ``request`` replaces HTTP (offline console and tests)."""
     settings = services.settings
     token = settings.telegram.token.get_secret_value() or OFFLINE_TOKEN
     builder = (
@@ -89,8 +90,7 @@ def build_application(services: Services, request: BaseRequest | None = None) ->
         builder = builder.request(request).get_updates_request(request)
     application = builder.build()
     application.bot_data["services"] = services
-    application.bot_data["dispatcher"] = Dispatcher(services, application.bot)
-    handlers.register_all(application)
+    application.bot_data["dispatcher"] = Dispatcher(services, application.bot, renderers)
     return application
 
 
@@ -169,20 +169,22 @@ def schedule_upkeep(application: Application) -> None:
     application.job_queue.run_repeating(_upkeep_job, interval=UPKEEP_INTERVAL, first=60, name="upkeep")
 
 
-def command_list(services: Services, lang: str) -> list[BotCommand]:
+def command_list(services: Services, commands: Sequence[Any], lang: str) -> list[BotCommand]:
+    """The menu every member sees, in ``lang``, from the areas' ``CommandSpec`` list."""
     t = services.i18n.translator(lang)
-    return [BotCommand(spec.name, t(spec.description)[:256]) for spec in handlers.all_commands()
+    return [BotCommand(spec.name, t(spec.description)[:256]) for spec in commands
             if spec.access in ("anyone", "member")]
 
 
 async def announce_commands(application: Application) -> None:
     """Register the command menu in each language; a failure must not stop the bot."""
     services: Services = application.bot_data["services"]
+    commands = application.bot_data["commands"]
     try:
         for lang in SUPPORTED:
-            await application.bot.set_my_commands(command_list(services, lang), language_code=lang)
+            await application.bot.set_my_commands(command_list(services, commands, lang), language_code=lang)
         default = services.settings.committee.default_language
-        await application.bot.set_my_commands(command_list(services, default))
+        await application.bot.set_my_commands(command_list(services, commands, default))
     except TelegramError as error:
         log.warning("could not register the command list: %s", type(error).__name__)
 

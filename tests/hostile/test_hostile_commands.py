@@ -430,7 +430,7 @@ def test_null_bytes_are_dropped_not_stored(lab):
     async def run() -> None:
         for line, model, column in ((f"/propose {M} a\x00b", AgendaItem, "title"), ("/action - a\x00b", ActionItem, "text"),
                                     ("/info a\x00b", Note, "text"), ("/decide a\x00b", Decision, "text"),
-                                    (f"/newmeeting 2026-12-11 15:00 UTC 60 a\x00b", Meeting, "title")):
+                                    ("/newmeeting 2026-12-11 15:00 UTC 60 a\x00b", Meeting, "title")):
             who = CHAIR
             await lab.bot.send(CHAIR, "/startmeeting")  # a record for /info and /decide (if none is open)
             await lab.send(who, line, given="a\x00b", may_change=WRITES[command_of(line)] | _MEETING)

@@ -1,0 +1,1 @@
+"""What several handler areas say the same way, so that no area imports another."""

@@ -1,0 +1,89 @@
+"""Answers several areas give the same way: which member, which meeting, which due date, and
+why a meeting refused a change. Each returns the value, or None after telling the user why not,
+so an area never imports another area to phrase these."""
+
+from datetime import date
+
+from bot.i18n.translation import N_, Translator
+from bot.services import meetings, members, records
+from bot.services.minutes import Person
+from handlers.common import Env
+from storage.models import Meeting, Member
+
+BAD_DATE = N_("“{text}” is not a valid date: write it as YYYY-MM-DD, for example 2026-12-15.")
+PAST_DATE = N_("The due date {date} has already passed.")
+WHICH_MEMBER = N_("Which member? {names}")
+NO_SUCH_MEMBER = N_("No member of the roster matches “{query}”.")
+FORMER = N_("former member")
+NO_SUCH_MEETING = N_("There is no meeting #{id}. /meetings lists the upcoming ones.")
+NOT_AN_ID = N_("“{text}” is not a meeting number. Write it as 12 or #12.")
+
+
+def name_of(t: Translator, who: Person | Member | None) -> str:
+    """A person as the record shows them: a former member's placeholder is translated."""
+    if who is None:
+        return t("unassigned")
+    if isinstance(who, Member):
+        return t(FORMER) if records.is_former(who) else who.name
+    return t(FORMER) if who.former else who.name
+
+
+async def resolve_member(env: Env, query: str) -> Member | None:
+    """The roster member ``query`` names; otherwise tells the user (candidates) and None."""
+    match = await members.find_member(env.session, query)
+    if match.found is not None:
+        return match.found
+    names = ", ".join(m.name for m in (match.candidates or match.suggestions))
+    env.reply(env.t(WHICH_MEMBER, names=names) if names else env.t(NO_SUCH_MEMBER, query=query[:100]))
+    return None
+
+
+def parse_due(env: Env, text: str) -> tuple[bool, date | None]:
+    """(ok, date) for ``YYYY-MM-DD``; tells the user when malformed or already past."""
+    day = records.parse_date(text)
+    if day is None:
+        env.reply(env.t(BAD_DATE, text=text[:40]))
+        return False, None
+    if day < records.local_today(env.now, env.committee.timezone):
+        env.reply(env.t(PAST_DATE, date=env.t.date(day)))
+        return False, None
+    return True, day
+
+
+async def meeting_from_arg(env: Env, text: str | None) -> Meeting | None:
+    """The meeting named by ``12`` or ``#12``, or None after telling the user why not."""
+    if not text:
+        env.reply(env.t("Which meeting? Give its number, e.g. 12 or #12. /meetings lists them."))
+        return None
+    meeting_id = meetings.parse_id(text)
+    if meeting_id is None:
+        env.reply(env.t(NOT_AN_ID, text=text[:20]))
+        return None
+    meeting = await meetings.get_meeting(env.session, meeting_id)
+    if meeting is None:
+        env.reply(env.t(NO_SUCH_MEETING, id=meeting_id))
+    return meeting
+
+
+def title_or_reply(env: Env, text: str) -> str | None:
+    """A clean meeting title, or None after saying what is wrong with it."""
+    try:
+        return meetings.clean_title(text)
+    except meetings.EmptyTitle:
+        env.reply(env.t("The meeting needs a title."))
+    except meetings.TitleTooLong as too_long:
+        env.reply(env.t("That title is too long (at most {limit} characters). Nothing was changed.",
+                        limit=too_long.limit))
+    return None
+
+
+def explain_refusal(env: Env, error: meetings.MeetingError, meeting_id: int) -> None:
+    """Why a meeting refused a change; an unexpected refusal is raised, never hidden."""
+    if isinstance(error, meetings.NotScheduled):
+        env.reply(env.t("Meeting #{id} was cancelled: nothing was changed.", id=meeting_id))
+    elif isinstance(error, meetings.MeetingOver):
+        env.reply(env.t("Meeting #{id} is already over: nothing was changed.", id=meeting_id))
+    elif isinstance(error, meetings.AlreadyRecurring):
+        env.reply(env.t("Meeting #{id} already belongs to a repeating series.", id=meeting_id))
+    else:
+        raise error
