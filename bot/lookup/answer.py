@@ -4,14 +4,17 @@ answer it, what to suggest when none does, and what the asker could add to narro
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import cached_property
+from dataclasses import replace
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, TypeVar
 
 from bot.lookup.intents import Question, Scope
 from bot.lookup.name_index import Hit
+from bot.lookup.normalize import stem, words
+from bot.lookup.places import country_zones
 from bot.lookup.records import OrganisationRecord, PersonRecord
 from bot.lookup.results import Entities, Intent, LookupResult, Narrowing
-from bot.lookup.vocabulary import COORDINATOR, Cue
+from bot.lookup.vocabulary import COORDINATOR, NAME_WORD_SYNONYMS, TITLES, Cue
 
 if TYPE_CHECKING:
     from bot.lookup.directory import Directory
@@ -20,7 +23,29 @@ SUGGESTIONS = 3
 SUGGESTION_CUTOFF = 0.65  # per word: "Prudenzo" → "prudencio" (0.78), not "hello" → "elly"
 HINT_SAMPLE = 100
 
+MIN_NAME_WORD = 3  # shorter leftovers ("s" of "Fischer's") are no name
+
 _R = TypeVar("_R")
+
+
+def words_of(name: str) -> set[str]:
+    """A name's words as the name index keeps them."""
+    return {stem(word) for word in words(name) if word not in TITLES}
+
+
+@cache
+def _translation_table() -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for group in NAME_WORD_SYNONYMS:
+        forms = tuple(dict.fromkeys(stem(word) for form in group for word in words(form)))
+        for form in forms:
+            table[form] = forms
+    return table
+
+
+def translations(word: str) -> tuple[str, ...]:
+    """A word of an organisation name and its translations ("garment", "textile"...)."""
+    return _translation_table().get(stem(word), (word,))
 
 
 class Answer:
@@ -31,6 +56,7 @@ class Answer:
         self.q = question
         self.limit = limit
         self.used_names: tuple[str, ...] = ()
+        self.zones: tuple[str, ...] = ()  # cities the people found live in
 
     def build(self, intent: Intent | None, scope: Scope) -> LookupResult:
         if intent is None:
@@ -90,12 +116,43 @@ class Answer:
         ids = self._narrow_people(self._people_named())
         if not ids:
             return self._no_match(people=True, organisations=False)
+        if self._names_someone_else(ids):
+            return self._result(
+                suggestions=tuple(self.d.people[pid].name for pid in ids[:SUGGESTIONS])
+            )
         return self._people_result(ids, ambiguous=len(ids) > 1)
+
+    def _names_someone_else(self, ids: list[int]) -> bool:
+        """Part of the name typed is no part of the name found: "Pedro Fischer" is not
+        Santiago Fischer, only someone sharing his surname (a suggestion, not an answer)."""
+        names = self.d._person_names
+        if self.q.people:
+            strangers = [word for word in self.q.beside_people if len(word) >= MIN_NAME_WORD]
+            own = {word for pid in ids for word in words_of(self.d.people[pid].name)}
+            unmatched = [word for word in strangers if not own & names.expand(word).keys()]
+            self.used_names = (*unmatched, *self.used_names) if unmatched else self.used_names
+            return bool(unmatched)
+        typed = [word for word in self.q.names if len(word) >= MIN_NAME_WORD]
+        return len(typed) > 1 and self._people_hits[0].covered < len(typed)
 
     def _local_time(self) -> LookupResult:
         if self.q.people or self.q.names:
             return self._person_by_name()
-        return self._people_filtered()
+        result = self._people_filtered()
+        if self.q.role is None:
+            result = replace(result, place_zone=self._place_zone())
+        return result
+
+    def _place_zone(self) -> str | None:
+        """The one zone a time question about a place names: its city's, or its country's
+        when the country has a single zone (Peru, not Indonesia)."""
+        q = self.q
+        if len(q.zones) == 1:
+            return q.zones[0]
+        if q.zones or q.zoneless_city or len(q.countries) != 1:
+            return None
+        zones = country_zones(q.countries[0])
+        return zones[0] if len(zones) == 1 else None
 
     def _people_filtered(self) -> LookupResult:
         """People matching every criterion given (role, country, network)."""
@@ -106,6 +163,9 @@ class Answer:
         ids = facets.select(
             role=roles, country=q.countries or None, network=q.networks or None
         )
+        in_zone = [pid for pid in ids if self.d.people[pid].timezone in q.zones]
+        if in_zone:  # "who is in Kinshasa?": those living there, else the country's
+            ids, self.zones = in_zone, tuple(q.zones)
         if ids:
             return self._people_result(ids, ambiguous=False)
         return self._result(suggestions=self._people_nearby())
@@ -194,7 +254,19 @@ class Answer:
         if q.organisations:
             named = set(_intersect_or_union(q.organisations))
             ids = [oid for oid in ids if oid in named]
-        return self._orgs_result(ids, ambiguous=False)
+        return self._orgs_result(self._orgs_with_name_words(ids), ambiguous=False)
+
+    def _orgs_with_name_words(self, ids: list[int]) -> list[int]:
+        """"The garment federation in Bangladesh": among the place's organisations, those
+        whose name has every word typed that some organisation name has (in any of the three
+        languages); words no name has are noise ("do we have")."""
+        index = self.d._org_names
+        typed = [word for word in self.q.names if any(index.expand(w) for w in translations(word))]
+        if not typed:
+            return ids
+        self.used_names = tuple(typed)
+        hits = index.search([translations(word) for word in typed], among=set(ids))
+        return [hit.id for hit in hits if hit.covered == len(typed)]
 
     def _orgs_result(self, ids: list[int], ambiguous: bool) -> LookupResult:
         orgs = [self.d.organisations[oid] for oid in ids]
@@ -251,6 +323,7 @@ class Answer:
         q = self.q
         entities = Entities(
             countries=tuple(q.countries),
+            zones=self.zones,
             networks=tuple(q.networks),
             role=q.role,
             kind=q.kind,

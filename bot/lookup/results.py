@@ -56,7 +56,6 @@ class LookupResult:
     narrow_by: tuple[Narrowing, ...] = ()  # hints when ambiguous or truncated
     suggestions: tuple[str, ...] = ()  # closest known names, only when nothing matched
     place_zone: str | None = None  # a time question about a place: the zone that answers it
-    unknown_person: bool = False  # a name of which only part is on the roster ("Pedro Fischer")
 
     @property
     def found(self) -> bool:
