@@ -56,7 +56,6 @@ class Answer:
         self.q = question
         self.limit = limit
         self.used_names: tuple[str, ...] = ()
-        self.zones: tuple[str, ...] = ()  # cities the people found live in
 
     def build(self, intent: Intent | None, scope: Scope) -> LookupResult:
         if intent is None:
@@ -165,7 +164,7 @@ class Answer:
         )
         in_zone = [pid for pid in ids if self.d.people[pid].timezone in q.zones]
         if in_zone:  # "who is in Kinshasa?": those living there, else the country's
-            ids, self.zones = in_zone, tuple(q.zones)
+            ids = in_zone
         if ids:
             return self._people_result(ids, ambiguous=False)
         return self._result(suggestions=self._people_nearby())
@@ -323,7 +322,7 @@ class Answer:
         q = self.q
         entities = Entities(
             countries=tuple(q.countries),
-            zones=self.zones,
+            zones=tuple(q.zones),
             networks=tuple(q.networks),
             role=q.role,
             kind=q.kind,

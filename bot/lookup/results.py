@@ -38,7 +38,7 @@ class Entities:
     """What the question was recognised to be about."""
 
     countries: tuple[str, ...] = ()  # ISO 3166 alpha-2 codes
-    zones: tuple[str, ...] = ()  # IANA zones of the cities named, when the answer is about them
+    zones: tuple[str, ...] = ()  # IANA zones of the cities named
     networks: tuple[str, ...] = ()  # canonical network names (vocabulary.NETWORKS)
     role: str | None = None  # canonical role key (vocabulary.CHAIR, ...)
     kind: str | None = None  # organisation kind as the data writes it ("trade union")
