@@ -135,10 +135,13 @@ class Answer:
         return len(typed) > 1 and self._people_hits[0].covered < len(typed)
 
     def _local_time(self) -> LookupResult:
-        if self.q.people or self.q.names:
+        """A person's time when one is named; else a role's or a place's ("current" in
+        "current time in Lima" names nobody)."""
+        q = self.q
+        if q.people or (q.names and (self._people_hits or not (q.role or q.has_place))):
             return self._person_by_name()
         result = self._people_filtered()
-        if self.q.role is None:
+        if q.role is None:
             result = replace(result, place_zone=self._place_zone())
         return result
 

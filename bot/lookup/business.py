@@ -38,7 +38,7 @@ _PHRASES: dict[Topic, str] = {
         "|what is left for me|what am i supposed to do|on my plate|my homework"
         "|mes taches|mes tache|mes actions|mes missions|que dois je faire|qu est ce que je dois faire"
         "|je dois faire|dois je faire|ai je a faire|j ai a faire|j ai quoi a faire"
-        "|il me reste a faire|me reste t il|qui me sont assignees|qui me sont confiees"
+        "|il me reste a faire|me reste t il|me reste quoi|reste a faire|ce que je dois faire|qui me sont assignees|qui me sont confiees"
         "|taches pour moi|mes devoirs|mis tareas|mi tarea|mis acciones|mis pendientes"
         "|que tengo que hacer|tengo que hacer|que debo hacer|debo hacer|que me toca hacer"
         "|me toca hacer|que me toca|tareas para mi|asignadas a mi|que tengo pendiente"
@@ -47,7 +47,7 @@ _PHRASES: dict[Topic, str] = {
         "open actions|open action items|action items|action points|pending actions"
         "|outstanding actions|overdue actions|overdue tasks|what is overdue|open tasks"
         "|actions en cours|actions ouvertes|actions en retard|taches en retard|taches en cours"
-        "|actions a faire|points d action|acciones abiertas|acciones pendientes"
+        "|actions a faire|points d action|en retard|actions sont en retard|overdue|acciones abiertas|acciones pendientes"
         "|tareas pendientes|tareas abiertas|acciones atrasadas|tareas atrasadas"
     ),
     Topic.DECISIONS: (
@@ -76,7 +76,7 @@ _PHRASES: dict[Topic, str] = {
     Topic.NEXT_MEETING: (
         "meeting|meetings|next meeting|next call|the call|when do we meet|when are we meeting"
         "|reunion|reunions|prochaine reunion|prochain appel|la visio|quand se reunit on"
-        "|quand nous reunissons nous|quand on se reunit|rencontre|reunion del comite"
+        "|quand nous reunissons nous|quand on se reunit|on se reunit|se reunir|nous reunir|on se voit|rencontre|reunion del comite"
         "|proxima reunion|cuando nos reunimos|cuando es la reunion|sesion|proxima sesion"
     ),
 }

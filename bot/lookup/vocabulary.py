@@ -119,7 +119,7 @@ KIND_SYNONYMS: dict[str, tuple[str, ...]] = {
     "youth organisation": _forms(
         "youth organisation|youth|youth group|organisation de jeunesse|jeunesse|jeunes",
         "organisation de jeunes|mouvement de jeunes|organización juvenil|juvenil|juventud",
-        "jóvenes|organización de jóvenes",
+        "jóvenes|organización de jóvenes|juveniles",
     ),
     "women's organisation": _forms(
         "women's organisation|women|women's|womens|organisation de femmes|femmes|féminine",
@@ -155,7 +155,8 @@ CUE_SYNONYMS: dict[Cue, tuple[str, ...]] = {
     ),
     Cue.TIME: _forms(
         "time|what time|timezone|time zone|heure|quelle heure|fuseau|fuseau horaire",
-        "hora|qué hora|zona horaria",
+        "hora|qué hora|zona horaria|local time|current time|heure locale|heure actuelle",
+        "hora local|hora actual",
     ),
     Cue.REPRESENTS: _forms(
         "represents|represent|representing|représente|représentent|representa|representan"
