@@ -38,7 +38,8 @@ _PHRASES: dict[Topic, str] = {
         "|what is left for me|what am i supposed to do|on my plate|my homework"
         "|mes taches|mes tache|mes actions|mes missions|que dois je faire|qu est ce que je dois faire"
         "|je dois faire|dois je faire|ai je a faire|j ai a faire|j ai quoi a faire"
-        "|il me reste a faire|me reste t il|me reste quoi|reste a faire|ce que je dois faire|qui me sont assignees|qui me sont confiees"
+        "|il me reste a faire|me reste t il|me reste quoi|reste a faire|ce que je dois faire"
+        "|qui me sont assignees|qui me sont confiees"
         "|taches pour moi|mes devoirs|mis tareas|mi tarea|mis acciones|mis pendientes"
         "|que tengo que hacer|tengo que hacer|que debo hacer|debo hacer|que me toca hacer"
         "|me toca hacer|que me toca|tareas para mi|asignadas a mi|que tengo pendiente"
@@ -47,7 +48,8 @@ _PHRASES: dict[Topic, str] = {
         "open actions|open action items|action items|action points|pending actions"
         "|outstanding actions|overdue actions|overdue tasks|what is overdue|open tasks"
         "|actions en cours|actions ouvertes|actions en retard|taches en retard|taches en cours"
-        "|actions a faire|points d action|en retard|actions sont en retard|overdue|acciones abiertas|acciones pendientes"
+        "|actions a faire|points d action|en retard|actions sont en retard|overdue"
+        "|acciones abiertas|acciones pendientes"
         "|tareas pendientes|tareas abiertas|acciones atrasadas|tareas atrasadas"
     ),
     Topic.DECISIONS: (
@@ -76,10 +78,18 @@ _PHRASES: dict[Topic, str] = {
     Topic.NEXT_MEETING: (
         "meeting|meetings|next meeting|next call|the call|when do we meet|when are we meeting"
         "|reunion|reunions|prochaine reunion|prochain appel|la visio|quand se reunit on"
-        "|quand nous reunissons nous|quand on se reunit|on se reunit|se reunir|nous reunir|on se voit|rencontre|reunion del comite"
+        "|quand nous reunissons nous|quand on se reunit|on se reunit|se reunir|nous reunir"
+        "|on se voit|rencontre|reunion del comite"
         "|proxima reunion|cuando nos reunimos|cuando es la reunion|sesion|proxima sesion"
     ),
 }
+
+# A task word said in the first person is about my tasks: "do I have any tasks?", "j'ai des
+# tâches ?", "¿tengo tareas pendientes?" (even with a word of the open actions).
+_TASK_WORDS = frozenset(
+    "task tasks todo assignment assignments taches tache missions tarea tareas encargos".split()
+)
+_FIRST_PERSON = frozenset("i me my mine je j moi mes mon ma ai yo mi mis tengo debo".split())
 
 # An "attendance" phrase followed by these asks where someone is from ("qui vient du Népal ?").
 _ORIGIN = frozenset({"from", "de", "du", "d", "des", "del"})
@@ -91,7 +101,8 @@ _FILLER = frozenset(
     " est ce que qu a t on nous avons vous quoi quelque chose sur au aux le la les l du de des"
     " un une il y en concernant propos pour deja jusqu ici prise prises pris"
     " se hemos han hay algo alguna algun sobre el los las del al respecto que en ya"
-    " con por para es fue ha".split()
+    " con por para es fue ha what which quel quelle quels quelles qué cual cuales who qui"
+    " quien quienes".split()
 )
 
 # Longest first: "pasado mañana" is not "mañana".
@@ -142,6 +153,8 @@ def _find(words: list[str], phrase: tuple[str, ...]) -> int | None:
 def read_business(text: str) -> BusinessQuestion | None:
     """The committee topic a question asks about, or None when it asks about something else."""
     words = fold(text).split()
+    if _TASK_WORDS.intersection(words) and _FIRST_PERSON.intersection(words):
+        return BusinessQuestion(Topic.MY_TASKS)
     for phrase, topic in _phrase_table():
         start = _find(words, phrase)
         if start is None:

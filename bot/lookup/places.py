@@ -33,7 +33,7 @@ _EXTRA_CITIES: dict[str, str] = {
     "kathmandou|katmandu": "NP",
     "dacca": "BD",
     "brussel|anvers|antwerp|amberes": "BE",
-    "bobo dioulasso": "BF",
+    "ouaga|bobo dioulasso": "BF",
     "arequipa|cusco|cuzco": "PE",
     "santiago de los caballeros": "DO",
     "phnompenh|pnom penh": "KH",

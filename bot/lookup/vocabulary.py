@@ -92,9 +92,10 @@ NETWORK_SYNONYMS: dict[str, tuple[str, ...]] = {
         "latin america and the caribbean|latin america|caribbean|latam|LAC",
         "amérique latine|amérique latine et caraïbes|amérique latine et les caraïbes|caraïbes",
         "américa latina|américa latina y el caribe|latinoamérica|latinoamérica y el caribe",
+        "latin american|latino américain|latino américaine|latinoamericano|latinoamericana",
         "caribe",
     ),
-    ASIA: _forms("asia|asian|asia pacific|asie|asiatique|asia pacífico"),
+    ASIA: _forms("asia|asian|asia pacific|asie|asiatique|asia pacífico|asiático|asiática"),
     EUROPE: _forms("europe|european|europa|européen|européenne|europeo|europea"),
 }
 
@@ -156,7 +157,9 @@ CUE_SYNONYMS: dict[Cue, tuple[str, ...]] = {
     Cue.TIME: _forms(
         "time|what time|timezone|time zone|heure|quelle heure|fuseau|fuseau horaire",
         "hora|qué hora|zona horaria|local time|current time|heure locale|heure actuelle",
-        "hora local|hora actual",
+        "hora local|hora actual|hour|what hour|l'heure qu'il est|is it late|is it night",
+        "is it early|is it too late|est-il tard|il est tard|fait-il nuit|fait-il jour",
+        "es tarde|es de noche|es muy tarde",
     ),
     Cue.REPRESENTS: _forms(
         "represents|represent|representing|représente|représentent|representa|representan"
