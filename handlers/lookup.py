@@ -16,9 +16,11 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.services.directory_cache import cache_for
 from bot.i18n.translation import N_, Safe, Translator, escape, zone_label
 from bot.domain.lookup import Directory, Intent, LookupResult, Narrowing, OrganisationRecord, PersonRecord
+from bot.domain.lookup.places import city_name
 from bot.delivery.sending import MAX_MESSAGE, Buttons
 from bot.i18n.labels import network_label, roles_label
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
+from handlers.lookup_answers import answer_business
 
 COMMANDS = [
     CommandSpec("who", N_("Find committee members by name, role, network or country")),
@@ -110,6 +112,9 @@ def _organisation_entry(env: Env, org: OrganisationRecord) -> str:
 
 def _place(env: Env, result: LookupResult) -> str:
     t = env.t
+    zones = result.entities.zones
+    if zones and all(person.timezone in zones for person in result.people) and not result.organisations:
+        return ", ".join(escape(city_name(zone, t.locale)) for zone in zones)  # "in Kinshasa"
     places = [_country(t, code, code) for code in result.entities.countries]
     if not places:
         places = [network_label(t, network) for network in result.entities.networks]
@@ -151,6 +156,9 @@ def _not_found(env: Env, result: LookupResult, query: str) -> list[str]:
 
 def _header(env: Env, result: LookupResult, query: str) -> list[str]:
     t, intent, n, quoted = env.t, result.intent, result.total, _clip(query, QUOTED)
+    if result.place_zone:
+        return [t("It is {time} in {place}.", time=t.datetime(env.now, result.place_zone),
+                  place=Safe(_place(env, result)))]
     if intent in PERSON_INTENTS:
         if n == 1 and intent is Intent.LOCAL_TIME:
             person = result.people[0]
@@ -194,6 +202,8 @@ def _header(env: Env, result: LookupResult, query: str) -> list[str]:
 def render(env: Env, result: LookupResult, query: str, page: int = 0) -> tuple[str, int]:
     """One page of the answer as Telegram HTML, and the number of pages."""
     t = env.t
+    if not result.found and result.place_zone:
+        return "\n".join(_header(env, result, query)), 1
     if not result.found:
         return "\n".join(_not_found(env, result, query)), 1
     if result.people:
@@ -305,6 +315,8 @@ async def question(env: Env) -> None:
     if len(text) > MAX_QUERY:
         env.reply(env.t("Your question is too long: please ask it in at most {limit} characters.",
                         limit=MAX_QUERY))
+        return
+    if await answer_business(env, text):
         return
     await answer(env, "ask", text)
 

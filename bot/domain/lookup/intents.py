@@ -26,6 +26,8 @@ class Question:
 
     cues: set[Cue] = field(default_factory=set)
     countries: list[str] = field(default_factory=list)
+    zones: list[str] = field(default_factory=list)  # IANA zones of the cities named
+    zoneless_city: bool = False  # a city named that is no zone of its own ("Gitega")
     networks: list[str] = field(default_factory=list)
     role: str | None = None
     kind: str | None = None
@@ -33,6 +35,7 @@ class Question:
     people: list[frozenset[int]] = field(default_factory=list)  # one id set per name span
     organisations: list[frozenset[int]] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # unrecognised words, maybe name parts
+    beside_people: list[str] = field(default_factory=list)  # unrecognised words next to a name
 
     @property
     def has_place(self) -> bool:

@@ -17,6 +17,7 @@ from bot.domain.lookup.normalize import Token, stem, words
 
 class Sense(StrEnum):
     COUNTRY = "country"
+    CITY = "city"
     NETWORK = "network"
     ROLE = "role"
     KIND = "kind"

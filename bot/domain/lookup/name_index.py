@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import process
@@ -67,16 +67,25 @@ class NameIndex:
                 found[candidate] = FUZZY * score
         return found
 
-    def search(self, query_words: Iterable[str], cutoff: float = FUZZY_CUTOFF) -> list[Hit]:
+    def search(
+        self,
+        query_words: Iterable[str | tuple[str, ...]],
+        cutoff: float = FUZZY_CUTOFF,
+        among: Collection[int] | None = None,
+    ) -> list[Hit]:
         """Records matching the most query words, best first; words matching nothing are
-        ignored (they are noise, e.g. a surname the roster lacks). A lower `cutoff` finds
-        suggestions rather than answers."""
+        ignored (they are noise, e.g. a surname the roster lacks). A position may hold
+        alternatives (a word and its translations: any of them counts). A lower `cutoff`
+        finds suggestions rather than answers; `among` restricts the records searched."""
         best: dict[int, dict[int, float]] = defaultdict(dict)
-        for position, word in enumerate(query_words):
-            for candidate, weight in self.expand(word, cutoff).items():
-                for record_id in self._postings[candidate]:
-                    per_word = best[record_id]
-                    per_word[position] = max(per_word.get(position, 0.0), weight)
+        for position, alternatives in enumerate(query_words):
+            for word in (alternatives,) if isinstance(alternatives, str) else alternatives:
+                for candidate, weight in self.expand(word, cutoff).items():
+                    for record_id in self._postings[candidate]:
+                        if among is not None and record_id not in among:
+                            continue
+                        per_word = best[record_id]
+                        per_word[position] = max(per_word.get(position, 0.0), weight)
         hits = [Hit(rid, len(per_word), sum(per_word.values())) for rid, per_word in best.items()]
         hits.sort(key=lambda hit: (-hit.covered, -hit.score, hit.id))
         if not hits:

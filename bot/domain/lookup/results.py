@@ -38,6 +38,7 @@ class Entities:
     """What the question was recognised to be about."""
 
     countries: tuple[str, ...] = ()  # ISO 3166 alpha-2 codes
+    zones: tuple[str, ...] = ()  # IANA zones of the cities named
     networks: tuple[str, ...] = ()  # canonical network names (vocabulary.NETWORKS)
     role: str | None = None  # canonical role key (vocabulary.CHAIR, ...)
     kind: str | None = None  # organisation kind as the data writes it ("trade union")
@@ -54,6 +55,7 @@ class LookupResult:
     ambiguous: bool = False  # several candidates for the one thing asked about
     narrow_by: tuple[Narrowing, ...] = ()  # hints when ambiguous or truncated
     suggestions: tuple[str, ...] = ()  # closest known names, only when nothing matched
+    place_zone: str | None = None  # a time question about a place: the zone that answers it
 
     @property
     def found(self) -> bool:

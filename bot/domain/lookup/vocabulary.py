@@ -92,9 +92,10 @@ NETWORK_SYNONYMS: dict[str, tuple[str, ...]] = {
         "latin america and the caribbean|latin america|caribbean|latam|LAC",
         "amérique latine|amérique latine et caraïbes|amérique latine et les caraïbes|caraïbes",
         "américa latina|américa latina y el caribe|latinoamérica|latinoamérica y el caribe",
+        "latin american|latino américain|latino américaine|latinoamericano|latinoamericana",
         "caribe",
     ),
-    ASIA: _forms("asia|asian|asia pacific|asie|asiatique|asia pacífico"),
+    ASIA: _forms("asia|asian|asia pacific|asie|asiatique|asia pacífico|asiático|asiática"),
     EUROPE: _forms("europe|european|europa|européen|européenne|europeo|europea"),
 }
 
@@ -104,26 +105,34 @@ MULTI_NETWORK_SYNONYMS: dict[tuple[str, ...], tuple[str, ...]] = {
 }
 
 KIND_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "trade union": _forms("trade union|union|labour union|syndicat|sindicato"),
-    "mutual health organisation": _forms(
-        "mutual health organisation|mutual|mutuelle|mutuelle de santé|mutual de salud",
-        "mutualidad",
+    "trade union": _forms(
+        "trade union|union|labour union|labor union|syndicat|syndicats|syndicale|sindicato",
+        "sindicatos|sindical|centrale syndicale|central sindical",
     ),
-    "NGO": _forms("ngo|non governmental organisation|ong"),
+    "mutual health organisation": _forms(
+        "mutual health organisation|mutual|mutuals|health mutual|mutuelle|mutuelle de santé",
+        "mutualité|mutual de salud|mutualidad|mutuales",
+    ),
+    "NGO": _forms(
+        "ngo|ngos|non governmental organisation|non-governmental organization|ong|ongs",
+        "organisation non gouvernementale|organización no gubernamental",
+    ),
     "youth organisation": _forms(
-        "youth organisation|youth|organisation de jeunesse|jeunesse|organización juvenil",
-        "juventud",
+        "youth organisation|youth|youth group|organisation de jeunesse|jeunesse|jeunes",
+        "organisation de jeunes|mouvement de jeunes|organización juvenil|juvenil|juventud",
+        "jóvenes|organización de jóvenes|juveniles",
     ),
     "women's organisation": _forms(
-        "women's organisation|women|organisation de femmes|femmes|organización de mujeres",
-        "mujeres",
+        "women's organisation|women|women's|womens|organisation de femmes|femmes|féminine",
+        "organización de mujeres|mujeres|femenina",
     ),
     "network/platform": _forms("platform|plateforme|plataforma"),
     "research/training": _forms(
         "research|training|recherche|formation|investigación|formación|capacitación"
     ),
     "cooperative/SSE": _forms(
-        "cooperative|coopérative|cooperativa|social economy|économie sociale|economía social"
+        "cooperative|coop|coops|coopérative|cooperativa|social economy|économie sociale",
+        "economía social|SSE|ESS"
     ),
     "strategic partner": _forms(
         "strategic partner|partner|partenaire|partenaire stratégique|socio|socio estratégico",
@@ -147,18 +156,23 @@ CUE_SYNONYMS: dict[Cue, tuple[str, ...]] = {
     ),
     Cue.TIME: _forms(
         "time|what time|timezone|time zone|heure|quelle heure|fuseau|fuseau horaire",
-        "hora|qué hora|zona horaria",
+        "hora|qué hora|zona horaria|local time|current time|heure locale|heure actuelle",
+        "hora local|hora actual|hour|what hour|l'heure qu'il est|is it late|is it night",
+        "is it early|is it too late|est-il tard|il est tard|fait-il nuit|fait-il jour",
+        "es tarde|es de noche|es muy tarde",
     ),
     Cue.REPRESENTS: _forms(
         "represents|represent|representing|représente|représentent|representa|representan"
     ),
     Cue.ORGANISATIONS: _forms(
-        "organisation|organization|org|member organisation|organisme|structure",
-        "organización|organizaciones|entidad",
+        "organisation|organization|org|orgs|orga|orgas|member organisation|organisme|structure",
+        "association|asso|assos|organización|organizaciones|entidad|asociación|asociaciones",
     ),
     Cue.PEOPLE: _forms(
         "people|person|member|committee member|personne|membre|membre du comité",
-        "persona|miembro|miembros|gente",
+        "persona|miembro|miembros|gente|someone|somebody|anyone|anybody|quelqu'un|quelqu un",
+        "quelqu'une|alguien|alguno|alguna|committee|comité|on the committee|au comité",
+        "du comité|dans le comité|en el comité|del comité|colleague|collègue|colega",
     ),
 }
 
@@ -166,13 +180,50 @@ CUE_SYNONYMS: dict[Cue, tuple[str, ...]] = {
 STOPWORDS: frozenset[str] = frozenset(
     _forms(
         "a|an|as|the|is|are|was|be|of|in|on|at|for|from|to|by|with|and|or|does|do|it|its|there",
-        "me|my|our|us|please|about|any|all|list|show|give|find|tell|committee|steering",
+        "me|my|our|us|please|about|any|all|list|show|give|find|tell|steering|you|we|have",
+        "exactly|again|hello|hi|thanks|called|named|someone called|someone named|do we have",
         "network|country|now|currently|right|here|know|this|that|these",
         "le|la|les|l|un|une|de|des|du|d|au|aux|en|est|sont|il|elle|y|a|ce|c|qu|se|et|ou|dans",
-        "pour|par|sur|chez|avec|donne|moi|liste|montre|comité|réseau|pays|actuellement",
+        "pour|par|sur|chez|avec|donne|moi|liste|montre|réseau|pays|actuellement",
         "maintenant|s'il|te|plaît|je|j|sais|veux|savoir|ya|t|il y a|est-ce",
+        "vous|tu|connais|connaissez|connait|svp|stp|merci|bonjour|nous|avons|on|appelé|appelée",
+        "nommé|nommée|qui s'appelle|déjà|exactement|ici|là",
         "el|los|las|una|unos|unas|del|al|es|son|hay|para|por|con|y|o|lo|mi|dime",
-        "lista|muestra|comité|red|país|ahora|actualmente|por favor|quiero|saber|están|está",
+        "lista|muestra|red|país|ahora|actualmente|por favor|quiero|saber|están|está",
+        "usted|conoces|conoce|conocen|gracias|hola|tenemos|llamado|llamada|que se llama",
+        "exactamente|aquí|allí|ya",
+    )
+)
+
+# Words of organisation names with their translations: "the garment federation" finds the
+# "National Garment Workers' Federation", "la fédération du textile" too.
+NAME_WORD_SYNONYMS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(group.split("|"))
+    for group in (
+        "federation|fédération|federación|federacion",
+        "confederation|confédération|confederación",
+        "garment|garments|textile|textiles|textil|clothing|vêtement|confection|confección|ropa",
+        "workers|worker|travailleurs|travailleur|travailleuses|trabajadores|trabajadoras|obrera|obrero",
+        "union|syndicat|sindicato|sindical|syndicale",
+        "health|santé|salud",
+        "women|femmes|mujeres",
+        "youth|jeunesse|jeunes|juventud|jóvenes|juvenil",
+        "domestic|domestique|domestiques|doméstica|domésticas|doméstico|household",
+        "national|nationale|nacional",
+        "construction|building|bâtiment|construcción",
+        "wood|bois|madera",
+        "transport|transporte",
+        "informal|informel|informelle|informales",
+        "migrant|migrants|migrante|migrantes",
+        "christian|chrétien|chrétiens|chrétienne|cristiana|cristiano|cristianos",
+        "free|libres|libre",
+        "rural|paysans|campesino|campesinos|farmers|agricoles|agricultural|producteurs",
+        "platform|plateforme|plataforma|network|réseau|red",
+        "movement|mouvement|movimiento",
+        "development|développement|desarrollo",
+        "training|formation|formación|capacitación",
+        "retirees|retraités|jubilados|pensioners",
+        "fishermen|fishers|pêcheurs|pescadores",
     )
 )
 

@@ -1,0 +1,112 @@
+"""Questions in plain words about the committee's own business ("when is the next meeting?",
+"qu'y a-t-il à l'ordre du jour ?", "¿qué tengo que hacer?"), answered by the very commands
+that answer them when typed (/meeting, /agenda, /mytasks, /actions, /decisions): one rule
+each, so a question and its command give the same facts, in the asker's language.
+
+`bot.domain.lookup.business` reads the question; `ROUTES` is the one registry from topic to command.
+"""
+
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.services import meetings as service
+from bot.domain.lookup.business import BusinessQuestion, Topic, read_business
+from handlers import actions, agenda, meetings
+from handlers.common import Env
+from storage.models import Meeting
+
+UPCOMING_SEARCHED = 20  # meetings looked through for the one on the day asked
+
+
+async def _run(env: Env, handler: Callable[[Env], Awaitable[None]], text: str) -> None:
+    """Answer as the command ``text`` would: its handler, in this update's frame (the frame
+    has already identified and admitted the asker)."""
+    env.text, env.args = text, text.split()[1:]
+    await handler.__wrapped__(env)  # type: ignore[attr-defined]
+
+
+def _day_asked(env: Env, question: BusinessQuestion) -> date | None:
+    """The day named ("tomorrow", "jeudi"), in the asker's zone; None when no day was named."""
+    today = env.now.astimezone(ZoneInfo(env.zone_of(env.member))).date()
+    if question.days_ahead is not None:
+        return today + timedelta(days=question.days_ahead)
+    if question.weekday is not None:
+        return today + timedelta(days=(question.weekday - today.weekday()) % 7)
+    return None
+
+
+async def _meeting_asked(env: Env, question: BusinessQuestion) -> Meeting | None:
+    """The meeting on the day asked, else the next one; None after telling the asker."""
+    day = _day_asked(env, question)
+    zone = ZoneInfo(env.zone_of(env.member))
+    found = await service.upcoming(env.session, env.now, UPCOMING_SEARCHED)
+    if day is not None:
+        found = [m for m in found if m.starts_at.astimezone(zone).date() == day]
+        if not found:
+            env.reply(env.t("No meeting is planned on {day}. /meetings lists the planned ones.",
+                            day=env.t.date(day)))
+            return None
+    if not found:
+        await _run(env, meetings.meetings_command, "/meetings")  # says none is planned
+        return None
+    return found[0]
+
+
+async def _meeting(env: Env, question: BusinessQuestion) -> None:
+    meeting = await _meeting_asked(env, question)
+    if meeting is not None:
+        await _run(env, meetings.meeting_command, f"/meeting {meeting.id}")
+
+
+async def _agenda(env: Env, question: BusinessQuestion) -> None:
+    meeting = await _meeting_asked(env, question)
+    if meeting is not None:
+        await _run(env, agenda.agenda, f"/agenda {meeting.id}")
+
+
+async def _link(env: Env, question: BusinessQuestion) -> None:
+    """The meeting's headline and times with its link, as /meeting shows them, without the
+    agenda and the table of everyone's time: the link is what was asked."""
+    meeting = await _meeting_asked(env, question)
+    if meeting is None:
+        return
+    t = env.t
+    lines = [t("<b>#{id} {title}</b>", id=meeting.id, title=meeting.title)]
+    lines += meetings.meeting_lines(t, meeting, env.zone_of(env.member))
+    if not meeting.link:
+        lines.append(t("No video link has been set for this meeting yet."))
+    lines.append(t("Details and everyone's local time: /meeting {id}", id=meeting.id))
+    env.reply("\n".join(lines))
+
+
+async def _my_tasks(env: Env, question: BusinessQuestion) -> None:
+    await _run(env, actions.mytasks, "/mytasks")
+
+
+async def _open_actions(env: Env, question: BusinessQuestion) -> None:
+    await _run(env, actions.actions, "/actions open")
+
+
+async def _decisions(env: Env, question: BusinessQuestion) -> None:
+    await _run(env, actions.decisions, " ".join(("/decisions", *question.words)))
+
+
+ROUTES: dict[Topic, Callable[[Env, BusinessQuestion], Awaitable[None]]] = {
+    Topic.NEXT_MEETING: _meeting,
+    Topic.ATTENDANCE: _meeting,  # /meeting shows each member's answer and local time
+    Topic.AGENDA: _agenda,
+    Topic.LINK: _link,
+    Topic.MY_TASKS: _my_tasks,
+    Topic.OPEN_ACTIONS: _open_actions,
+    Topic.DECISIONS: _decisions,
+}
+
+
+async def answer_business(env: Env, text: str) -> bool:
+    """Answer ``text`` if it asks about the committee's business; False if it does not."""
+    question = read_business(text)
+    if question is None:
+        return False
+    await ROUTES[question.topic](env, question)
+    return True
