@@ -19,6 +19,7 @@ from bot.services import members, records
 from bot.domain.access import choose_language
 from bot.delivery.dispatcher import Rendered, Skip
 from bot.i18n.translation import N_, Translator
+from bot.input.numbers import parse_id
 from bot.services import Services
 from handlers.common import CommandSpec, Env, button, callback_ints, command
 from handlers.shared.replies import name_of, parse_due, resolve_member
@@ -156,7 +157,7 @@ async def _action_arg(env: Env, usage: str, count: int) -> tuple[ActionItem | No
     if len(env.args) < count:
         env.reply(env.t(usage))
         return None, []
-    action_id = records.parse_id(env.args[0])
+    action_id = parse_id(env.args[0])
     found = await records.get_action(env.session, action_id)
     if found is None:
         env.reply(env.t(NO_ACTION, id=env.args[0][:20]))
@@ -269,10 +270,10 @@ async def assign(env: Env) -> None:
 @command(access="chair")
 async def history(env: Env) -> None:
     t = env.t
-    if len(env.args) != 1 or records.parse_id(env.args[0]) is None:
+    if len(env.args) != 1 or parse_id(env.args[0]) is None:
         env.reply(t("Usage: /history NUMBER, for example /history 12."))
         return
-    number = records.parse_id(env.args[0])
+    number = parse_id(env.args[0])
     assert number is not None
     decision = await env.session.get(Decision, number)
     action = await env.session.get(ActionItem, number)

@@ -12,6 +12,7 @@ from bot.services import meetings as service
 from bot.services import members
 from bot.domain.access import has_access
 from bot.i18n.translation import N_
+from bot.input.numbers import parse_id, parse_number
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
 from handlers.shared.agenda_text import agenda_text
 from handlers.shared.replies import explain_refusal, meeting_from_arg, title_or_reply
@@ -43,7 +44,7 @@ async def agenda(env: Env) -> None:
 
 
 async def _item_from_arg(env: Env, text: str) -> AgendaItem | None:
-    item_id = service.parse_id(text)
+    item_id = parse_id(text)
     if item_id is None:
         env.reply(env.t("“{text}” is not an item number. Write it as 5 or #5.", text=text[:20]))
         return None
@@ -73,11 +74,11 @@ async def additem(env: Env) -> None:
         return
     minutes = None
     if len(fields) > 1 and fields[1]:
-        if not fields[1].isdecimal() or not 1 <= int(fields[1][:6]) <= service.MAX_ITEM_MINUTES:
+        minutes = parse_number(fields[1], 1, service.MAX_ITEM_MINUTES)
+        if minutes is None:
             env.reply(env.t("The minutes must be a whole number between 1 and {max}. Nothing was changed.",
                             max=service.MAX_ITEM_MINUTES))
             return
-        minutes = int(fields[1])
     owner = None
     if len(fields) > 2 and fields[2]:
         match = await members.find_member(env.session, fields[2][:200])
@@ -106,7 +107,7 @@ async def moveitem(env: Env) -> None:
     item = await _item_from_arg(env, env.args[0])
     if item is None:
         return
-    position = service.parse_id(env.args[1])
+    position = parse_id(env.args[1])
     try:
         if position is None:
             raise service.BadPosition(0)
@@ -175,7 +176,7 @@ async def propose(env: Env) -> None:
 @button(access="secretariat")
 async def decide_button(env: Env) -> None:
     parts = callback_args(env.data, "agenda", 2)
-    item_id = service.parse_id(parts[1]) if parts else None
+    item_id = parse_id(parts[1]) if parts else None
     if parts is None or parts[0] not in ("approve", "decline") or item_id is None:
         env.toast = env.t(BUTTON_EXPIRED)
         return

@@ -24,6 +24,7 @@ from bot.services import members
 from storage import outbox
 from bot.domain.access import choose_language, has_access
 from bot.i18n.translation import N_, Safe, Translator
+from bot.input.numbers import MAX_ID, parse_number
 from bot.logsafe import describe_exception
 from bot.delivery.sending import Buttons, Outgoing, deliver
 from bot.services import Services
@@ -314,9 +315,10 @@ def callback_args(data: str | None, prefix: str, count: int) -> list[str] | None
 
 def callback_ints(data: str | None, prefix: str, count: int) -> list[int] | None:
     parts = callback_args(data, prefix, count)
-    if parts is None or not all(p.isascii() and p.isdecimal() and len(p) < 10 for p in parts):
+    numbers = [parse_number(p, 0, MAX_ID) for p in parts] if parts is not None else None
+    if numbers is None or None in numbers:
         return None
-    return [int(p) for p in parts]
+    return numbers  # type: ignore[return-value]
 
 
 __all__ = ["CommandSpec", "Env", "Safe", "button", "callback_args", "callback_ints", "command", "deliver"]

@@ -16,6 +16,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.services import meetings as service
 from bot.services import members
 from bot.i18n.translation import N_, Safe, Translator, utc_offset
+from bot.input.numbers import parse_id
+from bot.domain.durations import looks_like_duration
 from bot.domain.meeting_time import (
     AmbiguousLocalTime,
     DurationOutOfRange,
@@ -88,12 +90,6 @@ def _looks_like_zone(token: str) -> bool:
     return re.fullmatch(r"[A-Za-z][A-Za-z_]*(?:/[A-Za-z0-9_+\-]+)+", token) is not None or token.upper() in ("UTC", "GMT")
 
 
-def _looks_like_duration(token: str) -> bool:
-    import re
-
-    return re.fullmatch(r"\d{1,4}(?:m|min|mn)?|\d{1,2}h(?:\d{2})?", token, re.IGNORECASE) is not None
-
-
 def zone_from_text(env: Env, text: str) -> str | None:
     """An IANA zone for ``text``, or None after telling the user (with suggestions)."""
     try:
@@ -128,7 +124,7 @@ def time_error_text(t: Translator, error: MeetingTimeError, typed: str, zone: st
         return t("{when} is already past: a meeting can only be planned in the future. Nothing was changed.",
                  when=t.datetime(error.when_utc, zone))
     if isinstance(error, (MalformedDuration, DurationOutOfRange)):
-        return t("A meeting lasts between 5 and 720 minutes.")
+        return t(DURATION_BOUNDS, low=service.MIN_DURATION, high=service.MAX_DURATION)
     return t("I could not read “{text}” as a date and time. Write it as YYYY-MM-DD HH:MM, "
              "e.g. 2026-12-03 15:00. Nothing was changed.", text=typed[:40])
 
@@ -249,6 +245,7 @@ def created_text(env: Env, meeting: Meeting) -> Safe:
 # --- /newmeeting ------------------------------------------------------------------------------
 
 
+DURATION_BOUNDS = N_("A meeting lasts between {low} and {high} minutes.")
 NEWMEETING_USAGE = N_("Usage: /newmeeting YYYY-MM-DD HH:MM [Area/City] [minutes] title, e.g. "
                       "/newmeeting 2026-12-03 15:00 Europe/Brussels 90 Steering committee. "
                       "The time is read in your own zone unless you name one. Send /newmeeting alone "
@@ -278,7 +275,7 @@ async def newmeeting(env: Env) -> None:
             return
         zone, rest = found, rest[1:]
     minutes = service.DEFAULT_DURATION
-    if rest and _looks_like_duration(rest[0]):
+    if rest and looks_like_duration(rest[0]):
         try:
             minutes = int(parse_duration(rest[0]).total_seconds() // 60)
         except MeetingTimeError as error:
@@ -402,7 +399,7 @@ async def newmeeting_answer(env: Env) -> None:
         try:
             flow.minutes = service.check_duration(int(parse_duration(text).total_seconds() // 60))
         except (MeetingTimeError, service.BadDuration):
-            env.reply(env.t("A meeting lasts between 5 and 720 minutes."))
+            env.reply(env.t(DURATION_BOUNDS, low=service.MIN_DURATION, high=service.MAX_DURATION))
             return
         _confirm(env, flow)
     else:
@@ -707,7 +704,7 @@ async def rsvp(env: Env) -> None:
 @button()
 async def rsvp_button(env: Env) -> None:
     parts = callback_args(env.data, "rsvp", 2)
-    meeting_id = service.parse_id(parts[0]) if parts else None
+    meeting_id = parse_id(parts[0]) if parts else None
     if parts is None or meeting_id is None or parts[1] not in ANSWERS:
         env.toast = env.t(BUTTON_EXPIRED)
         return

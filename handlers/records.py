@@ -21,6 +21,7 @@ from storage import outbox
 from bot.domain.access import choose_language, has_access
 from bot.delivery.dispatcher import Rendered, Skip
 from bot.i18n.translation import N_, SUPPORTED, Safe, Translator
+from bot.input.numbers import parse_id
 from bot.services.minutes import ActionRecord, Minutes
 from bot.services import Services
 from bot.delivery.sending import Buttons
@@ -95,7 +96,7 @@ async def startmeeting(env: Env) -> None:
     t = env.t
     assert env.member is not None
     if env.args:
-        meeting_id = records.parse_id(env.args[0])
+        meeting_id = parse_id(env.args[0])
         meeting = await records.get_meeting(env.session, meeting_id)
         if meeting is None or len(env.args) > 1:
             env.reply(t(NO_MEETING, id=env.args[0][:20]))
@@ -260,7 +261,7 @@ async def vote(env: Env) -> None:
 async def vote_button(env: Env) -> None:
     assert env.member is not None
     parts = callback_args(env.data, "vote", 2)
-    vote_id = records.parse_id(parts[0]) if parts else None
+    vote_id = parse_id(parts[0]) if parts else None
     target = await env.session.get(Vote, vote_id) if vote_id else None
     if parts is None or target is None or parts[1] not in records.CHOICES:
         env.toast = env.t("This button is no longer valid.")
@@ -284,7 +285,7 @@ async def closevote(env: Env) -> None:
     if meeting is None:
         return
     if env.args:
-        vote_id = records.parse_id(env.args[0])
+        vote_id = parse_id(env.args[0])
         target = await env.session.get(Vote, vote_id) if vote_id else None
         if target is None or target.meeting_id != meeting.id:
             env.reply(env.t("There is no vote #{id} in this meeting.", id=env.args[0][:20]))
@@ -399,7 +400,7 @@ async def present(env: Env) -> None:
 async def attendance_button(env: Env) -> None:
     assert env.member is not None
     parts = callback_args(env.data, "att", 2)
-    meeting_id = records.parse_id(parts[0]) if parts else None
+    meeting_id = parse_id(parts[0]) if parts else None
     meeting = await records.get_meeting(env.session, meeting_id)
     if parts is None or meeting is None or parts[1] not in records.ATTENDANCE:
         env.toast = env.t("This button is no longer valid.")
@@ -605,7 +606,7 @@ async def minutes(env: Env) -> None:
     if not env.args or len(env.args) > 2:
         env.reply(env.t("Usage: /minutes NUMBER [fr|en|es], for example /minutes 12 fr."))
         return
-    meeting = await records.get_meeting(env.session, records.parse_id(env.args[0]))
+    meeting = await records.get_meeting(env.session, parse_id(env.args[0]))
     if meeting is None:
         env.reply(env.t(NO_MEETING, id=env.args[0][:20]))
         return

@@ -27,6 +27,7 @@ from bot.domain.access import choose_language, has_access
 from bot.delivery.dispatcher import BLOCKED, DELIVERY_REPORT, UNREACHABLE, Rendered, Skip
 from bot.domain.durations import DurationError, format_duration, parse_duration
 from bot.i18n.translation import N_, Safe, Translator, escape
+from bot.input.numbers import parse_id
 from bot.logsafe import describe_exception
 from storage.outbox import MESSAGE
 from bot.services.reminders import (
@@ -53,7 +54,6 @@ MAX_DIGEST_LINES = 40
 MAX_REPORT_LINES = 20
 MAX_OFFSETS = 5
 MAX_OFFSET = timedelta(days=30)
-MAX_ID = 10**9
 TEXT_PREVIEW = 200
 
 KIND_LABELS = {
@@ -385,13 +385,13 @@ async def meetingreminders(env: Env) -> None:
     t = env.t
     usage = t("Usage: /meetingreminders &lt;meeting number&gt; 2d 3h (up to {n} durations), "
               "or /meetingreminders &lt;meeting number&gt; default", n=MAX_OFFSETS)
-    number = env.args[0].lstrip("#") if env.args else ""
-    if not (number.isascii() and number.isdecimal()) or len(number) > 10 or int(number) > MAX_ID:
+    number = parse_id(env.args[0]) if env.args else None
+    if number is None:
         env.reply(usage)
         return
-    meeting = await env.session.get(Meeting, int(number))
+    meeting = await env.session.get(Meeting, number)
     if meeting is None:
-        env.reply(t("There is no meeting #{id}.", id=int(number)))
+        env.reply(t("There is no meeting #{id}.", id=number))
         return
     if meeting.status != "scheduled" or meeting.starts_at <= env.now:
         env.reply(t("Meeting #{id} is cancelled or already started: its reminders cannot change.", id=meeting.id))

@@ -29,6 +29,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.services import polls
 from bot.domain import fair_slots as slots
 from bot.i18n.translation import N_, Safe, Translator, escape
+from bot.input.numbers import parse_id, parse_number
 from bot.domain.names import fold
 from bot.domain.slot_chart import render_slot_chart
 from bot.i18n.labels import network_label
@@ -64,21 +65,17 @@ def _quarter(moment: datetime) -> int:
 
 def _from_quarter(env: Env, text: str) -> datetime | None:
     """A start from callback data, if it is a plausible future start."""
-    if not _number(text) or len(text) > 9:
+    quarter = parse_number(text, 0, 10**9 - 1)
+    if quarter is None:
         return None
-    moment = datetime.fromtimestamp(int(text) * 900, UTC)
+    moment = datetime.fromtimestamp(quarter * 900, UTC)
     if not env.now < moment < env.now + timedelta(days=MAX_DAYS_AHEAD + 31):
         return None
     return moment
 
 
-def _number(text: str) -> bool:
-    """ASCII digits only: ``"²".isdigit()`` is true but ``int("²")`` raises."""
-    return text.isascii() and text.isdecimal()
-
-
-def _duration_ok(value: int) -> bool:
-    return polls.MIN_DURATION <= value <= polls.MAX_DURATION
+def _duration(text: str) -> int | None:
+    return parse_number(text, polls.MIN_DURATION, polls.MAX_DURATION)
 
 
 # --- /findslot ---------------------------------------------------------------------------
@@ -90,13 +87,14 @@ def _parse_findslot(env: Env, today: date) -> tuple[int, date, int] | None:
     if not words or len(words) > 3:
         env.reply(t(USAGE, days=DEFAULT_DAYS))
         return None
-    if not _number(words[0]) or not _duration_ok(int(words[0][:6])):
+    duration = _duration(words[0])
+    if duration is None:
         env.reply(t("The duration is a number of minutes between {low} and {high}, for example "
                     "/findslot 90.", low=polls.MIN_DURATION, high=polls.MAX_DURATION))
         return None
-    duration, first, days = int(words[0]), today + timedelta(days=1), DEFAULT_DAYS
+    first, days = today + timedelta(days=1), DEFAULT_DAYS
     rest = words[1:]
-    if rest and not _number(rest[0]):
+    if rest and not (rest[0].isascii() and rest[0].isdecimal()):
         text = rest.pop(0)
         try:
             if len(text) != 10:
@@ -113,12 +111,12 @@ def _parse_findslot(env: Env, today: date) -> tuple[int, date, int] | None:
             env.reply(t("Choose a first day within the next year."))
             return None
     if rest:
-        text = rest.pop(0)
-        if not _number(text) or not polls.MIN_DAYS <= int(text[:6]) <= polls.MAX_DAYS:
+        chosen = parse_number(rest.pop(0), polls.MIN_DAYS, polls.MAX_DAYS)
+        if chosen is None:
             env.reply(t("The number of days must be between {low} and {high}.",
                         low=polls.MIN_DAYS, high=polls.MAX_DAYS))
             return None
-        days = int(text)
+        days = chosen
     if rest:
         env.reply(t(USAGE, days=DEFAULT_DAYS))
         return None
@@ -275,11 +273,12 @@ async def _schedule(env: Env, title: str, start: datetime, duration: int) -> Mee
 async def slot_new(env: Env) -> None:
     parts = callback_args(env.data, "slot", 3)
     start = _from_quarter(env, parts[2]) if parts and parts[0] == "new" else None
-    if parts is None or start is None or not _number(parts[1]) or not _duration_ok(int(parts[1][:6])):
+    duration = _duration(parts[1]) if parts else None
+    if start is None or duration is None:
         env.toast = env.t(BUTTON_EXPIRED)
         return
     title = env.group_translator()(DEFAULT_TITLE)
-    meeting = await _schedule(env, title, start, int(parts[1]))
+    meeting = await _schedule(env, title, start, duration)
     if meeting is not None:
         env.reply(_created_text(env, meeting))
 
@@ -288,11 +287,11 @@ async def slot_new(env: Env) -> None:
 
 def _parse_selection(env: Env, action: str) -> tuple[int, int, list[datetime], list[int]] | None:
     parts = callback_args(env.data, "slot", 4)
-    if parts is None or parts[0] != action or not _number(parts[1]) or not _number(parts[2]):
+    if parts is None or parts[0] != action:
         return None
-    duration, mask = int(parts[1][:6]), int(parts[2][:6])
+    duration, mask = _duration(parts[1]), parse_number(parts[2], 0, (1 << SHOWN) - 1)
     quarters_text = parts[3].split(".")
-    if not _duration_ok(duration) or not 1 <= len(quarters_text) <= SHOWN or mask >= 1 << len(quarters_text):
+    if duration is None or mask is None or not 1 <= len(quarters_text) <= SHOWN or mask >= 1 << len(quarters_text):
         return None
     starts = [_from_quarter(env, text) for text in quarters_text]
     if any(start is None for start in starts) or len(set(starts)) != len(starts):
@@ -398,12 +397,12 @@ def _ballot(t: Translator, zone: str, poll: AvailabilityPoll, poll_slots: list[P
 async def poll_answer(env: Env) -> None:
     t = env.t
     parts = callback_args(env.data, "poll", 5)
-    if (parts is None or parts[0] != "a" or parts[3] not in ANSWER_CODES
-            or not all(_number(p) and len(p) < 10 for p in (parts[1], parts[2], parts[4]))):
+    ids = [parse_id(p) for p in (parts[1], parts[2], parts[4])] if parts else [None]
+    if parts is None or parts[0] != "a" or parts[3] not in ANSWER_CODES or None in ids:
         env.toast = t(BUTTON_EXPIRED)
         return
     assert env.member is not None
-    poll_id, slot_id, member_id = int(parts[1]), int(parts[2]), int(parts[4])
+    poll_id, slot_id, member_id = ids
     if member_id != env.member.id:
         env.toast = t("This poll was sent to another member: your answer was not recorded.")
         return
@@ -475,13 +474,13 @@ async def _poll_view(env: Env, poll: AvailabilityPoll) -> tuple[str, list[list[t
 
 async def _poll_from_args(env: Env, usage: str) -> AvailabilityPoll | None:
     t = env.t
-    text = env.args[0].lstrip("#") if len(env.args) == 1 else ""
-    if not _number(text) or len(text) > 9:
+    poll_id = parse_id(env.args[0]) if len(env.args) == 1 else None
+    if poll_id is None:
         env.reply(t(usage))
         return None
-    poll = await polls.get_poll(env.session, int(text))
+    poll = await polls.get_poll(env.session, poll_id)
     if poll is None:
-        env.reply(t("There is no poll #{id}.", id=int(text)))
+        env.reply(t("There is no poll #{id}.", id=poll_id))
     return poll
 
 

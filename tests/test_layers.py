@@ -1,7 +1,7 @@
 """Imports point down the layers only, and handler areas do not import each other.
 
 The layers, from the bottom: ``storage``, ``bot.i18n`` and ``bot.domain`` know nothing above
-them; ``bot.services`` (use cases) build on those; ``bot.delivery`` and ``bot.telegram`` talk to
+them, ``bot.input`` reads what members type; ``bot.services`` (use cases) build on those; ``bot.delivery`` and ``bot.telegram`` talk to
 the Bot API; ``handlers.common`` (the per-update frame) and ``handlers.shared`` (what several
 areas say the same way) sit under the handler areas, which phrase and route and never import
 each other; ``bot.bootstrap`` wires; ``bot.entrypoints`` and ``main`` run. See ARCHITECTURE.md.
@@ -15,7 +15,7 @@ PACKAGES = ("bot", "handlers", "storage")
 OURS = (*PACKAGES, "main")
 # For each layer, the layers (prefixes of module names) it may import; a module is in the
 # layer of the longest prefix that names it.
-BASE = {"bot.logsafe", "bot.i18n", "bot.domain", "bot.config", "storage"}
+BASE = {"bot.logsafe", "bot.i18n", "bot.domain", "bot.input", "bot.config", "storage"}
 SERVICES = BASE | {"bot.services"}
 TELEGRAM = SERVICES | {"bot.delivery", "bot.telegram"}
 FRAME = TELEGRAM | {"handlers.common"}
@@ -23,6 +23,7 @@ MAY_IMPORT = {
     "bot.logsafe": set(),
     "bot.i18n": {"bot.i18n"},
     "bot.domain": {"bot.domain", "bot.i18n"},
+    "bot.input": {"bot.input", "bot.domain", "bot.i18n"},
     "bot.config": {"bot.config", "bot.domain"},
     "storage": {"storage"},
     "bot.services": SERVICES,
@@ -39,6 +40,7 @@ MAY_IMPORT = {
 # know nothing of Telegram.
 FORBIDDEN = {
     "bot.domain": ("telegram", "sqlalchemy"),
+    "bot.input": ("telegram", "sqlalchemy"),
     "bot.i18n": ("telegram", "sqlalchemy"),
     "storage": ("telegram",),
     "bot.services": ("telegram",),

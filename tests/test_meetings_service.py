@@ -16,13 +16,6 @@ NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 OFFSETS = [timedelta(hours=24), timedelta(hours=1)]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("12", 12), ("#12", 12), (" #7 ", 7), ("0", None), ("-1", None), ("1e3", None), ("١٢", None),
-    ("1234567890", None), ("", None), (None, None), ("#", None), ("12a", None)])
-def test_parse_id(text, expected):
-    assert meetings.parse_id(text) == expected
-
-
 def test_titles_links_durations():
     assert meetings.clean_title("  Budget \n review ") == "Budget review"
     with pytest.raises(meetings.EmptyTitle):

@@ -1,14 +1,18 @@
-"""Durations as operators and chairs write them: ``2d``, ``24h``, ``90m``, ``1h30m``.
+"""Durations as members write them, one grammar for a meeting's length and a reminder's lead
+time: ``2d``, ``24h``, ``90m`` (or ``min``, ``mn``), ``1h30m``, ``1h30``, parts in that order.
 
-``m`` always means minutes: nobody on the committee schedules reminders in months.
+``m`` always means minutes: nobody on the committee schedules reminders in months. A bare
+number is minutes only where the reader expects minutes (a meeting's length); a reminder's
+``24`` could mean hours, so there it is refused rather than guessed.
 """
 
 import re
 from datetime import timedelta
 
-_PART = re.compile(r"(\d+)\s*([dhm])")
-_WHOLE = re.compile(r"^\s*(?:\d+\s*[dhm]\s*)+$")
-_UNIT = {"d": timedelta(days=1), "h": timedelta(hours=1), "m": timedelta(minutes=1)}
+_DURATION = re.compile(
+    r"(?:(?P<days>\d+)\s*d)?\s*(?:(?P<hours>\d+)\s*h)?\s*(?:(?P<minutes>\d+)\s*(?P<unit>m|min|mn)?)?",
+    re.IGNORECASE | re.ASCII,  # ASCII digits: int() would read "٩٠" as 90
+)
 
 
 class DurationError(ValueError):
@@ -19,15 +23,38 @@ class DurationError(ValueError):
         self.text = text
 
 
-def parse_duration(text: str) -> timedelta:
-    """Parse ``2d``, ``24h``, ``90m`` or combinations such as ``1h30m``; zero is refused."""
-    lowered = str(text).strip().lower()
-    if not _WHOLE.match(lowered):
+class DurationOverflow(DurationError):
+    """Written as a duration, but longer than any calendar holds."""
+
+
+def read_duration(text: str, *, bare_minutes: bool = False) -> timedelta:
+    """The duration ``text`` writes, zero included; :class:`DurationError` if it writes none."""
+    match = _DURATION.fullmatch(str(text).strip())
+    if match is None or not any(match.group("days", "hours", "minutes")):
+        raise DurationError(text)
+    days, hours, minutes = (int(part or 0) for part in match.group("days", "hours", "minutes"))
+    only_a_number = match.group("minutes") and not (match.group("unit") or match.group("days")
+                                                     or match.group("hours"))
+    if only_a_number and not bare_minutes:
         raise DurationError(text)
     try:
-        total = sum((int(n) * _UNIT[unit] for n, unit in _PART.findall(lowered)), timedelta())
+        return timedelta(days=days, hours=hours, minutes=minutes)
     except OverflowError:  # "99999999999d": beyond what timedelta holds
-        raise DurationError(text) from None
+        raise DurationOverflow(text) from None
+
+
+def looks_like_duration(text: str) -> bool:
+    """Whether ``text`` is written as a duration (bare minutes included), whatever its size."""
+    try:
+        read_duration(text, bare_minutes=True)
+    except DurationError:
+        return False
+    return True
+
+
+def parse_duration(text: str) -> timedelta:
+    """A reminder's lead time or a configured delay: units required, zero refused."""
+    total = read_duration(text)
     if total <= timedelta():
         raise DurationError(text)
     return total

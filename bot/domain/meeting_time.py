@@ -20,6 +20,7 @@ from babel.core import get_global
 from babel.dates import get_timezone_location
 from rapidfuzz import fuzz, process
 
+from bot.domain.durations import DurationError, DurationOverflow, read_duration
 from bot.domain.names import fold
 
 MEETING_MIN_DURATION = timedelta(minutes=5)
@@ -115,7 +116,7 @@ class MalformedWorkingHours(MeetingTimeError):
 
 # --- typed dates and times -------------------------------------------------
 
-_DATE_TIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+|T)(\d{1,2}):(\d{2})")
+_DATE_TIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+|T)(\d{1,2}):(\d{2})", re.ASCII)
 
 
 def parse_local_datetime(text: str, zone: ZoneInfo) -> datetime:
@@ -182,27 +183,20 @@ def first_instant_with_new_offset(zone: ZoneInfo, low: datetime, high: datetime)
 
 # --- durations ----------------------------------------------------------------
 
-_DURATION = re.compile(
-    r"(?:(?P<days>\d+)\s*d)?\s*(?:(?P<hours>\d+)\s*h)?\s*(?:(?P<minutes>\d+)\s*(?:m|min|mn)?)?",
-    re.IGNORECASE,
-)
-
-
 def parse_duration(
     text: str,
     *,
     minimum: timedelta = MEETING_MIN_DURATION,
     maximum: timedelta = MEETING_MAX_DURATION,
 ) -> timedelta:
-    """Parse `90` (minutes), `90m`, `1h30`, `24h`, `2d`; the defaults bound a meeting."""
-    match = _DURATION.fullmatch(text.strip())
-    if match is None or not any(match.groups()):
-        raise MalformedDuration(text)
-    days, hours, minutes = (int(part or 0) for part in match.groups())
+    """`90` (minutes), `90m`, `1h30`, `24h`, `2d` (:mod:`bot.domain.durations`), within bounds
+    that default to a meeting's."""
     try:
-        duration = timedelta(days=days, hours=hours, minutes=minutes)
-    except OverflowError:  # 10^20 minutes: beyond what timedelta holds, so beyond the maximum
+        duration = read_duration(text, bare_minutes=True)
+    except DurationOverflow:
         raise DurationOutOfRange(timedelta.max, minimum, maximum) from None
+    except DurationError:
+        raise MalformedDuration(text) from None
     if not minimum <= duration <= maximum:
         raise DurationOutOfRange(duration, minimum, maximum)
     return duration
@@ -304,7 +298,7 @@ def _zone_index() -> _ZoneIndex:
 
 # --- working hours --------------------------------------------------------------
 
-_HOURS = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*[-–]\s*(\d{1,2})(?::(\d{2}))?")
+_HOURS = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*[-–]\s*(\d{1,2})(?::(\d{2}))?", re.ASCII)
 
 
 @dataclass(frozen=True)

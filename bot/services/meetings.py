@@ -31,6 +31,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain.agenda_timing import AgendaItem as TimingItem
 from bot.domain.agenda_timing import AgendaTiming, time_agenda
 from bot.domain.ics import CalendarMeeting, meeting_calendar
+from bot.domain.meeting_time import MEETING_MAX_DURATION, MEETING_MIN_DURATION
+from bot.input.numbers import MAX_ID
 from bot.services.members import audit
 from bot.domain.recurrence import (
     CANCELLED,
@@ -45,8 +47,8 @@ from storage.models import ActionItem, AgendaItem, AuditEntry, Meeting, Member, 
 
 MAX_TITLE = 200
 DEFAULT_DURATION = 90
-MIN_DURATION, MAX_DURATION = 5, 720
-MAX_ITEM_MINUTES = 720
+MIN_DURATION = int(MEETING_MIN_DURATION.total_seconds() // 60)
+MAX_DURATION = MAX_ITEM_MINUTES = int(MEETING_MAX_DURATION.total_seconds() // 60)  # an item fits a meeting
 MAX_LINK = 500
 RSVP_ANSWERS = ("yes", "no", "maybe")
 SERIES_HORIZON = timedelta(days=90)
@@ -54,7 +56,6 @@ SERIES_MIN_AHEAD = 4
 REVIEW_KIND = "action_review"
 REVIEW_TITLE = "Review of action items"  # stored; shown translated by the handlers
 REVIEW_MINUTES = 10
-MAX_ID = 10**9
 
 
 # --- errors ------------------------------------------------------------------------------
@@ -115,14 +116,6 @@ class AlreadyDecided(MeetingError):
 
 
 # --- small parsers -----------------------------------------------------------------------
-
-
-def parse_id(text: str | None) -> int | None:
-    """``12`` or ``#12`` as a positive id; None for anything else."""
-    text = (text or "").strip().removeprefix("#")
-    if not text.isdecimal() or not text.isascii() or len(text) > 9 or int(text) == 0:
-        return None
-    return int(text)
 
 
 def clean_title(text: str, limit: int = MAX_TITLE) -> str:
@@ -529,6 +522,6 @@ __all__ = [
     "add_item", "agenda", "calendar_file", "cancel", "check_duration", "clean_link", "clean_title",
     "create_meeting", "decide_proposal", "drop_item", "ends_at", "ensure_action_review",
     "extend_all_series", "extend_series", "get_item", "get_meeting", "make_recurring", "move_item",
-    "next_meeting", "open_actions_before", "original_starts", "parse_id", "reschedule", "rsvp_counts",
+    "next_meeting", "open_actions_before", "original_starts", "reschedule", "rsvp_counts",
     "rsvps", "series_changes", "series_head", "series_rows", "set_link", "set_rsvp", "timing", "upcoming",
 ]

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.members import audit
 from bot.domain.names import fold
+from bot.input.numbers import MAX_ID, parse_id
 from storage.outbox import cancel_pending, enqueue
 from bot.services.reminders import ACTION_MORNING, replan_action
 from storage.models import (
@@ -25,7 +26,6 @@ from storage.models import (
 )
 
 MAX_TEXT = 1000
-MAX_ID = 2_000_000_000
 CHOICES = ("yes", "no", "abstain")
 ATTENDANCE = ("present", "apologies")
 TOPIC_KIND = "topic"
@@ -45,16 +45,6 @@ class RecordError(Exception):
 
 def is_former(member: Member | None) -> bool:
     return member is not None and not member.active and member.name.startswith(FORMER_MEMBER)
-
-
-def parse_id(text: str | None) -> int | None:
-    """``12`` or ``#12`` → 12; anything else None."""
-    if not text:
-        return None
-    text = text.strip().lstrip("#")
-    if not (text.isascii() and text.isdecimal()) or len(text) > 10 or int(text) > MAX_ID or int(text) == 0:
-        return None
-    return int(text)
 
 
 MIN_YEAR = 1900

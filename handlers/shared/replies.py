@@ -5,6 +5,7 @@ so an area never imports another area to phrase these."""
 from datetime import date
 
 from bot.i18n.translation import N_, Translator
+from bot.input.numbers import parse_id
 from bot.services import meetings, members, records
 from bot.services.minutes import Person
 from handlers.common import Env
@@ -55,7 +56,7 @@ async def meeting_from_arg(env: Env, text: str | None) -> Meeting | None:
     if not text:
         env.reply(env.t("Which meeting? Give its number, e.g. 12 or #12. /meetings lists them."))
         return None
-    meeting_id = meetings.parse_id(text)
+    meeting_id = parse_id(text)
     if meeting_id is None:
         env.reply(env.t(NOT_AN_ID, text=text[:20]))
         return None

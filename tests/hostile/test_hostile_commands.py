@@ -20,7 +20,8 @@ from bot.domain.meeting_time import UnknownTimezone, resolve_timezone
 from bot.telegram.offline import GROUP_CHAT
 from bot.services.records import parse_date
 from handlers import all_commands
-from handlers.meetings import _looks_like_duration, _looks_like_zone
+from bot.domain.durations import looks_like_duration
+from handlers.meetings import _looks_like_zone
 from storage.models import ActionItem, AgendaItem, Decision, Meeting, Note, Vote
 from tests.hostile import corpus
 from tests.hostile.conftest import CHAIR, MEMBER, OTHER_GROUP, REMOVED
@@ -240,7 +241,7 @@ def time_cases(lab: Lab, dates: list[str], times: list[str], durations: list[str
         cases += [(CHAIR, f"/newmeeting {d} {t} {zone} Title", refuse),
                   (CHAIR, f"/reschedule {M} {d} {t} {zone}", refuse)]
     for n in durations:
-        meeting_checks = refuse if _looks_like_duration(n) else {"may_change": _MEETING}
+        meeting_checks = refuse if looks_like_duration(n) else {"may_change": _MEETING}
         reminder_checks = {"may_change": {"meeting", "outbox"}} if _reminder_ok(n) else refuse
         cases += [(CHAIR, f"/newmeeting 2026-12-05 10:00 Europe/Brussels {n} Title", {"given": n, **meeting_checks}),
                   (CHAIR, f"/findslot {n}", {"given": n, **refuse}),
