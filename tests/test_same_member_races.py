@@ -1,6 +1,7 @@
 """One member acting in two chats at the same moment, on both databases: the group's button
 and the private command (or the chair's command and the member's own tap) race through the real
-handlers. Neither fails, one row holds the last answer, and the reminders owed agree with it."""
+handlers. Neither fails, one row holds the last answer, and the reminders owed agree with it.
+And an update that failed is not remembered as handled."""
 
 import asyncio
 from contextlib import asynccontextmanager
@@ -8,9 +9,10 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 
+from bot import meetings
 from bot.reminders import MEETING_REMINDER
 from handlers.common import FAILED
-from storage.models import Attendance, Ballot, Meeting, OutboxMessage, Rsvp
+from storage.models import Attendance, Ballot, Meeting, OutboxMessage, ProcessedUpdate, Rsvp
 from tests.test_records_handlers import make_meeting
 
 CHAIR, SECRETARIAT, MEMBER = "Bart Verstraeten", "Gabriela Prudencio", "Samy Arokiasamy"
@@ -111,3 +113,31 @@ async def test_ballots_from_the_group_and_the_private_chat_at_once(bot):
     async with bot.services.db.transaction() as session:
         assert await session.scalar(select(func.count()).select_from(Ballot)) == 1
     assert failures(bot) == []
+
+
+async def test_a_failed_update_leaves_no_trace_and_its_redelivery_is_handled(bot, monkeypatch):
+    """The update id is recorded with the handler's changes only: after a failure the same
+    update, delivered again, takes effect (once: a third delivery is ignored)."""
+    async with bot.services.db.transaction() as session:
+        meeting = Meeting(title="Budget", starts_at=bot.clock.now + timedelta(days=3), duration_minutes=60,
+                          timezone="Europe/Brussels", status="scheduled")
+        session.add(meeting)
+    original = meetings.replan_meeting
+
+    async def fails_after_the_answer_was_written(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(meetings, "replan_meeting", fails_after_the_answer_was_written)
+    update_id = 4_000_000
+    bot.chat._update_ids = iter([update_id])
+    [reply] = await bot.send(MEMBER, f"/rsvp {meeting.id} yes")
+    assert failures(bot) == [reply.text]
+    assert await rows(bot, Rsvp) == [] and await rows(bot, ProcessedUpdate) == []
+    monkeypatch.setattr(meetings, "replan_meeting", original)
+    for delivery in range(2):
+        bot.chat._update_ids = iter([update_id])
+        replies = await bot.send(MEMBER, f"/rsvp {meeting.id} yes")
+        assert [m.text for m in replies] == ([f"Your answer for meeting #{meeting.id} (Budget) is recorded: yes."]
+                                             if delivery == 0 else [])
+    [answer] = await rows(bot, Rsvp)
+    assert answer.answer == "yes" and len(await rows(bot, ProcessedUpdate)) == 1
