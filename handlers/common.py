@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import ChatType
@@ -29,6 +28,7 @@ from bot.logsafe import describe_exception
 from bot.delivery.sending import Buttons, Outgoing, deliver
 from bot.services import Services
 from storage.models import Committee, Member, ProcessedUpdate
+from storage.upsert import insert_once
 
 log = logging.getLogger("inspir.updates")
 MAX_ARGUMENT_TEXT = 1000
@@ -229,7 +229,7 @@ async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEF
     outcome = "ok"
     try:
         async with services.db.transaction() as session:
-            if not await _first_delivery(session, update.update_id):
+            if await _handled_before(session, update.update_id):
                 outcome = "duplicate"
                 return None
             env = await _open_env(services, session, update)
@@ -240,11 +240,15 @@ async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEF
                 outcome = "refused"
             else:
                 await handler(env)
+            await _record_handled(session, update.update_id)
         if env.owes_messages and "dispatcher" in context.bot_data:
             context.bot_data["dispatcher"].wake()
         await _flush(env, context.bot)
         if env.leave_chat:
             await _leave(context.bot, env.chat_id)
+    except _HandledElsewhere:
+        outcome = "duplicate"
+        return None
     except Exception as error:  # the user is told; the log gets no message text
         outcome = "error"
         log.error("handler %s failed: %s", handler.__name__, describe_exception(error))
@@ -257,16 +261,24 @@ async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEF
     return env
 
 
-async def _first_delivery(session: AsyncSession, update_id: int) -> bool:
-    """Record the update as handled, in the handler's own transaction: Telegram may deliver an
-    update twice (or two instances may receive it), and it must take effect once. A handler
-    that fails rolls this back too, so a redelivery is processed."""
-    try:
-        async with session.begin_nested():
-            session.add(ProcessedUpdate(update_id=update_id))
-    except IntegrityError:
-        return False
-    return True
+class _HandledElsewhere(Exception):
+    """Another instance handled the same update meanwhile: roll this one back, say nothing."""
+
+
+async def _handled_before(session: AsyncSession, update_id: int) -> bool:
+    """Telegram may deliver an update twice (or two instances may receive it): it must take
+    effect once. This early look spares the work; :func:`_record_handled` decides."""
+    return await session.get(ProcessedUpdate, update_id) is not None
+
+
+async def _record_handled(session: AsyncSession, update_id: int) -> None:
+    """Record the update as handled, last in the handler's own transaction, so it commits only
+    with the handler's changes: a handler that fails leaves no trace and a redelivery is
+    processed. Last also keeps the row's lock (PostgreSQL) short. If a concurrent delivery
+    committed the id first, this one is rolled back."""
+    if not await insert_once(session, ProcessedUpdate, {"update_id": update_id},
+                             key=("update_id",)):
+        raise _HandledElsewhere
 
 
 async def _leave(bot, chat_id: int) -> None:  # type: ignore[no-untyped-def]

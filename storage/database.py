@@ -11,22 +11,39 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    """WAL lets the reminder dispatcher read while a handler writes; waits instead of failing."""
+    """WAL lets readers go on while a transaction writes; a writer waits instead of failing.
+
+    The driver's own transaction handling is switched off (``_begin_immediate`` begins them):
+    it sends BEGIN only before the first INSERT/UPDATE, so a SAVEPOINT taken earlier opened a
+    transaction of its own, committed at RELEASE whatever the outer transaction did later."""
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 
+def _begin_immediate(connection: Connection) -> None:
+    """Take SQLite's one write lock when the transaction begins, not at its first write.
+
+    Every update writes (its update id at least). A deferred transaction that read first and
+    writes later cannot take the lock once another transaction has committed since its read,
+    and waits the whole busy timeout to fail; beginning IMMEDIATE queues the transactions
+    instead, each for the few milliseconds another one holds the lock."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def create_engine(url: str) -> AsyncEngine:
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_async_engine(url, connect_args={"timeout": 10})
+        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
+        event.listen(engine.sync_engine, "begin", _begin_immediate)
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 

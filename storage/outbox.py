@@ -10,10 +10,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Member, OutboxMessage
+from storage.upsert import upsert
 
 MESSAGE = "message"
 
@@ -21,19 +22,16 @@ MESSAGE = "message"
 async def enqueue(session: AsyncSession, *, kind: str, due_at: datetime, dedupe_key: str,
                   recipient: Member | None = None, chat_id: int | None = None,
                   ref_type: str | None = None, ref_id: int | None = None,
-                  payload: dict[str, Any] | None = None) -> OutboxMessage:
-    """Owe a message; re-planning a still-pending one moves it instead of doubling it."""
-    existing = await session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key))
-    if existing is not None:
-        if existing.state in ("pending", "cancelled"):
-            existing.state, existing.due_at = "pending", due_at
-            existing.payload = payload or {}
-        return existing
-    row = OutboxMessage(kind=kind, due_at=due_at, dedupe_key=dedupe_key,
-                        recipient_id=recipient.id if recipient else None, chat_id=chat_id,
-                        ref_type=ref_type, ref_id=ref_id, payload=payload or {})
-    session.add(row)
-    return row
+                  payload: dict[str, Any] | None = None) -> OutboxMessage | None:
+    """Owe a message; re-planning a still-pending (or cancelled) one moves it instead of doubling
+    it, and one already claimed or sent is left alone (then None). An upsert, because two
+    updates (or two instances) may plan the same reminder at the same moment."""
+    return await upsert(session, OutboxMessage, {
+        "kind": kind, "due_at": due_at, "dedupe_key": dedupe_key, "state": "pending",
+        "recipient_id": recipient.id if recipient else None, "chat_id": chat_id,
+        "ref_type": ref_type, "ref_id": ref_id, "payload": payload or {},
+    }, key=("dedupe_key",), update=("state", "due_at", "payload"),
+        where=OutboxMessage.state.in_(("pending", "cancelled")))
 
 
 async def enqueue_text(session: AsyncSession, now: datetime, text: str,
@@ -41,20 +39,19 @@ async def enqueue_text(session: AsyncSession, now: datetime, text: str,
                        recipient: Member | None = None, chat_id: int | None = None,
                        ref_type: str | None = None, ref_id: int | None = None) -> OutboxMessage:
     """A message already rendered in its reader's language, to send as soon as possible."""
-    return await enqueue(session, kind=MESSAGE, due_at=now, dedupe_key=f"message:{uuid.uuid4().hex}",
-                         recipient=recipient, chat_id=chat_id, ref_type=ref_type, ref_id=ref_id,
-                         payload={"text": text, "buttons": buttons or []})
+    row = await enqueue(session, kind=MESSAGE, due_at=now, dedupe_key=f"message:{uuid.uuid4().hex}",
+                        recipient=recipient, chat_id=chat_id, ref_type=ref_type, ref_id=ref_id,
+                        payload={"text": text, "buttons": buttons or []})
+    assert row is not None  # a fresh key never conflicts
+    return row
 
 
 async def cancel_pending(session: AsyncSession, ref_type: str, ref_id: int, kinds: tuple[str, ...],
                          keep: set[str] = frozenset()) -> int:  # type: ignore[assignment]
-    """Cancel what is still owed about one thing (a moved or cancelled meeting), except ``keep``."""
-    rows = await session.scalars(select(OutboxMessage).where(
+    """Cancel what is still owed about one thing (a moved or cancelled meeting), except ``keep``;
+    how many. One statement, so a concurrent re-plan's rows are seen as they are now."""
+    result = await session.execute(update(OutboxMessage).where(
         OutboxMessage.ref_type == ref_type, OutboxMessage.ref_id == ref_id,
-        OutboxMessage.kind.in_(kinds), OutboxMessage.state == "pending"))
-    cancelled = 0
-    for row in rows:
-        if row.dedupe_key not in keep:
-            row.state = "cancelled"
-            cancelled += 1
-    return cancelled
+        OutboxMessage.kind.in_(kinds), OutboxMessage.state == "pending",
+        OutboxMessage.dedupe_key.not_in(keep)).values(state="cancelled"))
+    return result.rowcount  # type: ignore[attr-defined, no-any-return]

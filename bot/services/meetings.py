@@ -44,6 +44,7 @@ from bot.domain.recurrence import (
 )
 from bot.services.reminders import replan_meeting
 from storage.models import ActionItem, AgendaItem, AuditEntry, Meeting, Member, Rsvp
+from storage.upsert import upsert
 
 MAX_TITLE = 200
 DEFAULT_DURATION = 90
@@ -267,12 +268,10 @@ async def set_rsvp(session: AsyncSession, meeting: Meeting, member: Member, answ
     if answer not in RSVP_ANSWERS:
         raise ValueError(answer)
     _check_changeable(meeting, now)
-    row = await session.scalar(select(Rsvp).where(Rsvp.meeting_id == meeting.id, Rsvp.member_id == member.id))
-    previous = row.answer if row else None
-    if row is None:
-        session.add(Rsvp(meeting_id=meeting.id, member_id=member.id, answer=answer, updated_at=now))
-    else:
-        row.answer, row.updated_at = answer, now
+    previous = await session.scalar(select(Rsvp.answer).where(Rsvp.meeting_id == meeting.id,
+                                                              Rsvp.member_id == member.id))
+    await upsert(session, Rsvp, {"meeting_id": meeting.id, "member_id": member.id, "answer": answer,
+                                 "updated_at": now}, key=("meeting_id", "member_id"), update=("answer", "updated_at"))
     await audit(session, member, "meeting.rsvp", "meeting", meeting.id, answer=answer)
     await replan_meeting(session, meeting, offsets, now)
     return previous

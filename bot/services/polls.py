@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.domain import fair_slots as slots
 from storage.outbox import cancel_pending, enqueue
 from storage.models import Attendance, AvailabilityPoll, Meeting, Member, PollAnswer, PollSlot
+from storage.upsert import upsert
 
 POLL_REMINDER = "poll_reminder"
 REMINDER_BEFORE_CLOSE = timedelta(hours=24)
@@ -211,13 +212,8 @@ async def record_answer(session: AsyncSession, poll: AvailabilityPoll, slot_id: 
     slot = await session.get(PollSlot, slot_id)
     if slot is None or slot.poll_id != poll.id:
         return AnswerOutcome.UNKNOWN_SLOT
-    existing = await session.scalar(select(PollAnswer).where(PollAnswer.slot_id == slot_id,
-                                                             PollAnswer.member_id == member.id))
-    if existing is None:
-        session.add(PollAnswer(slot_id=slot_id, member_id=member.id, answer=answer, updated_at=now))
-    else:
-        existing.answer, existing.updated_at = answer, now
-    await session.flush()
+    await upsert(session, PollAnswer, {"slot_id": slot_id, "member_id": member.id, "answer": answer,
+                                       "updated_at": now}, key=("slot_id", "member_id"), update=("answer", "updated_at"))
     return AnswerOutcome.RECORDED
 
 

@@ -24,6 +24,7 @@ from storage.models import (
     ActionItem, AgendaItem, Attendance, AuditEntry, Ballot, Decision, Invite, Meeting, Member, Note,
     OutboxMessage, PollAnswer, Rsvp, Vote,
 )
+from storage.upsert import upsert
 
 MAX_TEXT = 1000
 CHOICES = ("yes", "no", "abstain")
@@ -269,13 +270,10 @@ async def cast_ballot(session: AsyncSession, vote: Vote, member: Member, choice:
         raise RecordError("forged")
     if vote.closed_at is not None:
         raise RecordError("vote_closed", vote_id=vote.id)
-    ballot = await session.scalar(select(Ballot).where(Ballot.vote_id == vote.id, Ballot.member_id == member.id))
-    changed = ballot is not None
-    if ballot is None:
-        session.add(Ballot(vote_id=vote.id, member_id=member.id, choice=choice, cast_at=now))
-    else:
-        ballot.choice, ballot.cast_at = choice, now
-    await session.flush()
+    changed = await session.scalar(select(Ballot.id).where(Ballot.vote_id == vote.id,
+                                                           Ballot.member_id == member.id)) is not None
+    await upsert(session, Ballot, {"vote_id": vote.id, "member_id": member.id, "choice": choice, "cast_at": now},
+                 key=("vote_id", "member_id"), update=("choice", "cast_at"))
     await audit(session, member, "ballot.changed" if changed else "ballot.cast", "vote", vote.id)
     return changed
 
@@ -297,13 +295,8 @@ async def set_attendance(session: AsyncSession, meeting: Meeting, member: Member
                          actor: Member) -> None:
     if status not in ATTENDANCE:
         raise RecordError("forged")
-    row = await session.scalar(select(Attendance).where(Attendance.meeting_id == meeting.id,
-                                                        Attendance.member_id == member.id))
-    if row is None:
-        session.add(Attendance(meeting_id=meeting.id, member_id=member.id, status=status))
-    else:
-        row.status = status
-    await session.flush()
+    await upsert(session, Attendance, {"meeting_id": meeting.id, "member_id": member.id, "status": status},
+                 key=("meeting_id", "member_id"), update=("status",))
     await audit(session, actor, "attendance." + status, "meeting", meeting.id, member=member.id)
 
 
