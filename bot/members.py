@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.names import NameMatch, match_name
+from bot.names import NameMatch, fold, match_name
 from storage.models import AuditEntry, Committee, Invite, Member
 
 INVITE_LIFETIME = timedelta(days=7)
@@ -23,6 +23,11 @@ class TelegramIdentity:
     user_id: int
     username: str | None = None
     language_code: str | None = None
+
+
+def forgotten_key(name: str) -> str:
+    """What is kept of a forgotten member: enough to recognise the name, not to read it."""
+    return hashlib.sha256(fold(name).encode()).hexdigest()
 
 
 async def audit(session: AsyncSession, actor: Member | None, action: str,

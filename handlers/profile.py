@@ -56,7 +56,7 @@ async def lang_button(env: Env) -> None:
 
 async def _set_zone(env: Env, zone: str) -> None:
     assert env.member is not None
-    env.member.timezone = zone
+    env.member.timezone, env.member.own_timezone = zone, True  # theirs: an import leaves it alone
     await members.audit(env.session, env.member, "member.timezone", "member", env.member.id)
 
 
