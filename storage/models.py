@@ -118,7 +118,8 @@ class Organisation(Base):
 
 
 class Invite(Base):
-    """A one-time deep-link code linking a Telegram account to a roster member."""
+    """A one-time deep-link code linking a Telegram account to a roster member. A new one revokes
+    the member's older ones; ``relink`` (confirmed) lets it replace an account already linked."""
 
     __tablename__ = "invite"
 
@@ -129,6 +130,7 @@ class Invite(Base):
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
+    relink: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Meeting(Base):

@@ -94,3 +94,71 @@ async def test_a_member_who_joins_gets_the_planned_meetings_reminders(bot, tmp_p
     assert lucia.network == "Latin America and the Caribbean"
     kinds = {(row.kind, row.ref_id) for row in await _pending(bot, lucia.id)}
     assert kinds == {("meeting_reminder", meeting_id)}
+
+
+def _code(message) -> str:
+    return message.text.split("start=")[1].split()[0]
+
+
+async def test_invitation_for_a_linked_member_is_not_usable_by_another_account(bot):
+    [choice] = await bot.send(CHAIR, "/invite Angela Carrion")  # not her name: a choice, never a pick
+    assert choice.text == "Which member do you want to invite?"
+    [confirm] = await bot.press(CHAIR, choice, choice.button_data("Ángeles"))
+    assert "Ángeles Carrión has already joined with a Telegram account" in confirm.text
+    [exact] = await bot.send(CHAIR, "/invite ángeles carrión")
+    assert "has already joined" in exact.text and "start=" not in exact.text
+    [link] = await bot.press(CHAIR, exact, exact.button_data("changed account"))
+    code = _code(link)
+    intruder = bot.stranger("es", user_id=616161)
+    sent = await bot.send(intruder, f"/start {code}")
+    assert "Bienvenido, Ángeles Carrión" in sent[0].text or "Ángeles Carrión" in sent[0].text
+    old_account = bot.person("Ángeles").telegram_id
+    [warned] = [m for m in sent if m.chat_id == old_account]
+    assert "ya no está vinculada a Ángeles Carrión" in warned.text
+    [refused] = await bot.send("Ángeles", "/me")  # her old account is no longer hers
+    assert "este bot está reservado a los miembros" in refused.text
+
+
+async def test_a_stale_invitation_cannot_take_over_a_linked_member(bot):
+    """An invitation made before the member joined (by another link or their username) dies."""
+    from bot.members import create_invite
+
+    async with bot.services.db.transaction() as session:
+        samy = await session.scalar(select(Member).where(Member.name == MEMBER))
+        chair = await session.scalar(select(Member).where(Member.name == CHAIR))
+        code = await create_invite(session, samy, chair, bot.clock.now)
+    [refused] = await bot.send(bot.stranger("en", user_id=919191), f"/start {code}")
+    assert "not valid or has expired" in refused.text
+    [profile] = await bot.send(MEMBER, "/me")
+    assert "Name: Samy Arokiasamy" in profile.text
+
+
+async def test_an_older_invitation_dies_when_a_new_one_is_issued(bot):
+    async with bot.services.db.transaction() as session:
+        niwa = await session.scalar(select(Member).where(Member.name == "Niwa Soulima"))
+        niwa.telegram_id = None
+    [first] = await bot.send(CHAIR, "/invite Niwa Soulima")
+    [second] = await bot.send(SECRETARIAT, "/invite Niwa Soulima")
+    [dead] = await bot.send(bot.stranger("en", user_id=717171), f"/start {_code(first)}")
+    assert "not valid or has expired" in dead.text
+    [listing] = await bot.send(SECRETARIAT, "/invites")
+    assert "Niwa Soulima" in listing.text and "Not joined yet" not in listing.text.split("Niwa")[0]
+    [revoked] = await bot.press(SECRETARIAT, listing, listing.button_data("Niwa"))
+    assert "revoked" in revoked.text or "revocada" in revoked.text
+    [dead] = await bot.send(bot.stranger("en", user_id=727272), f"/start {_code(second)}")
+    assert "not valid or has expired" in dead.text
+    [listing] = await bot.send(CHAIR, "/invites")
+    assert "No invitation is waiting to be used." in listing.text
+    assert "Not joined yet: Niwa Soulima." in listing.text
+
+
+async def test_joining_tells_the_chair_and_the_secretariat(bot):
+    async with bot.services.db.transaction() as session:
+        niwa = await session.scalar(select(Member).where(Member.name == "Niwa Soulima"))
+        niwa.telegram_id = None
+    [link] = await bot.send(SECRETARIAT, "/invite Niwa Soulima")
+    sent = await bot.send(bot.stranger("fr", user_id=818181), f"/start {_code(link)}")
+    [chair_told] = to(bot, CHAIR, sent)
+    assert chair_told.text == "Niwa Soulima joined the bot through the invitation from Gabriela Prudencio."
+    [gabriela_told] = to(bot, SECRETARIAT, sent)
+    assert gabriela_told.text.startswith("Niwa Soulima se unió al bot")

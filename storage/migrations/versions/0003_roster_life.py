@@ -1,4 +1,4 @@
-"""roster life: member-owned zone, departures, forgotten members remembered
+"""roster life: member-owned zone, departures, forgotten members remembered, invitations revoked
 
 Revision ID: 0003
 Revises: 0001
@@ -22,10 +22,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_member_forgotten_key'), ['forgotten_key'], unique=False)
     with op.batch_alter_table('invite', schema=None) as batch_op:
         batch_op.add_column(sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('relink', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
     with op.batch_alter_table('invite', schema=None) as batch_op:
+        batch_op.drop_column('relink')
         batch_op.drop_column('revoked_at')
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_member_forgotten_key'))
