@@ -51,6 +51,8 @@ async def depart(session: AsyncSession, member: Member, actor: Member | None, pl
         await audit(session, actor, "action.assigned", "action", action.id, before=member.id, after=None)
         await replan(session, action, planning.action_offsets, planning.zone, planning.now)
     ids = [action.id for action in released]
+    if member.access == "chair":
+        await follow_the_chair(session, planning)
     for chair in await chairs(session):
         await enqueue(session, kind=MEMBER_DEPARTED, due_at=planning.now, recipient=chair,
                       ref_type="member", ref_id=member.id,
@@ -58,6 +60,13 @@ async def depart(session: AsyncSession, member: Member, actor: Member | None, pl
                       payload={"member_id": member.id, "actions": ids})
     await session.flush()
     return ids
+
+
+async def follow_the_chair(session: AsyncSession, planning: Planning) -> None:
+    """After a change of chair, the chair's notices about open actions go to the current chair."""
+    await session.flush()
+    for action in await list_actions(session, status="open"):
+        await replan(session, action, planning.action_offsets, planning.zone, planning.now)
 
 
 async def rejoin(session: AsyncSession, member: Member, planning: Planning,

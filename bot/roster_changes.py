@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.access import default_access
-from bot.departures import Planning, depart, rejoin
+from bot.departures import Planning, depart, follow_the_chair, rejoin
 from bot.members import audit, forgotten_key
 from bot.names import fold, match_name
 from bot.outbox import enqueue
@@ -261,6 +261,8 @@ async def apply_changes(session: AsyncSession, changes: ChangeSet, actor: Member
             if any(c.field == "timezone" for c in entry.changes):
                 await rejoin(session, member, planning)
             await _tell(session, member, entry, planning.now)
+    if any(c.field == "access" for e in changes.changed for c in e.changes):
+        await follow_the_chair(session, planning)
     await session.flush()
 
 

@@ -4,6 +4,7 @@ secretariat's import meets what members chose themselves, a new member joins pla
 from sqlalchemy import select
 
 from bot.departures import Planning
+from bot.records import CHAIR_OVERDUE
 from bot.reminders import replan_meeting
 from bot.roster_changes import Options
 from storage.importers import import_roster
@@ -162,3 +163,30 @@ async def test_joining_tells_the_chair_and_the_secretariat(bot):
     assert chair_told.text == "Niwa Soulima joined the bot through the invitation from Gabriela Prudencio."
     [gabriela_told] = to(bot, SECRETARIAT, sent)
     assert gabriela_told.text.startswith("Niwa Soulima se unió al bot")
+
+
+async def _due(bot, kind: str) -> dict[int, object]:
+    async with bot.services.db.transaction() as session:
+        rows = await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind,
+                                                                 OutboxMessage.state == "pending"))
+        return {row.recipient_id: row.due_at for row in rows}
+
+
+async def test_a_chair_handover_by_file_moves_the_chairs_notices(bot, tmp_path):
+    await bot.send(CHAIR, "/action Samy: draft the report due 2026-12-01")
+    bart, ingrid = await bot.member(CHAIR), await bot.member("Ingrid Mulamba")
+    assert set(await _due(bot, CHAIR_OVERDUE)) == {bart.id}
+    changes = await _import(bot, tmp_path, "name,role\nBart Verstraeten,representative\nIngrid Mulamba,Présidente\n")
+    assert [c.after for e in changes.changed for c in e.changes if c.field == "access"] == ["member", "chair"]
+    assert set(await _due(bot, CHAIR_OVERDUE)) == {ingrid.id}
+    [refused] = await bot.send(CHAIR, "/depart Samy")
+    assert "Only the chair or the secretariat" in refused.text
+
+
+async def test_a_zone_change_moves_the_members_action_reminders(bot):
+    await bot.send(CHAIR, "/action Samy: draft the report due 2026-12-01")
+    samy = await bot.member(MEMBER)
+    before = (await _due(bot, "action_reminder"))[samy.id]
+    await bot.send(MEMBER, "/tz America/Lima")
+    after = (await _due(bot, "action_reminder"))[samy.id]
+    assert (after - before).total_seconds() == 10.5 * 3600  # 09:00 in Kolkata, then 09:00 in Lima
