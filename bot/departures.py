@@ -1,7 +1,7 @@
 """A member leaving the committee, and one joining or coming back: deactivated, never deleted.
 
 The row stays with the name it had, so the record (minutes, decisions, attendance) still
-names them as they were; access ends at once (:func:`bot.members.identify` ignores inactive
+names them as they were; access ends at once (:func:`bot.services.members.identify` ignores inactive
 members), nothing more is sent to them, unused invitations die, and their open action items
 return to the chair to reassign (the chairs are told through the outbox).
 """
@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.members import audit
-from bot.outbox import enqueue
-from bot.records import chairs, list_actions, replan
-from bot.reminders import replan_member
+from bot.services.members import audit
+from storage.outbox import enqueue
+from bot.services.records import chairs, list_actions, replan
+from bot.services.reminders import replan_member
 from storage.models import Invite, Member, OutboxMessage
 
 MEMBER_DEPARTED = "member_departed"  # the chairs' notice of a departure and the actions returned

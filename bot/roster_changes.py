@@ -17,11 +17,11 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.access import default_access
+from bot.domain.access import default_access
 from bot.departures import Planning, depart, follow_the_chair, rejoin
-from bot.members import audit, forgotten_key
-from bot.names import fold, match_name
-from bot.outbox import enqueue
+from bot.services.members import audit, forgotten_key
+from bot.domain.names import fold, match_name
+from storage.outbox import enqueue
 from storage.models import Member
 
 PROFILE = ("name", "roles", "access", "network", "organisation", "country", "timezone", "language",

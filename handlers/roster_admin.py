@@ -4,14 +4,14 @@ roster change owes (the member told what changed, the chairs told who left)."""
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import members
-from bot.access import choose_language
+from bot.services import members
+from bot.domain.access import choose_language
 from bot.departures import MEMBER_DEPARTED, Planning, depart, leaves_no_chair
-from bot.dispatcher import Rendered, Skip, renderer
-from bot.i18n import N_, Safe, Translator, escape
+from bot.delivery.dispatcher import Rendered, Skip, renderer
+from bot.i18n.translation import N_, Safe, Translator, escape
 from bot.roster_changes import ROSTER_CHANGED, ChangeSet, Conflict, Entry
 from bot.services import Services
-from bot.vocabulary import ACCESS_LEVELS, network_label, roles_label
+from bot.i18n.labels import ACCESS_LEVELS, network_label, roles_label
 from handlers.common import CommandSpec, Env, button, callback_ints, command
 from storage.models import Member, OutboxMessage
 
