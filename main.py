@@ -35,6 +35,17 @@ def _parser() -> argparse.ArgumentParser:
     roster_actions = roster.add_subparsers(dest="action", required=True)
     roster_import = roster_actions.add_parser("import", parents=[common], help="CSV or TOML file")
     roster_import.add_argument("file", type=Path)
+    roster_import.add_argument("--dry-run", action="store_true", help="show the changes, apply nothing")
+    roster_import.add_argument("--rename", action="store_true",
+                               help="a matched member's name may change (a correction, not a new person)")
+    roster_import.add_argument("--accept-similar", action="store_true",
+                               help="a name like an existing member's is a new person")
+    roster_import.add_argument("--recreate-forgotten", action="store_true",
+                               help="add again a person who asked to be forgotten")
+    roster_import.add_argument("--override-own", action="store_true",
+                               help="the file's time zone replaces the one a member set")
+    roster_import.add_argument("--lang", choices=["fr", "en", "es"],
+                               help="language of the report (default: the committee's)")
     roster_export = roster_actions.add_parser("export", parents=[common])
     roster_export.add_argument("--format", choices=["csv", "json"], default="csv")
     roster_export.add_argument("--output", type=Path, help="file to write (default: standard output)")
@@ -56,12 +67,27 @@ async def _with_database(settings: Settings, work) -> None:  # type: ignore[no-u
                 await work(session)
 
 
-def _roster_import(path: Path):  # type: ignore[no-untyped-def]
+def _roster_import(args: argparse.Namespace, settings: Settings, outcome: list[int]):  # type: ignore[no-untyped-def]
+    """Print the change set in the operator's language; apply it unless dry run or in conflict."""
+    from html import unescape
+
+    from bot.departures import Planning
+    from bot.i18n.translation import I18n, now_utc
+    from bot.roster_changes import Options
+    from handlers.roster_admin import describe_changes
     from bot.services.importers import import_roster
 
     async def work(session) -> None:  # type: ignore[no-untyped-def]
-        summary = await import_roster(session, path)
-        print(f"roster imported: {summary.created} created, {summary.updated} updated")
+        options = Options(rename=args.rename, accept_similar=args.accept_similar,
+                          recreate_forgotten=args.recreate_forgotten, override_own=args.override_own)
+        reminders = settings.reminders
+        planning = Planning(now_utc(), settings.committee.timezone, list(reminders.meeting_offsets),
+                            list(reminders.action_offsets))
+        changes = await import_roster(session, args.file, options, planning=planning, dry_run=args.dry_run)
+        t = I18n().translator(args.lang or settings.committee.default_language)
+        text = unescape(describe_changes(t, changes, applied=not args.dry_run))
+        print(text, file=sys.stderr if changes.conflicts else sys.stdout)
+        outcome.append(1 if changes.conflicts else 0)
     return work
 
 
@@ -171,7 +197,9 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_with_database(settings, None))
             print("database schema is up to date")
         elif command == "roster" and args.action == "import":
-            asyncio.run(_with_database(settings, _roster_import(args.file)))
+            outcome: list[int] = []
+            asyncio.run(_with_database(settings, _roster_import(args, settings, outcome)))
+            return outcome[0]
         elif command == "roster":
             asyncio.run(_with_database(settings, _roster_export(args.format, args.output)))
         elif command == "orgs":

@@ -6,10 +6,12 @@ assembles the application from this list and nothing registers itself on import.
 from telegram.ext import Application
 
 from bot.delivery.dispatcher import CORE_RENDERERS, Renderer
-from handlers import actions, agenda, group, lookup, meetings, profile, records, reminders, roster, slots, start
+from handlers import (
+    actions, agenda, group, lookup, meetings, profile, records, reminders, roster, roster_admin, slots, start,
+)
 from handlers.common import CommandSpec
 
-AREAS = [start, profile, roster, group, slots, meetings, agenda, reminders, records, actions, lookup]
+AREAS = [start, profile, roster, roster_admin, group, slots, meetings, agenda, reminders, records, actions, lookup]
 
 
 class WiringError(RuntimeError):

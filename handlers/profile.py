@@ -7,6 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.services import members
 from bot.i18n.translation import N_, SUPPORTED, Translator
 from bot.domain.meeting_time import UnknownTimezone, resolve_timezone
+from bot.services.reminders import replan_member
 from bot.i18n.labels import ACCESS_LEVELS, network_label, roles_label
 from handlers.common import CommandSpec, Env, button, callback_args, command
 
@@ -56,8 +57,12 @@ async def lang_button(env: Env) -> None:
 
 async def _set_zone(env: Env, zone: str) -> None:
     assert env.member is not None
-    env.member.timezone = zone
+    env.member.timezone, env.member.own_timezone = zone, True  # theirs: an import leaves it alone
     await members.audit(env.session, env.member, "member.timezone", "member", env.member.id)
+    if env.member.reminders_enabled:  # "09:00 your time" follows the member to the new zone
+        reminders = env.settings.reminders
+        await replan_member(env.session, env.member, list(reminders.meeting_offsets),
+                            list(reminders.action_offsets), env.committee.timezone, env.now)
 
 
 def _zone_set_text(env: Env, zone: str) -> str:

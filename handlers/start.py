@@ -3,9 +3,11 @@
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.services import members
+from storage import outbox
 from bot.domain.access import has_access
 from bot.i18n.translation import N_
 from handlers.common import BUTTON_EXPIRED, REFUSAL, CommandSpec, Env, button, command
+from storage.models import Member
 
 COMMANDS = [
     CommandSpec("start", N_("Start talking with the bot"), access="anyone"),
@@ -19,13 +21,15 @@ async def start(env: Env) -> None:
         if env.in_group:
             return
         assert env.sender is not None
-        outcome, member = await members.redeem_invite(env.session, env.args[0], env.sender, env.now)
-        if outcome is members.InviteOutcome.LINKED and member is not None:
+        redeemed = await members.redeem_invite(env.session, env.args[0], env.sender, env.now)
+        member = redeemed.member
+        if redeemed.outcome is members.InviteOutcome.LINKED and member is not None:
             env.member = member
             env.t = env.translator_for(member)
             env.reply(env.t("Welcome, {name}! Your Telegram account is now linked to the committee "
                             "roster. Send /help to see what I can do.", name=member.name))
-        elif outcome is members.InviteOutcome.ACCOUNT_TAKEN:
+            await _announce_link(env, member, redeemed)
+        elif redeemed.outcome is members.InviteOutcome.ACCOUNT_TAKEN:
             env.reply(env.t("This Telegram account is already linked to another member of the roster. "
                             "Ask the chair to sort it out."))
         else:
@@ -38,6 +42,26 @@ async def start(env: Env) -> None:
     env.reply(env.t("Hello {name}! I help the INSP!R steering committee with its roster, meetings "
                     "across time zones, reminders, decisions and action items. "
                     "Send /help to see what I can do.", name=env.member.name))
+
+
+JOINED = N_("{name} joined the bot through the invitation from {inviter}.")
+FORMER_INVITER = N_("a former member")
+REPLACED = N_("This Telegram account is no longer linked to {name} in the committee roster: another "
+              "account was linked through an invitation. If you did not expect this, tell the chair.")
+
+
+async def _announce_link(env: Env, member: Member, redeemed: members.Redeemed) -> None:
+    """The chair and the secretariat learn who joined; a replaced account learns it was replaced."""
+    for keeper in await members.roster_keepers(env.session):
+        if keeper.id != member.id:
+            kt = env.translator_for(keeper)
+            await env.tell(keeper, kt(JOINED, name=member.name, inviter=redeemed.inviter.name
+                                      if redeemed.inviter else kt(FORMER_INVITER)), ref=("member", member.id))
+    if redeemed.previous_account is not None:
+        mt = env.translator_for(member)
+        await outbox.enqueue_text(env.session, env.now, mt(REPLACED, name=member.name),
+                                  chat_id=redeemed.previous_account, ref_type="member", ref_id=member.id)
+        env.owes_messages = True
 
 
 @command(access=None)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, String,
-    Text, UniqueConstraint, func,
+    Text, UniqueConstraint, false, func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -69,7 +69,13 @@ class Committee(Base):
 
 
 class Member(Base):
-    """A person on the roster. ``access`` is the permission level; ``roles`` their titles."""
+    """A person on the roster. ``access`` is the permission level; ``roles`` their titles.
+
+    Members are never deleted: one who left keeps their row (``active`` false, ``left_at``), so
+    the record still names them. ``own_timezone`` says the member set their zone themselves
+    (``/tz``): a roster import leaves it alone. A forgotten member keeps only ``forgotten_key``,
+    a hash of their folded name, so an import does not bring them back without a word.
+    """
 
     __tablename__ = "member"
 
@@ -88,6 +94,9 @@ class Member(Base):
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     telegram_username: Mapped[str | None] = mapped_column(String(64), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    own_timezone: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    left_at: Mapped[datetime | None] = mapped_column()
+    forgotten_key: Mapped[str | None] = mapped_column(String(64), index=True)
     reminders_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     unreachable_since: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -109,7 +118,8 @@ class Organisation(Base):
 
 
 class Invite(Base):
-    """A one-time deep-link code linking a Telegram account to a roster member."""
+    """A one-time deep-link code linking a Telegram account to a roster member. A new one revokes
+    the member's older ones; ``relink`` (confirmed) lets it replace an account already linked."""
 
     __tablename__ = "invite"
 
@@ -119,6 +129,8 @@ class Invite(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
     expires_at: Mapped[datetime] = mapped_column()
     used_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    relink: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Meeting(Base):

@@ -69,19 +69,44 @@ def test_roster_import_export_round_trip(tmp_path, db_url):
                       encoding="utf-8")
     result = run(["roster", "import", str(roster)], tmp_path, INSPIR_DATABASE__URL=db_url)
     assert result.returncode == 0, result.stderr
-    assert "2 created, 0 updated" in result.stdout
+    assert "To add (2):" in result.stdout and "Applied." in result.stdout
     result = run(["roster", "export", "--format", "csv"], tmp_path, INSPIR_DATABASE__URL=db_url)
     assert result.stdout.splitlines()[0].startswith("name,role,access,network")
     assert "Rai Gurung,chair,chair" in result.stdout
     exported = tmp_path / "export.csv"
     exported.write_text(result.stdout, encoding="utf-8")
     again = run(["roster", "import", str(exported)], tmp_path, INSPIR_DATABASE__URL=db_url)
-    assert "0 created, 2 updated" in again.stdout
+    assert again.returncode == 0 and "No change" in again.stdout and "2 members unchanged." in again.stdout
+
+
+def test_roster_dry_run_and_conflicts_in_the_operators_language(tmp_path, db_url):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,role,timezone,telegram_id\nAna Pérez,Presidenta,America/Lima,\n"
+                      "Rai Gurung,representative,Asia/Kathmandu,4242\n", encoding="utf-8")
+    assert run(["roster", "import", str(roster)], tmp_path, INSPIR_DATABASE__URL=db_url).returncode == 0
+    partial = tmp_path / "partial.csv"
+    partial.write_text("name,organisation\nAna Pérez,FOS\n", encoding="utf-8")
+    result = run(["roster", "import", "--dry-run", "--lang", "fr", str(partial)], tmp_path,
+                 INSPIR_DATABASE__URL=db_url)
+    assert result.returncode == 0, result.stderr
+    assert "À modifier (1)\u00a0:" in result.stdout
+    assert "• Ana Pérez (ligne 2)\u00a0: organisation\u00a0: — → FOS" in result.stdout
+    assert "Absents du fichier, laissés tels quels\u00a0: Rai Gurung." in result.stdout
+    assert "Essai à blanc\u00a0: rien n’a été modifié." in result.stdout
+    export = run(["roster", "export", "--format", "csv"], tmp_path, INSPIR_DATABASE__URL=db_url).stdout
+    assert "FOS" not in export
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text("name,telegram_id\nBob Smith,4242\n", encoding="utf-8")
+    result = run(["roster", "import", "--lang", "es", str(renamed)], tmp_path, INSPIR_DATABASE__URL=db_url)
+    assert result.returncode == 1
+    assert "No se cambió nada: 1 línea requiere antes una decisión." in result.stderr
+    assert "línea 2: esta línea cambiaría el nombre de Rai Gurung" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_bad_roster_file_reports_lines_and_imports_nothing(tmp_path, db_url):
     bad = tmp_path / "bad.csv"
-    bad.write_text("name,timezone\nAna,America/Lima\nBob,Nowhere/Town\n", encoding="utf-8")
+    bad.write_text("name,role,timezone\nAna,chair,America/Lima\nBob,,Nowhere/Town\n", encoding="utf-8")
     result = run(["roster", "import", str(bad)], tmp_path, INSPIR_DATABASE__URL=db_url)
     assert result.returncode == 1
     assert "line 3: timezone" in result.stderr

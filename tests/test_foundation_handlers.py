@@ -73,11 +73,19 @@ async def test_me_shows_profile_and_local_time(bot):
     assert "05:00 (America/La_Paz, UTC-04:00)" in reply.text
 
 
+async def _not_joined(bot, name: str) -> None:
+    async with bot.services.db.transaction() as session:
+        member = await session.scalar(select(Member).where(Member.name.startswith(name)))
+        member.telegram_id = None
+
+
 async def test_invite_links_a_new_account_once(bot):
-    [reply] = await bot.send("Bart Verstraeten", "/invite Sabine")
+    await _not_joined(bot, "Sabine")
+    [reply] = await bot.send("Bart Verstraeten", "/invite Sabine Jenifère Medetadji Degue")
     code = reply.text.split("start=")[1].split()[0]
     newcomer = bot.stranger("fr", user_id=424242)
-    [welcome] = await bot.send(newcomer, f"/start {code}")
+    [welcome, *told] = await bot.send(newcomer, f"/start {code}")
+    assert len(told) == 5  # the chair and the four secretariat members
     assert "Bienvenue, Sabine Jenifère Medetadji Degue" in welcome.text
     [again] = await bot.send(bot.stranger("fr", user_id=434343), f"/start {code}")
     assert "n’est pas valide" in again.text or "n'est pas valide" in again.text
@@ -88,16 +96,17 @@ async def test_invite_links_a_new_account_once(bot):
 async def test_invite_expires(bot):
     from datetime import timedelta
 
-    [reply] = await bot.send("Bart Verstraeten", "/invite Niwa")
+    await _not_joined(bot, "Niwa")
+    [reply] = await bot.send("Bart Verstraeten", "/invite Niwa Soulima")
     code = reply.text.split("start=")[1].split()[0]
     bot.clock.advance(timedelta(days=8))
     [late] = await bot.send(bot.stranger("en", user_id=515151), f"/start {code}")
     assert "not valid or has expired" in late.text
 
 
-async def test_only_chair_invites(bot):
-    [reply] = await bot.send("Drissa Soaré", "/invite Sabine")
-    assert "Seul le président" in reply.text or "Seule la présidence" in reply.text
+async def test_only_chair_and_secretariat_invite(bot):
+    [reply] = await bot.send("Samy Arokiasamy", "/invite Sabine")
+    assert "Only the chair or the secretariat can do that." in reply.text
     async with bot.services.db.transaction() as session:
         assert not await session.scalar(select(func.count()).select_from(AuditEntry).where(
             AuditEntry.action == "invite.created"))

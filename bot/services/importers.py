@@ -1,7 +1,12 @@
-"""Roster and organisation files in and out (CSV or TOML), all or nothing.
+"""Roster and organisation files in and out (CSV, TOML or JSON), all or nothing.
 
 A file with a single bad row changes nothing: every row is validated first and the
-problems are reported with their line (CSV) or entry (TOML) number.
+problems are reported with their line (CSV) or entry (TOML) number. Roster rows become a
+reviewed change set (:mod:`bot.roster_changes`).
+
+One rule for cells: a column the file does not have, and an empty cell, leave the stored
+value alone; ``-`` clears it (not allowed for name, id, access, status and telegram_id).
+A line whose cells are all empty is skipped.
 """
 
 import csv
@@ -18,14 +23,19 @@ from pydantic import BaseModel, ValidationError, field_validator
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.access import LEVELS, default_access
 from bot.config import parse_hours
 from bot.services.members import audit
 from bot.domain.names import fold
-from storage.models import Member, Organisation
+from bot.i18n.labels import NETWORKS, read_access, read_network, read_role
+from bot.departures import Planning
+from bot.roster_changes import ChangeSet, Options, apply_changes, plan_changes
+from storage.models import Committee, Member, Organisation, utcnow
 
 ROSTER_COLUMNS = ("name", "role", "access", "network", "organisation", "country", "timezone",
-                  "language", "telegram_id", "telegram_username", "working_hours")
+                  "language", "telegram_id", "telegram_username", "working_hours", "status", "id")
+CLEAR = "-"
+STATUSES = {"active": ("active", "actif", "active", "activo", "activa"),
+            "departed": ("departed", "left", "parti", "partie", "ancien", "ancienne", "baja", "salida")}
 ORGANISATION_COLUMNS = ("acronym", "name", "country", "network", "kind")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -62,7 +72,17 @@ class _Row(BaseModel):
         return _clean(value, 300) if isinstance(value, str) else value
 
 
+def _not_cleared(value: object) -> object:
+    if value is None:
+        raise ValueError(f"cannot be cleared with {CLEAR}")
+    return value
+
+
 class RosterRow(_Row):
+    """A roster line; ``model_fields_set`` is what the line gives (None there means clear)."""
+
+    id: int | None = None
+    status: str | None = None
     name: str
     role: str | None = None
     access: str | None = None
@@ -82,12 +102,36 @@ class RosterRow(_Row):
             raise ValueError("a name of 1 to 200 characters is required")
         return value
 
+    @field_validator("id", "telegram_id")
+    @classmethod
+    def _kept(cls, value: int | None) -> int | None:
+        return _not_cleared(value)  # type: ignore[return-value]
+
     @field_validator("access")
     @classmethod
     def _access(cls, value: str | None) -> str | None:
-        if value is not None and value.lower() not in LEVELS:
-            raise ValueError("must be chair, secretariat or member")
-        return value.lower() if value else None
+        level = read_access(str(_not_cleared(value)))
+        if level is None:
+            raise ValueError(f"{value!r} is no access level: chair, secretariat or member")
+        return level
+
+    @field_validator("status")
+    @classmethod
+    def _status(cls, value: str | None) -> str:
+        for status, words in STATUSES.items():
+            if fold(str(_not_cleared(value))) in words:
+                return status
+        raise ValueError(f"{value!r} is no status: active or departed")
+
+    @field_validator("network")
+    @classmethod
+    def _network(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        network = read_network(value)
+        if network is None:
+            raise ValueError(f"unknown network {value!r}: expected {', '.join(NETWORKS)}")
+        return network
 
     @field_validator("timezone")
     @classmethod
@@ -126,7 +170,12 @@ class RosterRow(_Row):
 
     @property
     def roles(self) -> list[str]:
-        return [part.strip() for part in (self.role or "").split(";") if part.strip()]
+        """Titles in the vocabulary's words (``Présidente`` → ``chair``)."""
+        return [read_role(part) for part in (self.role or "").split(";") if part.strip()]
+
+    @property
+    def given(self) -> set[str]:
+        return set(self.model_fields_set)
 
 
 class OrganisationRow(_Row):
@@ -147,7 +196,16 @@ class OrganisationRow(_Row):
 def _read_rows(path: Path, columns: tuple[str, ...], table: str) -> list[tuple[str, dict[str, Any]]]:
     """(where, row) pairs from a CSV or TOML file; unknown columns are an error (typos)."""
     text = path.read_text(encoding="utf-8-sig")
-    if path.suffix.lower() == ".toml":
+    if path.suffix.lower() == ".json":
+        try:
+            entries = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ImportProblems([f"{path.name}: {error}"]) from None
+        if not isinstance(entries, list) or not all(isinstance(entry, dict) for entry in entries):
+            raise ImportProblems([f"{path.name}: expected a list of rows, as the JSON export writes"])
+        rows = [(f"entry {index}", {k: "" if v is None else str(v) for k, v in entry.items()})
+                for index, entry in enumerate(entries, start=1)]
+    elif path.suffix.lower() == ".toml":
         try:
             entries = tomllib.loads(text).get(table, [])
         except tomllib.TOMLDecodeError as error:
@@ -161,7 +219,8 @@ def _read_rows(path: Path, columns: tuple[str, ...], table: str) -> list[tuple[s
         for row in reader:
             if None in row:
                 raise ImportProblems([f"line {reader.line_num}: more cells than columns"])
-            rows.append((f"line {reader.line_num}", row))
+            if any((value or "").strip() for value in row.values()):
+                rows.append((f"line {reader.line_num}", row))
     unknown = sorted({key for _, row in rows for key in row if key not in columns})
     if unknown:
         raise ImportProblems([f"{path.name}: unknown columns {', '.join(unknown)}; "
@@ -173,8 +232,9 @@ def _validate(rows, model):  # type: ignore[no-untyped-def]
     valid, problems = [], []
     for where, row in rows:
         try:
+            cells = {k: v for k, v in row.items() if v is not None and str(v).strip() != ""}
             valid.append((where, model.model_validate(
-                {k: v for k, v in row.items() if v not in (None, "")})))
+                {k: None if isinstance(v, str) and v.strip() == CLEAR else v for k, v in cells.items()})))
         except ValidationError as error:
             for issue in error.errors():
                 field = ".".join(str(p) for p in issue["loc"]) or "row"
@@ -182,8 +242,8 @@ def _validate(rows, model):  # type: ignore[no-untyped-def]
     return valid, problems
 
 
-async def import_roster(session: AsyncSession, path: Path) -> ImportSummary:
-    """Create or update members by Telegram id, else by name; never duplicate anyone."""
+def read_roster(path: Path) -> list[tuple[str, RosterRow]]:
+    """The file's valid rows, or :class:`ImportProblems` naming every bad line."""
     valid, problems = _validate(_read_rows(path, ROSTER_COLUMNS, "members"), RosterRow)
     seen: dict[str, str] = {}
     for where, row in valid:
@@ -193,44 +253,33 @@ async def import_roster(session: AsyncSession, path: Path) -> ImportSummary:
         seen[key] = where
     if problems:
         raise ImportProblems(problems)
-    existing = list(await session.scalars(select(Member)))
-    by_name = {fold(m.name): m for m in existing}
-    by_telegram = {m.telegram_id: m for m in existing if m.telegram_id}
-    summary = ImportSummary()
-    for _where, row in valid:
-        member = by_telegram.get(row.telegram_id) if row.telegram_id else None
-        member = member or by_name.get(fold(row.name))
-        if member is None:
-            member = Member(name=row.name)
-            session.add(member)
-            summary.created += 1
-        else:
-            summary.updated += 1
-        _apply(member, row)
-    await session.flush()
-    await audit(session, None, "roster.imported", None, None, created=summary.created,
-                updated=summary.updated)
-    return summary
+    return valid
 
 
-def _apply(member: Member, row: RosterRow) -> None:
-    member.name = row.name
-    member.roles = row.roles
-    member.access = row.access or default_access(row.roles)
-    member.network, member.organisation, member.country = row.network, row.organisation, row.country
-    member.timezone, member.language = row.timezone, row.language
-    member.working_hours = row.working_hours
-    if row.telegram_id:
-        member.telegram_id = row.telegram_id
-    if row.telegram_username:
-        member.telegram_username = row.telegram_username
-    member.active = True
+async def import_roster(session: AsyncSession, path: Path, options: Options = Options(), *,
+                        actor: Member | None = None, planning: Planning | None = None,
+                        dry_run: bool = False) -> ChangeSet:
+    """The file's change set, applied unless ``dry_run`` or in conflict (then nothing is)."""
+    changes = await plan_changes(session, read_roster(path), options)
+    if dry_run or changes.conflicts:
+        return changes
+    if planning is None:
+        committee = await session.scalar(select(Committee).limit(1))
+        planning = Planning(now=utcnow(), zone=committee.timezone if committee else "UTC")
+    await apply_changes(session, changes, actor, planning)
+    if not changes.is_empty:
+        await audit(session, actor, "roster.imported", None, None, file=path.name,
+                    created=len(changes.created), changed=len(changes.changed))
+    return changes
 
 
 async def export_roster(session: AsyncSession, fmt: str) -> str:
-    """The roster in the import format, so an export can be edited and imported again."""
+    """The roster in the import format (with ``id`` and ``status``), so an export can be edited
+    and imported again: an unedited export imports as no change. Forgotten members are not in it."""
     rows = []
-    for member in await session.scalars(select(Member).where(Member.active.is_(True)).order_by(Member.name)):
+    for member in await session.scalars(select(Member).where(Member.forgotten_key.is_(None),
+                                                             Member.active.is_(True) | Member.left_at.is_not(None))
+                                        .order_by(Member.name)):
         rows.append({
             "name": member.name, "role": "; ".join(member.roles), "access": member.access,
             "network": member.network or "", "organisation": member.organisation or "",
@@ -238,6 +287,7 @@ async def export_roster(session: AsyncSession, fmt: str) -> str:
             "language": member.language or "", "telegram_id": member.telegram_id or "",
             "telegram_username": member.telegram_username or "",
             "working_hours": member.working_hours or "",
+            "status": "active" if member.active else "departed", "id": member.id,
         })
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.members import audit
+from bot.services.members import audit, forgotten_key
 from bot.domain.names import fold
 from bot.input.numbers import MAX_ID, parse_id
 from storage.outbox import cancel_pending, enqueue
@@ -554,12 +554,14 @@ async def forget(session: AsyncSession, member: Member, now: datetime, offsets: 
     The Member row is anonymised rather than deleted, so decisions, actions, notes and closed
     votes keep their author and counts ("former member"): name → ``former member #id``; Telegram
     id and username, organisation, country, network, zone, languages, roles and hours cleared;
-    inactive. RSVPs, availability answers, invitations, ballots of votes still open and every
+    inactive; only a hash of the folded name stays (``forgotten_key``), so an import does not
+    bring them back without a word. RSVPs, availability answers, invitations, ballots of votes still open and every
     message queued for them are deleted. Ballots of closed votes and attendance stay, attached to
     the anonymous row: they are the record (vote counts, quorum), no longer anyone's data.
     Their open action items become unassigned (returned, for the chair to reassign).
     """
     await audit(session, member, "member.forgotten", "member", member.id)
+    member.forgotten_key = forgotten_key(member.name)
     member.name = f"{FORMER_MEMBER}{member.id}"
     for name in ("organisation", "country", "timezone", "network", "language", "chosen_language",
                  "working_hours", "telegram_id", "telegram_username", "unreachable_since"):

@@ -43,7 +43,8 @@ def test_forged_data_for_every_prefix_changes_nothing(lab):
     failures = lab.run(press_all(lab, MEMBER, datas))
     world = lab.world
     real = {f"agenda:approve:{world['proposal']}", f"agenda:decline:{world['proposal']}",
-            f"poll:close:{world['poll']}", f"poll:meet:{world['poll']}"}  # real buttons: see below
+            f"poll:close:{world['poll']}", f"poll:meet:{world['poll']}",  # real buttons: see below
+            "depart:1", "invite:1:0", "invite:1:1"}
     failures += lab.run(press_all(lab, CHAIR, [d for d in datas[::3] if d not in real]))
     report(failures)
 
@@ -69,6 +70,11 @@ def replays(lab: Lab) -> list[tuple[str, str, str]]:
         (MEMBER, f"forget:{ids[CHAIR]}:1", "erasing the chair"),
         (MEMBER, f"forget:{ids[REMOVED]}:1", "erasing a removed member"),
         (CHAIR, f"forget:{ids[MEMBER]}:1", "the chair erasing a member"),
+        (MEMBER, f"depart:{ids[CHAIR]}", "a member recording a departure"),
+        (SECRETARIAT, f"depart:{ids[REMOVED]}", "the departure of a member already gone"),
+        (MEMBER, f"invite:{ids[MEMBER]}:1", "a member inviting an account onto themselves"),
+        (CHAIR, f"invite:{ids[REMOVED]}:1", "an invitation for a removed member"),
+        (CHAIR, "invrevoke:999999999", "revoking an invitation that does not exist"),
         (MEMBER, f"vote:{w['closed_vote']}:yes", "a closed vote"),
         (MEMBER, "vote:999999999:yes", "a vote that does not exist"),
         (MEMBER, f"att:{w['meeting']}:present", "a meeting whose record is not open"),

@@ -1,0 +1,210 @@
+"""The secretariat's roster work: the import's change set in words, /depart, and the notices a
+roster change owes (the member told what changed, the chairs told who left)."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.services import members
+from bot.domain.access import choose_language
+from bot.departures import MEMBER_DEPARTED, Planning, depart, leaves_no_chair
+from bot.delivery.dispatcher import Rendered, Skip, renderer
+from bot.i18n.translation import N_, Safe, Translator, escape
+from bot.roster_changes import ROSTER_CHANGED, ChangeSet, Conflict, Entry
+from bot.services import Services
+from bot.i18n.labels import ACCESS_LEVELS, network_label, roles_label
+from handlers.common import CommandSpec, Env, button, callback_ints, command
+from storage.models import Member, OutboxMessage
+
+COMMANDS = [
+    CommandSpec("depart", N_("Record that a member has left the committee: /depart NAME"),
+                access="secretariat"),
+]
+
+FIELD_LABELS = {
+    "name": N_("name"), "roles": N_("titles"), "access": N_("access"), "network": N_("network"),
+    "organisation": N_("organisation"), "country": N_("country"), "timezone": N_("time zone"),
+    "language": N_("language"), "telegram_id": N_("Telegram account"),
+    "telegram_username": N_("Telegram username"), "working_hours": N_("working hours"),
+}
+
+CONFLICTS = {
+    "unknown_id": N_("{where}: there is no member with id {id}."),
+    "telegram_twice": N_("{where}: Telegram id {telegram_id} is already on {other}."),
+    "member_twice": N_("{where}: {name} is already on {other}."),
+    "telegram_taken": N_("{where}: Telegram id {telegram_id} belongs to {owner}: one account cannot be "
+                         "two members."),
+    "relink": N_("{where}: {name} is linked to another Telegram account; a new account joins through "
+                 "an invitation (/invite)."),
+    "rename": N_("{where}: this line would rename {member} (id {id}) to {name}. If it corrects the "
+                 "name, import again with --rename; if another person replaces them, record the "
+                 "departure of {member} (status departed) and add the new person on a line without "
+                 "this id or Telegram id."),
+    "name_taken": N_("{where}: the name {name} is already another member's."),
+    "similar": N_("{where}: {name} looks like {members}. If it is them, put their id in the id "
+                  "column; to add a new person anyway, import again with --accept-similar."),
+    "forgotten": N_("{where}: {name} asked to be forgotten. To add them again anyway, import again "
+                    "with --recreate-forgotten."),
+    "no_chair": N_("The committee would be left without a chair: give someone the chair title or "
+                   "chair access."),
+}
+
+
+def _where(t: Translator, where: str) -> str:
+    """``line 3`` / ``entry 2`` as the operator's language says it."""
+    kind, _, number = where.partition(" ")
+    if kind == "line":
+        return t("line {n}", n=number)
+    if kind == "entry":
+        return t("entry {n}", n=number)
+    return escape(where)
+
+
+def _value(t: Translator, field: str, value: object) -> str:
+    if value is None or value == [] or value == "":
+        return "—"
+    if field == "roles":
+        return roles_label(t, value)  # type: ignore[arg-type]
+    if field == "network":
+        return network_label(t, value)  # type: ignore[arg-type]
+    if field == "access":
+        return t(ACCESS_LEVELS.get(str(value), str(value)))
+    return escape(value)
+
+
+def _entry_line(t: Translator, entry: Entry) -> str:
+    parts = [t("{field}: {before} → {after}", field=t(FIELD_LABELS[c.field]),
+               before=Safe(_value(t, c.field, c.before)), after=Safe(_value(t, c.field, c.after)))
+             for c in entry.changes if entry.member is not None]
+    parts += [t("{field}: {value}", field=t(FIELD_LABELS[c.field]), value=Safe(_value(t, c.field, c.after)))
+              for c in entry.changes if entry.member is None]
+    if entry.kept_own:
+        parts.append(t("kept as the member set it: {fields}",
+                       fields=", ".join(t(FIELD_LABELS[f]) for f in entry.kept_own)))
+    if entry.status == "departed":
+        parts.append(t("leaves the committee"))
+    elif entry.status == "returned":
+        parts.append(t("comes back"))
+    name = entry.member.name if entry.member is not None else entry.name
+    return t("• {name} ({where}): {details}", name=name, where=Safe(_where(t, entry.where)),
+             details=Safe("; ".join(parts)))
+
+
+def conflict_text(t: Translator, conflict: Conflict) -> str:
+    values = dict(conflict.values)
+    if "other" in values:
+        values["other"] = Safe(_where(t, values["other"]))
+    if "members" in values:
+        values["members"] = ", ".join(f"{name} (id {mid})" for mid, name in values["members"])
+    return t(CONFLICTS[conflict.code], where=Safe(_where(t, conflict.where)), **values)
+
+
+def describe_changes(t: Translator, changes: ChangeSet, applied: bool) -> str:
+    """The change set as the secretariat reads it: what is added, changed, kept, refused."""
+    if changes.conflicts:
+        lines = [t.plural("Nothing was changed: {n} line needs a decision first.",
+                          "Nothing was changed: {n} lines need a decision first.", len(changes.conflicts))]
+        lines += [f"• {conflict_text(t, c)}" for c in changes.conflicts]
+        return "\n".join(lines)
+    lines = []
+    if changes.is_empty:
+        lines.append(t("No change: the roster already says what the file says."))
+    if changes.created:
+        lines.append(t("To add ({n}):", n=len(changes.created)))
+        lines += [_entry_line(t, e) for e in changes.created]
+    if changes.changed:
+        lines.append(t("To change ({n}):", n=len(changes.changed)))
+        lines += [_entry_line(t, e) for e in changes.changed]
+    kept = [e for e in changes.unchanged if e.kept_own]
+    lines += [_entry_line(t, e) for e in kept]
+    lines.append(t.plural("{n} member unchanged.", "{n} members unchanged.", len(changes.unchanged)))
+    if changes.absent:
+        lines.append(t("Not in the file, left as they are: {names}. To record a departure, use /depart "
+                       "or the status column.", names=", ".join(m.name for m in changes.absent)))
+    if not changes.is_empty:
+        lines.append(t("Applied.") if applied else t("Dry run: nothing was changed."))
+    return "\n".join(lines)
+
+
+def planning(env: Env) -> Planning:
+    reminders = env.settings.reminders
+    return Planning(env.now, env.committee.timezone, list(reminders.meeting_offsets),
+                    list(reminders.action_offsets))
+
+
+@command(access="secretariat")
+async def depart_command(env: Env) -> None:
+    t = env.t
+    query = env.rest(200)
+    if query is None:
+        return
+    if not query:
+        env.reply(t("Usage: /depart &lt;member name&gt;"))
+        return
+    match = await members.find_member(env.session, query)
+    people = [match.found] if match.found else match.candidates or match.suggestions
+    if not people:
+        env.reply(t("No member of the roster matches “{query}”.", query=query))
+        return
+    env.reply(t("Who has left the committee? They lose access and reminders at once; their open "
+                "action items return to the chair; the record keeps their name."),
+              [[(person.name, f"depart:{person.id}")] for person in people], personal=True)
+
+
+@button(access="secretariat")
+async def depart_button(env: Env) -> None:
+    t = env.t
+    parts = callback_ints(env.data, "depart", 1)
+    member = await env.session.get(Member, parts[0]) if parts else None
+    if member is None or not member.active:
+        env.toast = t("This button is no longer valid.")
+        return
+    if await leaves_no_chair(env.session, member):
+        env.edit(t("{name} is the committee's only chair: give the chair to someone else first.",
+                   name=member.name))
+        return
+    released = await depart(env.session, member, env.member, planning(env))
+    env.owes_messages = True
+    env.edit(t.plural("{name} has left the committee. {n} open action item returns to the chair.",
+                      "{name} has left the committee. {n} open action items return to the chair.",
+                      len(released), name=member.name))
+
+
+def _reader(services: Services, member: Member, default: str) -> Translator:
+    return services.i18n.translator(choose_language(member.chosen_language, member.language, None, default))
+
+
+async def _recipient(session: AsyncSession, row: OutboxMessage) -> Member:
+    member = await session.get(Member, row.recipient_id) if row.recipient_id else None
+    if member is None or not member.active or not member.telegram_id:
+        raise Skip("failed", "recipient has no Telegram account")
+    return member
+
+
+@renderer(ROSTER_CHANGED)
+async def render_roster_changed(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
+    member = await _recipient(session, row)
+    t = _reader(services, member, (await members.committee(session)).default_language)
+    fields = ", ".join(t(FIELD_LABELS[f]) for f in row.payload.get("fields", []) if f in FIELD_LABELS)
+    return Rendered(member.telegram_id, t("The secretariat updated your profile: {fields}. "  # type: ignore[arg-type]
+                                          "Send /me to see it.", fields=fields))
+
+
+@renderer(MEMBER_DEPARTED)
+async def render_member_departed(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
+    chair = await _recipient(session, row)
+    t = _reader(services, chair, (await members.committee(session)).default_language)
+    departed = await session.get(Member, int(row.payload.get("member_id", 0)))
+    if departed is None:
+        raise Skip("cancelled", "member gone")
+    actions = row.payload.get("actions", [])
+    text = t("{name} has left the committee.", name=departed.name)
+    if actions:
+        text += " " + t.plural("Their open action item {ids} is yours to reassign with /assign.",
+                               "Their open action items {ids} are yours to reassign with /assign.",
+                               len(actions), ids=", ".join(f"#{a}" for a in actions))
+    return Rendered(chair.telegram_id, text)  # type: ignore[arg-type]
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("depart", depart_command))
+    application.add_handler(CallbackQueryHandler(depart_button, pattern=r"^depart:"))
