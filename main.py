@@ -71,9 +71,9 @@ def _roster_import(args: argparse.Namespace, settings: Settings, outcome: list[i
     """Print the change set in the operator's language; apply it unless dry run or in conflict."""
     from html import unescape
 
-    from bot.departures import Planning
+    from bot.services.departures import Planning
     from bot.i18n.translation import I18n, now_utc
-    from bot.roster_changes import Options
+    from bot.services.roster_changes import Options
     from handlers.roster_admin import describe_changes
     from bot.services.importers import import_roster
 

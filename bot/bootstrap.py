@@ -15,9 +15,11 @@ from bot.config import Settings
 from bot.delivery.dispatcher import DELIVERY_REPORT
 from bot.i18n.translation import I18n, now_utc
 from bot.services import Services, members
+from bot.services.departures import MEMBER_DEPARTED
 from bot.services.polls import POLL_REMINDER
 from bot.services.records import CHAIR_OVERDUE
 from bot.services.reminders import ACTION_OVERDUE, ACTION_REMINDER, MEETING_REMINDER, OVERDUE_DIGEST
+from bot.services.roster_changes import ROSTER_CHANGED
 from bot.telegram.application import build_application
 from handlers.records import MINUTES
 from storage.database import Database
@@ -26,7 +28,8 @@ from storage.outbox import MESSAGE
 # Every kind of row the use cases and handlers put in the outbox: the bot refuses to start
 # unless each has a renderer, rather than fail those rows for good once they fall due.
 OUTBOX_KINDS = frozenset({MESSAGE, DELIVERY_REPORT, MEETING_REMINDER, ACTION_REMINDER, ACTION_OVERDUE,
-                          OVERDUE_DIGEST, POLL_REMINDER, CHAIR_OVERDUE, MINUTES})
+                          OVERDUE_DIGEST, POLL_REMINDER, CHAIR_OVERDUE, MINUTES, MEMBER_DEPARTED,
+                          ROSTER_CHANGED})
 
 
 @cache

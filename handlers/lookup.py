@@ -18,7 +18,7 @@ from bot.i18n.translation import N_, Safe, Translator, escape, zone_label
 from bot.domain.lookup import Directory, Intent, LookupResult, Narrowing, OrganisationRecord, PersonRecord
 from bot.domain.lookup.places import city_name
 from bot.delivery.sending import MAX_MESSAGE, Buttons
-from bot.i18n.labels import network_label, roles_label
+from bot.domain.labels import network_label, roles_label
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
 from handlers.lookup_answers import answer_business
 

@@ -8,7 +8,7 @@ from bot.services import members
 from bot.i18n.translation import N_, SUPPORTED, Translator
 from bot.domain.meeting_time import UnknownTimezone, resolve_timezone
 from bot.services.reminders import replan_member
-from bot.i18n.labels import ACCESS_LEVELS, network_label, roles_label
+from bot.domain.labels import ACCESS_LEVELS, network_label, roles_label
 from handlers.common import CommandSpec, Env, button, callback_args, command
 
 COMMANDS = [

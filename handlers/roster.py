@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.services import members
 from bot.i18n.translation import N_, Safe, escape
 from bot.domain.names import fold
-from bot.i18n.labels import network_label, roles_label
+from bot.domain.labels import network_label, roles_label
 from handlers.common import CommandSpec, Env, button, callback_ints, command
 from storage.models import Member
 

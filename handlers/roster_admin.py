@@ -6,12 +6,12 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.services import members
 from bot.domain.access import choose_language
-from bot.departures import MEMBER_DEPARTED, Planning, depart, leaves_no_chair
-from bot.delivery.dispatcher import Rendered, Skip, renderer
+from bot.services.departures import MEMBER_DEPARTED, Planning, depart, leaves_no_chair
+from bot.delivery.dispatcher import Rendered, Skip
 from bot.i18n.translation import N_, Safe, Translator, escape
-from bot.roster_changes import ROSTER_CHANGED, ChangeSet, Conflict, Entry
+from bot.services.roster_changes import ROSTER_CHANGED, ChangeSet, Conflict, Entry
 from bot.services import Services
-from bot.i18n.labels import ACCESS_LEVELS, network_label, roles_label
+from bot.domain.labels import ACCESS_LEVELS, network_label, roles_label
 from handlers.common import CommandSpec, Env, button, callback_ints, command
 from storage.models import Member, OutboxMessage
 
@@ -180,7 +180,6 @@ async def _recipient(session: AsyncSession, row: OutboxMessage) -> Member:
     return member
 
 
-@renderer(ROSTER_CHANGED)
 async def render_roster_changed(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     member = await _recipient(session, row)
     t = _reader(services, member, (await members.committee(session)).default_language)
@@ -189,7 +188,6 @@ async def render_roster_changed(session: AsyncSession, row: OutboxMessage, servi
                                           "Send /me to see it.", fields=fields))
 
 
-@renderer(MEMBER_DEPARTED)
 async def render_member_departed(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     chair = await _recipient(session, row)
     t = _reader(services, chair, (await members.committee(session)).default_language)
@@ -208,3 +206,6 @@ async def render_member_departed(session: AsyncSession, row: OutboxMessage, serv
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("depart", depart_command))
     application.add_handler(CallbackQueryHandler(depart_button, pattern=r"^depart:"))
+
+
+RENDERERS = {ROSTER_CHANGED: render_roster_changed, MEMBER_DEPARTED: render_member_departed}

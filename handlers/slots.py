@@ -32,7 +32,7 @@ from bot.i18n.translation import N_, Safe, Translator, escape
 from bot.input.numbers import parse_id, parse_number
 from bot.domain.names import fold
 from bot.domain.slot_chart import render_slot_chart
-from bot.i18n.labels import network_label
+from bot.domain.labels import network_label
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, callback_ints, command
 from storage.models import AvailabilityPoll, Meeting, Member, PollSlot
 

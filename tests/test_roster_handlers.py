@@ -3,10 +3,10 @@ secretariat's import meets what members chose themselves, a new member joins pla
 
 from sqlalchemy import select
 
-from bot.departures import Planning
+from bot.services.departures import Planning
 from bot.services.records import CHAIR_OVERDUE
 from bot.services.reminders import replan_meeting
-from bot.roster_changes import Options
+from bot.services.roster_changes import Options
 from bot.services.importers import import_roster
 from storage.models import ActionItem, Meeting, Member, OutboxMessage
 from tests.test_records_handlers import CHAIR, MEMBER, SECRETARIAT, make_meeting, to

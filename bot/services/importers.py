@@ -2,7 +2,7 @@
 
 A file with a single bad row changes nothing: every row is validated first and the
 problems are reported with their line (CSV) or entry (TOML) number. Roster rows become a
-reviewed change set (:mod:`bot.roster_changes`).
+reviewed change set (:mod:`bot.services.roster_changes`).
 
 One rule for cells: a column the file does not have, and an empty cell, leave the stored
 value alone; ``-`` clears it (not allowed for name, id, access, status and telegram_id).
@@ -26,9 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import parse_hours
 from bot.services.members import audit
 from bot.domain.names import fold
-from bot.i18n.labels import NETWORKS, read_access, read_network, read_role
-from bot.departures import Planning
-from bot.roster_changes import ChangeSet, Options, apply_changes, plan_changes
+from bot.domain.labels import NETWORKS, read_access, read_network, read_role
+from bot.services.departures import Planning
+from bot.services.roster_changes import ChangeSet, Options, apply_changes, plan_changes
 from storage.models import Committee, Member, Organisation, utcnow
 
 ROSTER_COLUMNS = ("name", "role", "access", "network", "organisation", "country", "timezone",

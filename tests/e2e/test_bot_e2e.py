@@ -199,7 +199,7 @@ def parse_members(text: str) -> tuple[str, dict[str, list[tuple[str, str, str]]]
 
 
 def expected_sections(lang: str) -> dict[str, list[tuple[str, str]]]:
-    from bot.i18n.labels import network_label
+    from bot.domain.labels import network_label
 
     expected: dict[str, list[tuple[str, str]]] = {}
     for person in sorted(PEOPLE.values(), key=lambda p: (p.network or "", p.name)):

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.access import default_access
-from bot.departures import Planning, depart, follow_the_chair, rejoin
+from bot.services.departures import Planning, depart, follow_the_chair, rejoin
 from bot.services.members import audit, forgotten_key
 from bot.domain.names import fold, match_name
 from storage.outbox import enqueue
