@@ -172,3 +172,11 @@ async def ensure_committee(session: AsyncSession, name: str, zone: str, language
         found.name, found.timezone, found.default_language = name, zone, language
     await session.flush()
     return found
+
+
+async def roster_history(session: AsyncSession, member: Member | None = None, limit: int = 20) -> list[AuditEntry]:
+    """The latest audited changes to the roster (of one member), newest first."""
+    query = select(AuditEntry).where(AuditEntry.entity_type == "member")
+    if member is not None:
+        query = query.where(AuditEntry.entity_id == member.id)
+    return list(await session.scalars(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)))

@@ -1,6 +1,7 @@
 """The secretariat's roster work: the import's change set in words, /depart, and the notices a
 roster change owes (the member told what changed, the chairs told who left)."""
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
@@ -9,6 +10,7 @@ from bot.access import choose_language
 from bot.departures import MEMBER_DEPARTED, Planning, depart, leaves_no_chair
 from bot.dispatcher import Rendered, Skip, renderer
 from bot.i18n import N_, Safe, Translator, escape
+from bot.names import match_name
 from bot.roster_changes import ROSTER_CHANGED, ChangeSet, Conflict, Entry
 from bot.services import Services
 from bot.vocabulary import ACCESS_LEVELS, network_label, roles_label
@@ -18,7 +20,25 @@ from storage.models import Member, OutboxMessage
 COMMANDS = [
     CommandSpec("depart", N_("Record that a member has left the committee: /depart NAME"),
                 access="secretariat"),
+    CommandSpec("rosterhistory", N_("Who changed the roster, and what: /rosterhistory [NAME]"),
+                access="secretariat"),
 ]
+
+HISTORY = {
+    "member.added": N_("{actor} added {member}"),
+    "member.changed": N_("{actor} changed {member}"),
+    "member.departed": N_("{actor} recorded that {member} left"),
+    "member.returned": N_("{actor} recorded that {member} came back"),
+    "member.linked": N_("{member} linked a Telegram account"),
+    "member.timezone": N_("{member} set their time zone"),
+    "member.language": N_("{member} chose their language"),
+    "member.reminders": N_("{member} switched their reminders on or off"),
+    "member.reachable": N_("{member} can be reached again"),
+    "member.forgotten": N_("{member} asked to be forgotten"),
+    "invite.created": N_("{actor} invited {member}"),
+    "invite.revoked": N_("{actor} revoked the invitation for {member}"),
+}
+IMPORT_ACTOR = N_("the roster import")
 
 FIELD_LABELS = {
     "name": N_("name"), "roles": N_("titles"), "access": N_("access"), "network": N_("network"),
@@ -169,6 +189,44 @@ async def depart_button(env: Env) -> None:
                       len(released), name=member.name))
 
 
+@command(access="secretariat")
+async def roster_history(env: Env) -> None:
+    """Roster changes as sentences, with names (a departed member's as it was), newest first."""
+    t = env.t
+    query = env.rest(200)
+    if query is None:
+        return
+    everyone = {m.id: m for m in await env.session.scalars(select(Member))}
+    whom = None
+    if query:
+        match = match_name(query, [m for m in everyone.values() if m.forgotten_key is None], lambda m: m.name)
+        if match.found is None:
+            names = ", ".join(m.name for m in (match.candidates or match.suggestions))
+            env.reply(t("Which member? {names}", names=names) if names
+                      else t("No member of the roster matches “{query}”.", query=query))
+            return
+        whom = match.found
+    entries = await members.roster_history(env.session, whom)
+    if not entries:
+        env.reply(t("No roster change is recorded yet."))
+        return
+    zone = env.zone_of(env.member)
+    lines = [t("<b>Roster changes, newest first</b>")]
+    for entry in entries:
+        actor = everyone.get(entry.actor_id or 0)
+        member = everyone.get(entry.entity_id or 0)
+        what = t(HISTORY.get(entry.action, entry.action), actor=actor.name if actor else t(IMPORT_ACTOR),
+                 member=member.name if member else "—")
+        fields = (entry.details or {}).get("fields") or {}
+        if fields:
+            what = Safe(what + t(": {changes}", changes=Safe("; ".join(
+                t("{field}: {before} → {after}", field=t(FIELD_LABELS.get(name, name)),
+                  before=Safe(_value(t, name, pair[0])), after=Safe(_value(t, name, pair[1])))
+                for name, pair in fields.items() if name in FIELD_LABELS))))
+        lines.append(t("• {when}: {what}", when=t.short_datetime(entry.at, zone), what=what))
+    env.reply("\n".join(lines), personal=True)
+
+
 def _reader(services: Services, member: Member, default: str) -> Translator:
     return services.i18n.translator(choose_language(member.chosen_language, member.language, None, default))
 
@@ -207,4 +265,5 @@ async def render_member_departed(session: AsyncSession, row: OutboxMessage, serv
 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("depart", depart_command))
+    application.add_handler(CommandHandler("rosterhistory", roster_history))
     application.add_handler(CallbackQueryHandler(depart_button, pattern=r"^depart:"))

@@ -190,3 +190,17 @@ async def test_a_zone_change_moves_the_members_action_reminders(bot):
     await bot.send(MEMBER, "/tz America/Lima")
     after = (await _due(bot, "action_reminder"))[samy.id]
     assert (after - before).total_seconds() == 10.5 * 3600  # 09:00 in Kolkata, then 09:00 in Lima
+
+
+async def test_roster_history_tells_who_changed_what_with_names(bot, tmp_path):
+    await _import(bot, tmp_path, "name,organisation\nDenis Mushiya,CENADEP\n")
+    [choice] = await bot.send(CHAIR, "/depart Samy Arokiasamy")
+    await bot.press(CHAIR, choice, choice.button_data("Samy"))
+    [history] = await bot.send(CHAIR, "/rosterhistory")
+    assert "Bart Verstraeten recorded that Samy Arokiasamy left" in history.text
+    assert "the roster import changed Denis Mushiya: organisation: — → CENADEP" in history.text
+    [history] = await bot.send(SECRETARIAT, "/rosterhistory samy")  # a departed member too
+    assert "Bart Verstraeten registró la salida de Samy Arokiasamy" in history.text
+    assert "Denis" not in history.text
+    [refused] = await bot.send("Ingrid", "/rosterhistory")
+    assert "Seuls la présidence ou le secrétariat" in refused.text
