@@ -91,12 +91,14 @@ def _value(t: Translator, field: str, value: object) -> str:
     return escape(value)
 
 
-def _entry_line(t: Translator, entry: Entry) -> str:
-    parts = [t("{field}: {before} → {after}", field=t(FIELD_LABELS[c.field]),
-               before=Safe(_value(t, c.field, c.before)), after=Safe(_value(t, c.field, c.after)))
-             for c in entry.changes if entry.member is not None]
-    parts += [t("{field}: {value}", field=t(FIELD_LABELS[c.field]), value=Safe(_value(t, c.field, c.after)))
-              for c in entry.changes if entry.member is None]
+def _entry_line(t: Translator, entry: Entry, created: bool = False) -> str:
+    if created:
+        parts = [t("{field}: {value}", field=t(FIELD_LABELS[c.field]), value=Safe(_value(t, c.field, c.after)))
+                 for c in entry.changes if c.field != "name"]
+    else:
+        parts = [t("{field}: {before} → {after}", field=t(FIELD_LABELS[c.field]),
+                   before=Safe(_value(t, c.field, c.before)), after=Safe(_value(t, c.field, c.after)))
+                 for c in entry.changes]
     if entry.kept_own:
         parts.append(t("kept as the member set it: {fields}",
                        fields=", ".join(t(FIELD_LABELS[f]) for f in entry.kept_own)))
@@ -104,7 +106,7 @@ def _entry_line(t: Translator, entry: Entry) -> str:
         parts.append(t("leaves the committee"))
     elif entry.status == "returned":
         parts.append(t("comes back"))
-    name = entry.member.name if entry.member is not None else entry.name
+    name = entry.name if created or entry.member is None else entry.member.name
     return t("• {name} ({where}): {details}", name=name, where=Safe(_where(t, entry.where)),
              details=Safe("; ".join(parts)))
 
@@ -130,7 +132,7 @@ def describe_changes(t: Translator, changes: ChangeSet, applied: bool) -> str:
         lines.append(t("No change: the roster already says what the file says."))
     if changes.created:
         lines.append(t("To add ({n}):", n=len(changes.created)))
-        lines += [_entry_line(t, e) for e in changes.created]
+        lines += [_entry_line(t, e, created=True) for e in changes.created]
     if changes.changed:
         lines.append(t("To change ({n}):", n=len(changes.changed)))
         lines += [_entry_line(t, e) for e in changes.changed]
