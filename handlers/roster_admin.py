@@ -93,8 +93,8 @@ def _value(t: Translator, field: str, value: object) -> str:
 
 def _entry_line(t: Translator, entry: Entry, created: bool = False) -> str:
     if created:
-        parts = [t("{field}: {value}", field=t(FIELD_LABELS[c.field]), value=Safe(_value(t, c.field, c.after)))
-                 for c in entry.changes if c.field != "name"]
+        parts = [t("{field}: {value}", field=t(FIELD_LABELS[c.field]),
+                   value=Safe(_value(t, c.field, c.after))) for c in entry.changes if c.field != "name"]
     else:
         parts = [t("{field}: {before} → {after}", field=t(FIELD_LABELS[c.field]),
                    before=Safe(_value(t, c.field, c.before)), after=Safe(_value(t, c.field, c.after)))
@@ -245,8 +245,8 @@ async def render_roster_changed(session: AsyncSession, row: OutboxMessage, servi
     member = await _recipient(session, row)
     t = _reader(services, member, (await members.committee(session)).default_language)
     fields = ", ".join(t(FIELD_LABELS[f]) for f in row.payload.get("fields", []) if f in FIELD_LABELS)
-    return Rendered(member.telegram_id, t("The secretariat updated your profile: {fields}. "  # type: ignore[arg-type]
-                                          "Send /me to see it.", fields=fields))
+    text = t("The secretariat updated your profile: {fields}. Send /me to see it.", fields=fields)
+    return Rendered(member.telegram_id, text)  # type: ignore[arg-type]
 
 
 @renderer(MEMBER_DEPARTED)

@@ -176,7 +176,8 @@ async def test_a_chair_handover_by_file_moves_the_chairs_notices(bot, tmp_path):
     await bot.send(CHAIR, "/action Samy: draft the report due 2026-12-01")
     bart, ingrid = await bot.member(CHAIR), await bot.member("Ingrid Mulamba")
     assert set(await _due(bot, CHAIR_OVERDUE)) == {bart.id}
-    changes = await _import(bot, tmp_path, "name,role\nBart Verstraeten,representative\nIngrid Mulamba,Présidente\n")
+    changes = await _import(bot, tmp_path, "name,role\nBart Verstraeten,representative\n"
+                                           "Ingrid Mulamba,Présidente\n")
     assert [c.after for e in changes.changed for c in e.changes if c.field == "access"] == ["member", "chair"]
     assert set(await _due(bot, CHAIR_OVERDUE)) == {ingrid.id}
     [refused] = await bot.send(CHAIR, "/depart Samy")
