@@ -1,5 +1,6 @@
-"""The secretariat's roster work: the import's change set in words, /depart, and the notices a
-roster change owes (the member told what changed, the chairs told who left)."""
+"""The secretariat's roster work: the import's change set in words, /depart, /setmember,
+/rosterhistory, and the notices a roster change owes (the member told what changed, the chairs
+told who left)."""
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,16 +11,21 @@ from bot.access import choose_language
 from bot.departures import MEMBER_DEPARTED, Planning, depart, leaves_no_chair
 from bot.dispatcher import Rendered, Skip, renderer
 from bot.i18n import N_, Safe, Translator, escape
-from bot.names import match_name
-from bot.roster_changes import ROSTER_CHANGED, ChangeSet, Conflict, Entry
+from bot.names import fold, match_name, names_word_for_word
+from bot.roster_changes import ROSTER_CHANGED, ChangeSet, Conflict, Entry, apply_changes, plan_changes
 from bot.services import Services
-from bot.vocabulary import ACCESS_LEVELS, network_label, roles_label
+from bot.vocabulary import (
+    ACCESS_LEVELS, NETWORKS, ROLE_TITLES, network_label, read_access, read_network, read_role, roles_label,
+)
 from handlers.common import CommandSpec, Env, button, callback_ints, command
+from storage.importers import RosterRow
 from storage.models import Member, OutboxMessage
 
 COMMANDS = [
     CommandSpec("depart", N_("Record that a member has left the committee: /depart NAME"),
                 access="secretariat"),
+    CommandSpec("setmember", N_("Change a member's title, access or network: "
+                                "/setmember NAME | network | West Africa"), access="secretariat"),
     CommandSpec("rosterhistory", N_("Who changed the roster, and what: /rosterhistory [NAME]"),
                 access="secretariat"),
 ]
@@ -91,7 +97,8 @@ def _value(t: Translator, field: str, value: object) -> str:
     return escape(value)
 
 
-def _entry_line(t: Translator, entry: Entry, created: bool = False) -> str:
+def _details(t: Translator, entry: Entry, created: bool = False) -> Safe:
+    """What the entry changes, ``field: before → after`` (a new member: ``field: value``)."""
     if created:
         parts = [t("{field}: {value}", field=t(FIELD_LABELS[c.field]),
                    value=Safe(_value(t, c.field, c.after))) for c in entry.changes if c.field != "name"]
@@ -106,9 +113,13 @@ def _entry_line(t: Translator, entry: Entry, created: bool = False) -> str:
         parts.append(t("leaves the committee"))
     elif entry.status == "returned":
         parts.append(t("comes back"))
+    return Safe("; ".join(parts))
+
+
+def _entry_line(t: Translator, entry: Entry, created: bool = False) -> str:
     name = entry.name if created or entry.member is None else entry.member.name
     return t("• {name} ({where}): {details}", name=name, where=Safe(_where(t, entry.where)),
-             details=Safe("; ".join(parts)))
+             details=_details(t, entry, created))
 
 
 def conflict_text(t: Translator, conflict: Conflict) -> str:
@@ -229,6 +240,76 @@ async def roster_history(env: Env) -> None:
     env.reply("\n".join(lines), personal=True)
 
 
+# --- one change in the chat: title, access or network, confirmed, through the change set ----
+
+SETTABLE = {"role": ROLE_TITLES, "access": ACCESS_LEVELS, "network": NETWORKS}
+FIELD_WORDS = {"role": "role", "title": "role", "titre": "role", "fonction": "role", "cargo": "role",
+               "rol": "role", "access": "access", "acces": "access", "acceso": "access",
+               "network": "network", "reseau": "network", "red": "network"}
+READERS = {"role": read_role, "access": read_access, "network": read_network}
+
+
+async def _one_change(env: Env, member: Member, field: str, key: str) -> ChangeSet:
+    row = RosterRow.model_validate({"id": member.id, "name": member.name, field: key})
+    return await plan_changes(env.session, [("", row)])
+
+
+@command(access="secretariat")
+async def setmember(env: Env) -> None:
+    """Shows the change (before → after) and asks to confirm; nothing changes before the tap."""
+    t = env.t
+    query = env.rest(300)
+    if query is None:
+        return
+    parts = [part.strip() for part in query.split("|")]
+    field = FIELD_WORDS.get(fold(parts[1])) if len(parts) == 3 else None
+    if field is None:
+        env.reply(t("Usage: /setmember NAME | role, access or network | value, for example "
+                    "/setmember Samy | network | Asia"))
+        return
+    key = READERS[field](parts[2])
+    if key not in SETTABLE[field]:
+        env.reply(t("“{value}” is not one of: {choices}.", value=parts[2][:100], choices=", ".join(
+            t(label) for label in SETTABLE[field].values())))
+        return
+    match = await members.find_member(env.session, parts[0])
+    if match.found is None or not names_word_for_word(parts[0], match.found.name):
+        people = [match.found] if match.found else match.candidates or match.suggestions
+        env.reply(t("Which member? {names}", names=", ".join(p.name for p in people)) if people
+                  else t("No member of the roster matches “{query}”.", query=parts[0][:100]))
+        return
+    changes = await _one_change(env, match.found, field, key)
+    if changes.conflicts:
+        env.reply(conflict_text(t, changes.conflicts[0]))
+        return
+    if not changes.changed:
+        env.reply(t("Nothing to change: {name} already has that.", name=match.found.name))
+        return
+    data = f"setm:{match.found.id}:{list(SETTABLE).index(field)}:{list(SETTABLE[field]).index(key)}"
+    env.reply(t("Change for {name}: {details}. Confirm?", name=match.found.name,
+                details=_details(t, changes.changed[0])), [[(t("Confirm"), data)]], personal=True)
+
+
+@button(access="secretariat")
+async def setmember_button(env: Env) -> None:
+    parts = callback_ints(env.data, "setm", 3)
+    member = await env.session.get(Member, parts[0]) if parts else None
+    fields = list(SETTABLE)
+    if member is None or not member.active or parts is None or parts[1] >= len(fields) \
+            or parts[2] >= len(SETTABLE[fields[parts[1]]]):
+        env.toast = env.t("This button is no longer valid.")
+        return
+    field = fields[parts[1]]
+    changes = await _one_change(env, member, field, list(SETTABLE[field])[parts[2]])
+    if changes.conflicts or not changes.changed:
+        env.edit(conflict_text(env.t, changes.conflicts[0]) if changes.conflicts
+                 else env.t("Nothing to change: {name} already has that.", name=member.name))
+        return
+    await apply_changes(env.session, changes, env.member, planning(env))
+    env.owes_messages = True
+    env.edit(env.t("Done. {name}: {details}.", name=member.name, details=_details(env.t, changes.changed[0])))
+
+
 def _reader(services: Services, member: Member, default: str) -> Translator:
     return services.i18n.translator(choose_language(member.chosen_language, member.language, None, default))
 
@@ -268,4 +349,6 @@ async def render_member_departed(session: AsyncSession, row: OutboxMessage, serv
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("depart", depart_command))
     application.add_handler(CommandHandler("rosterhistory", roster_history))
+    application.add_handler(CommandHandler("setmember", setmember))
+    application.add_handler(CallbackQueryHandler(setmember_button, pattern=r"^setm:"))
     application.add_handler(CallbackQueryHandler(depart_button, pattern=r"^depart:"))

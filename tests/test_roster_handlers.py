@@ -205,3 +205,23 @@ async def test_roster_history_tells_who_changed_what_with_names(bot, tmp_path):
     assert "Denis" not in history.text
     [refused] = await bot.send("Ingrid", "/rosterhistory")
     assert "Seuls la présidence ou le secrétariat" in refused.text
+
+
+async def test_setmember_changes_one_field_after_confirmation_and_tells_the_member(bot):
+    [asked] = await bot.send(SECRETARIAT, "/setmember Samy | red | Europa")
+    assert asked.text == "Cambio para Samy Arokiasamy: red: Asia → Europa. ¿Confirmar?"
+    assert (await bot.member(MEMBER)).network == "Asia"  # nothing before the tap
+    sent = await bot.press(SECRETARIAT, asked, asked.button_data("Confirmar"))
+    [done] = to(bot, SECRETARIAT, sent)
+    assert done.text == "Hecho. Samy Arokiasamy: red: Asia → Europa."
+    [told] = to(bot, MEMBER, sent)
+    assert told.text == "The secretariat updated your profile: network. Send /me to see it."
+    assert (await bot.member(MEMBER)).network == "Europe"
+    [refused] = await bot.send(SECRETARIAT, "/setmember Samy | network | Oceania")
+    assert "«Oceania» no es una de estas opciones" in refused.text
+    [only_chair] = await bot.send(CHAIR, "/setmember Bart | access | member")
+    assert "would be left without a chair" in only_chair.text
+    [usage] = await bot.send(CHAIR, "/setmember Samy")
+    assert usage.text.startswith("Usage: /setmember NAME")
+    [refused] = await bot.send("Ingrid", "/setmember Samy | network | Asia")
+    assert "Seuls la présidence ou le secrétariat" in refused.text

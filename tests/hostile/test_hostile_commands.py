@@ -29,7 +29,8 @@ from tests.hostile.lab import Lab
 SHAPES: dict[str, list[str]] = {
     "start": ["/start {x}"], "help": ["/help {x}"], "lang": ["/lang {x}"], "tz": ["/tz {x}"], "me": ["/me {x}"],
     "members": ["/members {x}"], "invite": ["/invite {x}"], "invites": ["/invites {x}"],
-    "depart": ["/depart {x}"], "rosterhistory": ["/rosterhistory {x}"], "bindgroup": ["/bindgroup {x}"],
+    "depart": ["/depart {x}"], "rosterhistory": ["/rosterhistory {x}"],
+    "setmember": ["/setmember {x}", "/setmember Samy | network | {x}", "/setmember {x} | access | member"], "bindgroup": ["/bindgroup {x}"],
     "findslot": ["/findslot {x}", "/findslot 90 {x}", "/findslot 90 2026-12-01 {x}"],
     "poll": ["/poll {x}"], "closepoll": ["/closepoll {x}"],
     "meetings": ["/meetings {x}"], "meeting": ["/meeting {x}"], "rsvp": ["/rsvp {x} yes", "/rsvp {M} {x}"],
