@@ -6,19 +6,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import members
-from bot.access import choose_language
-from bot.departures import MEMBER_DEPARTED, Planning, depart, leaves_no_chair
-from bot.dispatcher import Rendered, Skip, renderer
-from bot.i18n import N_, Safe, Translator, escape
-from bot.names import fold, match_name, names_word_for_word
-from bot.roster_changes import ROSTER_CHANGED, ChangeSet, Conflict, Entry, apply_changes, plan_changes
+from bot.services import members
+from bot.domain.access import choose_language
+from bot.services.departures import MEMBER_DEPARTED, Planning, depart, leaves_no_chair
+from bot.delivery.dispatcher import Rendered, Skip, renderer
+from bot.i18n.translation import N_, Safe, Translator, escape
+from bot.domain.names import fold, match_name, names_word_for_word
+from bot.services.roster_changes import ROSTER_CHANGED, ChangeSet, Conflict, Entry, apply_changes, plan_changes
 from bot.services import Services
-from bot.vocabulary import (
+from bot.domain.labels import (
     ACCESS_LEVELS, NETWORKS, ROLE_TITLES, network_label, read_access, read_network, read_role, roles_label,
 )
 from handlers.common import CommandSpec, Env, button, callback_ints, command
-from storage.importers import RosterRow
+from bot.services.importers import RosterRow
 from storage.models import Member, OutboxMessage
 
 COMMANDS = [

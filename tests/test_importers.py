@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.records import forget
-from bot.roster_changes import Options
+from bot.services.records import forget
+from bot.services.roster_changes import Options
 from storage.database import Database
-from storage.importers import ImportProblems, export_roster, import_organisations, import_roster
+from bot.services.importers import ImportProblems, export_roster, import_organisations, import_roster
 from storage.models import AuditEntry, Member, Organisation
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -3,11 +3,11 @@ secretariat's import meets what members chose themselves, a new member joins pla
 
 from sqlalchemy import select
 
-from bot.departures import Planning
-from bot.records import CHAIR_OVERDUE
-from bot.reminders import replan_meeting
-from bot.roster_changes import Options
-from storage.importers import import_roster
+from bot.services.departures import Planning
+from bot.services.records import CHAIR_OVERDUE
+from bot.services.reminders import replan_meeting
+from bot.services.roster_changes import Options
+from bot.services.importers import import_roster
 from storage.models import ActionItem, Meeting, Member, OutboxMessage
 from tests.test_records_handlers import CHAIR, MEMBER, SECRETARIAT, make_meeting, to
 
@@ -122,7 +122,7 @@ async def test_invitation_for_a_linked_member_is_not_usable_by_another_account(b
 
 async def test_a_stale_invitation_cannot_take_over_a_linked_member(bot):
     """An invitation made before the member joined (by another link or their username) dies."""
-    from bot.members import create_invite
+    from bot.services.members import create_invite
 
     async with bot.services.db.transaction() as session:
         samy = await session.scalar(select(Member).where(Member.name == MEMBER))

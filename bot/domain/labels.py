@@ -1,0 +1,100 @@
+"""How the committee's own words are shown in each language: titles, networks, access."""
+
+from functools import cache
+
+from bot.i18n.translation import N_, Safe, Translator, escape
+from bot.domain.names import fold
+
+ROLE_TITLES = {
+    "chair": N_("chair"),
+    "representative": N_("representative"),
+    "network coordinator": N_("network coordinator"),
+    "continental coordinator": N_("continental coordinator"),
+    "thematic coordinator": N_("thematic coordinator"),
+    "coordinator": N_("coordinator"),
+    "secretariat": N_("secretariat"),
+}
+
+NETWORKS = {
+    "Central Africa": N_("Central Africa"),
+    "West Africa": N_("West Africa"),
+    "Latin America and the Caribbean": N_("Latin America and the Caribbean"),
+    "Asia": N_("Asia"),
+    "Europe": N_("Europe"),
+}
+
+ACCESS_LEVELS = {"chair": N_("chair"), "secretariat": N_("secretariat"), "member": N_("member")}
+
+NO_NETWORK = N_("Coordination")
+
+
+def role_label(t: Translator, role: str) -> Safe:
+    """A known title in the reader's language; any other title as the roster writes it."""
+    known = ROLE_TITLES.get(role.strip().lower())
+    return t(known) if known else escape(role)
+
+
+def roles_label(t: Translator, roles: list[str]) -> Safe:
+    return Safe(", ".join(role_label(t, role) for role in roles))
+
+
+def network_label(t: Translator, network: str | None) -> Safe:
+    if not network:
+        return t(NO_NETWORK)
+    known = NETWORKS.get(network)
+    return t(known) if known else escape(network)
+
+
+# --- reading the committee's words back from a file, in any of the three languages ----------
+
+_SPOKEN = {  # titles people write that are not the catalogs' own wording
+    "chair": ("chairperson", "chairman", "chairwoman", "président", "présidente", "presidente",
+              "presidenta", "presidencia"),
+    "secretariat": ("secrétariat", "secretaría", "secretaria"),
+    "representative": ("représentant", "représentante", "representante"),
+    "member": ("membre", "miembro", "miembra"),
+}
+
+
+def _readings(table: dict[str, str]) -> dict[str, str]:
+    """Folded spelling → canonical key, from the key, its fr/en/es labels and common variants."""
+    from bot.i18n.translation import SUPPORTED, I18n
+
+    i18n = I18n()
+    readings: dict[str, str] = {}
+    for key, message in table.items():
+        words = {key, *_SPOKEN.get(key, ())}
+        words |= {str(i18n.translator(lang)(message)) for lang in SUPPORTED}
+        for word in words:
+            readings.setdefault(fold(word), key)
+    return readings
+
+
+@cache
+def _role_readings() -> dict[str, str]:
+    return _readings(ROLE_TITLES)
+
+
+@cache
+def _access_readings() -> dict[str, str]:
+    return _readings(ACCESS_LEVELS)
+
+
+@cache
+def _network_readings() -> dict[str, str]:
+    return _readings(NETWORKS)
+
+
+def read_role(text: str) -> str:
+    """``Présidente`` → ``chair``; a title outside the vocabulary stays as written."""
+    return _role_readings().get(fold(text), text.strip())
+
+
+def read_access(text: str) -> str | None:
+    """``secrétariat`` → ``secretariat``; None when the word is no access level."""
+    return _access_readings().get(fold(text))
+
+
+def read_network(text: str) -> str | None:
+    """``afrique de l'ouest`` → ``West Africa``; None when the network is unknown."""
+    return _network_readings().get(fold(text))
