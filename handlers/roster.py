@@ -6,7 +6,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.services import members
 from bot.i18n.translation import N_, Safe, escape
-from bot.domain.names import fold
+from bot.domain.names import fold, names_word_for_word
 from bot.domain.labels import network_label, roles_label
 from handlers.common import CommandSpec, Env, button, callback_ints, command
 from storage.models import Member
@@ -79,7 +79,7 @@ async def _invite_or_confirm(env: Env, member: Member) -> None:
 
 @command(access="secretariat")
 async def invite(env: Env) -> None:
-    """Exact names only; anything else is a choice offered, never a silent pick."""
+    """Whole words of one name only; anything else is a choice offered, never a silent pick."""
     t = env.t
     query = env.rest(200)
     if query is None:
@@ -88,7 +88,7 @@ async def invite(env: Env) -> None:
         env.reply(t("Usage: /invite &lt;member name&gt;"))
         return
     match = await members.find_member(env.session, query)
-    if match.found is not None and fold(match.found.name) == fold(query):
+    if match.found is not None and names_word_for_word(query, match.found.name):
         await _invite_or_confirm(env, match.found)
         return
     people = [match.found] if match.found else match.candidates or match.suggestions

@@ -1,6 +1,8 @@
-"""The secretariat's roster work: the import's change set in words, /depart, and the notices a
-roster change owes (the member told what changed, the chairs told who left)."""
+"""The secretariat's roster work: the import's change set in words, /depart, /setmember,
+/rosterhistory, and the notices a roster change owes (the member told what changed, the chairs
+told who left)."""
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
@@ -9,16 +11,40 @@ from bot.domain.access import choose_language
 from bot.services.departures import MEMBER_DEPARTED, Planning, depart, leaves_no_chair
 from bot.delivery.dispatcher import Rendered, Skip
 from bot.i18n.translation import N_, Safe, Translator, escape
-from bot.services.roster_changes import ROSTER_CHANGED, ChangeSet, Conflict, Entry
+from bot.domain.names import fold, match_name, names_word_for_word
+from bot.services.roster_changes import ROSTER_CHANGED, ChangeSet, Conflict, Entry, apply_changes, plan_changes
 from bot.services import Services
-from bot.domain.labels import ACCESS_LEVELS, network_label, roles_label
+from bot.domain.labels import (
+    ACCESS_LEVELS, NETWORKS, ROLE_TITLES, network_label, read_access, read_network, read_role, roles_label,
+)
 from handlers.common import CommandSpec, Env, button, callback_ints, command
+from bot.services.importers import RosterRow
 from storage.models import Member, OutboxMessage
 
 COMMANDS = [
     CommandSpec("depart", N_("Record that a member has left the committee: /depart NAME"),
                 access="secretariat"),
+    CommandSpec("setmember", N_("Change a member's title, access or network: "
+                                "/setmember NAME | network | West Africa"), access="secretariat"),
+    CommandSpec("rosterhistory", N_("Who changed the roster, and what: /rosterhistory [NAME]"),
+                access="secretariat"),
 ]
+
+HISTORY = {
+    "member.added": N_("{actor} added {member}"),
+    "member.changed": N_("{actor} changed {member}"),
+    "member.departed": N_("{actor} recorded that {member} left"),
+    "member.returned": N_("{actor} recorded that {member} came back"),
+    "member.linked": N_("{member} linked a Telegram account"),
+    "member.timezone": N_("{member} set their time zone"),
+    "member.language": N_("{member} chose their language"),
+    "member.reminders": N_("{member} switched their reminders on or off"),
+    "member.reachable": N_("{member} can be reached again"),
+    "member.forgotten": N_("{member} asked to be forgotten"),
+    "invite.created": N_("{actor} invited {member}"),
+    "invite.revoked": N_("{actor} revoked the invitation for {member}"),
+}
+IMPORT_ACTOR = N_("the roster import")
 
 FIELD_LABELS = {
     "name": N_("name"), "roles": N_("titles"), "access": N_("access"), "network": N_("network"),
@@ -71,12 +97,15 @@ def _value(t: Translator, field: str, value: object) -> str:
     return escape(value)
 
 
-def _entry_line(t: Translator, entry: Entry) -> str:
-    parts = [t("{field}: {before} → {after}", field=t(FIELD_LABELS[c.field]),
-               before=Safe(_value(t, c.field, c.before)), after=Safe(_value(t, c.field, c.after)))
-             for c in entry.changes if entry.member is not None]
-    parts += [t("{field}: {value}", field=t(FIELD_LABELS[c.field]), value=Safe(_value(t, c.field, c.after)))
-              for c in entry.changes if entry.member is None]
+def _details(t: Translator, entry: Entry, created: bool = False) -> Safe:
+    """What the entry changes, ``field: before → after`` (a new member: ``field: value``)."""
+    if created:
+        parts = [t("{field}: {value}", field=t(FIELD_LABELS[c.field]),
+                   value=Safe(_value(t, c.field, c.after))) for c in entry.changes if c.field != "name"]
+    else:
+        parts = [t("{field}: {before} → {after}", field=t(FIELD_LABELS[c.field]),
+                   before=Safe(_value(t, c.field, c.before)), after=Safe(_value(t, c.field, c.after)))
+                 for c in entry.changes]
     if entry.kept_own:
         parts.append(t("kept as the member set it: {fields}",
                        fields=", ".join(t(FIELD_LABELS[f]) for f in entry.kept_own)))
@@ -84,9 +113,13 @@ def _entry_line(t: Translator, entry: Entry) -> str:
         parts.append(t("leaves the committee"))
     elif entry.status == "returned":
         parts.append(t("comes back"))
-    name = entry.member.name if entry.member is not None else entry.name
+    return Safe("; ".join(parts))
+
+
+def _entry_line(t: Translator, entry: Entry, created: bool = False) -> str:
+    name = entry.name if created or entry.member is None else entry.member.name
     return t("• {name} ({where}): {details}", name=name, where=Safe(_where(t, entry.where)),
-             details=Safe("; ".join(parts)))
+             details=_details(t, entry, created))
 
 
 def conflict_text(t: Translator, conflict: Conflict) -> str:
@@ -110,7 +143,7 @@ def describe_changes(t: Translator, changes: ChangeSet, applied: bool) -> str:
         lines.append(t("No change: the roster already says what the file says."))
     if changes.created:
         lines.append(t("To add ({n}):", n=len(changes.created)))
-        lines += [_entry_line(t, e) for e in changes.created]
+        lines += [_entry_line(t, e, created=True) for e in changes.created]
     if changes.changed:
         lines.append(t("To change ({n}):", n=len(changes.changed)))
         lines += [_entry_line(t, e) for e in changes.changed]
@@ -169,6 +202,114 @@ async def depart_button(env: Env) -> None:
                       len(released), name=member.name))
 
 
+@command(access="secretariat")
+async def roster_history(env: Env) -> None:
+    """Roster changes as sentences, with names (a departed member's as it was), newest first."""
+    t = env.t
+    query = env.rest(200)
+    if query is None:
+        return
+    everyone = {m.id: m for m in await env.session.scalars(select(Member))}
+    whom = None
+    if query:
+        match = match_name(query, [m for m in everyone.values() if m.forgotten_key is None], lambda m: m.name)
+        if match.found is None:
+            names = ", ".join(m.name for m in (match.candidates or match.suggestions))
+            env.reply(t("Which member? {names}", names=names) if names
+                      else t("No member of the roster matches “{query}”.", query=query))
+            return
+        whom = match.found
+    entries = await members.roster_history(env.session, whom)
+    if not entries:
+        env.reply(t("No roster change is recorded yet."))
+        return
+    zone = env.zone_of(env.member)
+    lines = [t("<b>Roster changes, newest first</b>")]
+    for entry in entries:
+        actor = everyone.get(entry.actor_id or 0)
+        member = everyone.get(entry.entity_id or 0)
+        what = t(HISTORY.get(entry.action, entry.action), actor=actor.name if actor else t(IMPORT_ACTOR),
+                 member=member.name if member else "—")
+        fields = (entry.details or {}).get("fields") or {}
+        if fields:
+            what = Safe(what + t(": {changes}", changes=Safe("; ".join(
+                t("{field}: {before} → {after}", field=t(FIELD_LABELS.get(name, name)),
+                  before=Safe(_value(t, name, pair[0])), after=Safe(_value(t, name, pair[1])))
+                for name, pair in fields.items() if name in FIELD_LABELS))))
+        lines.append(t("• {when}: {what}", when=t.short_datetime(entry.at, zone), what=what))
+    env.reply("\n".join(lines), personal=True)
+
+
+# --- one change in the chat: title, access or network, confirmed, through the change set ----
+
+SETTABLE = {"role": ROLE_TITLES, "access": ACCESS_LEVELS, "network": NETWORKS}
+FIELD_WORDS = {"role": "role", "title": "role", "titre": "role", "fonction": "role", "cargo": "role",
+               "rol": "role", "access": "access", "acces": "access", "acceso": "access",
+               "network": "network", "reseau": "network", "red": "network"}
+READERS = {"role": read_role, "access": read_access, "network": read_network}
+
+
+async def _one_change(env: Env, member: Member, field: str, key: str) -> ChangeSet:
+    row = RosterRow.model_validate({"id": member.id, "name": member.name, field: key})
+    return await plan_changes(env.session, [("", row)])
+
+
+@command(access="secretariat")
+async def setmember(env: Env) -> None:
+    """Shows the change (before → after) and asks to confirm; nothing changes before the tap."""
+    t = env.t
+    query = env.rest(300)
+    if query is None:
+        return
+    parts = [part.strip() for part in query.split("|")]
+    field = FIELD_WORDS.get(fold(parts[1])) if len(parts) == 3 else None
+    if field is None:
+        env.reply(t("Usage: /setmember NAME | role, access or network | value, for example "
+                    "/setmember Samy | network | Asia"))
+        return
+    key = READERS[field](parts[2])
+    if key not in SETTABLE[field]:
+        env.reply(t("“{value}” is not one of: {choices}.", value=parts[2][:100], choices=", ".join(
+            t(label) for label in SETTABLE[field].values())))
+        return
+    match = await members.find_member(env.session, parts[0])
+    if match.found is None or not names_word_for_word(parts[0], match.found.name):
+        people = [match.found] if match.found else match.candidates or match.suggestions
+        env.reply(t("Which member? {names}", names=", ".join(p.name for p in people)) if people
+                  else t("No member of the roster matches “{query}”.", query=parts[0][:100]))
+        return
+    changes = await _one_change(env, match.found, field, key)
+    if changes.conflicts:
+        env.reply(conflict_text(t, changes.conflicts[0]))
+        return
+    if not changes.changed:
+        env.reply(t("Nothing to change: {name} already has that.", name=match.found.name))
+        return
+    data = f"setm:{match.found.id}:{list(SETTABLE).index(field)}:{list(SETTABLE[field]).index(key)}"
+    env.reply(t("Change for {name}: {details}. Confirm?", name=match.found.name,
+                details=_details(t, changes.changed[0])), [[(t("Confirm"), data)]], personal=True)
+
+
+@button(access="secretariat")
+async def setmember_button(env: Env) -> None:
+    parts = callback_ints(env.data, "setm", 3)
+    member = await env.session.get(Member, parts[0]) if parts else None
+    fields = list(SETTABLE)
+    if member is None or not member.active or parts is None or parts[1] >= len(fields) \
+            or parts[2] >= len(SETTABLE[fields[parts[1]]]):
+        env.toast = env.t("This button is no longer valid.")
+        return
+    field = fields[parts[1]]
+    changes = await _one_change(env, member, field, list(SETTABLE[field])[parts[2]])
+    if changes.conflicts or not changes.changed:
+        env.edit(conflict_text(env.t, changes.conflicts[0]) if changes.conflicts
+                 else env.t("Nothing to change: {name} already has that.", name=member.name))
+        return
+    await apply_changes(env.session, changes, env.member, planning(env))
+    env.owes_messages = True
+    env.edit(env.t("Done. {name}: {details}.", name=member.name, details=_details(env.t, changes.changed[0])))
+
+
 def _reader(services: Services, member: Member, default: str) -> Translator:
     return services.i18n.translator(choose_language(member.chosen_language, member.language, None, default))
 
@@ -184,8 +325,8 @@ async def render_roster_changed(session: AsyncSession, row: OutboxMessage, servi
     member = await _recipient(session, row)
     t = _reader(services, member, (await members.committee(session)).default_language)
     fields = ", ".join(t(FIELD_LABELS[f]) for f in row.payload.get("fields", []) if f in FIELD_LABELS)
-    return Rendered(member.telegram_id, t("The secretariat updated your profile: {fields}. "  # type: ignore[arg-type]
-                                          "Send /me to see it.", fields=fields))
+    text = t("The secretariat updated your profile: {fields}. Send /me to see it.", fields=fields)
+    return Rendered(member.telegram_id, text)  # type: ignore[arg-type]
 
 
 async def render_member_departed(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
@@ -205,6 +346,9 @@ async def render_member_departed(session: AsyncSession, row: OutboxMessage, serv
 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("depart", depart_command))
+    application.add_handler(CommandHandler("rosterhistory", roster_history))
+    application.add_handler(CommandHandler("setmember", setmember))
+    application.add_handler(CallbackQueryHandler(setmember_button, pattern=r"^setm:"))
     application.add_handler(CallbackQueryHandler(depart_button, pattern=r"^depart:"))
 
 

@@ -70,6 +70,7 @@ def test_roster_import_export_round_trip(tmp_path, db_url):
     result = run(["roster", "import", str(roster)], tmp_path, INSPIR_DATABASE__URL=db_url)
     assert result.returncode == 0, result.stderr
     assert "To add (2):" in result.stdout and "Applied." in result.stdout
+    assert "• Rai Gurung (entry 2): time zone: Asia/Kathmandu; titles: chair" in result.stdout
     result = run(["roster", "export", "--format", "csv"], tmp_path, INSPIR_DATABASE__URL=db_url)
     assert result.stdout.splitlines()[0].startswith("name,role,access,network")
     assert "Rai Gurung,chair,chair" in result.stdout

@@ -208,11 +208,13 @@ async def test_unknown_columns_refused(db, write):
         await _import(db, write("name,timezon\nAna,America/Lima\n"))
 
 
-async def test_export_round_trips_as_no_change(db, tmp_path):
+async def test_export_round_trips_as_no_change(db, tmp_path, write):
+    await _import(db, write("name,status\nSamy Arokiasamy,departed\n"))
     async with db.transaction() as session:
         exported = await export_roster(session, "csv")
         as_json = await export_roster(session, "json")
     assert exported.splitlines()[0].endswith(",status,id") and '"name": "Ángeles Carrión"' in as_json
+    assert ",departed," in exported  # a departed member stays in the file, marked
     for name, text in (("export.csv", exported), ("export.json", as_json)):
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")

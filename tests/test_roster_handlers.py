@@ -176,7 +176,8 @@ async def test_a_chair_handover_by_file_moves_the_chairs_notices(bot, tmp_path):
     await bot.send(CHAIR, "/action Samy: draft the report due 2026-12-01")
     bart, ingrid = await bot.member(CHAIR), await bot.member("Ingrid Mulamba")
     assert set(await _due(bot, CHAIR_OVERDUE)) == {bart.id}
-    changes = await _import(bot, tmp_path, "name,role\nBart Verstraeten,representative\nIngrid Mulamba,Présidente\n")
+    changes = await _import(bot, tmp_path, "name,role\nBart Verstraeten,representative\n"
+                                           "Ingrid Mulamba,Présidente\n")
     assert [c.after for e in changes.changed for c in e.changes if c.field == "access"] == ["member", "chair"]
     assert set(await _due(bot, CHAIR_OVERDUE)) == {ingrid.id}
     [refused] = await bot.send(CHAIR, "/depart Samy")
@@ -190,3 +191,37 @@ async def test_a_zone_change_moves_the_members_action_reminders(bot):
     await bot.send(MEMBER, "/tz America/Lima")
     after = (await _due(bot, "action_reminder"))[samy.id]
     assert (after - before).total_seconds() == 10.5 * 3600  # 09:00 in Kolkata, then 09:00 in Lima
+
+
+async def test_roster_history_tells_who_changed_what_with_names(bot, tmp_path):
+    await _import(bot, tmp_path, "name,organisation\nDenis Mushiya,CENADEP\n")
+    [choice] = await bot.send(CHAIR, "/depart Samy Arokiasamy")
+    await bot.press(CHAIR, choice, choice.button_data("Samy"))
+    [history] = await bot.send(CHAIR, "/rosterhistory")
+    assert "Bart Verstraeten recorded that Samy Arokiasamy left" in history.text
+    assert "the roster import changed Denis Mushiya: organisation: — → CENADEP" in history.text
+    [history] = await bot.send(SECRETARIAT, "/rosterhistory samy")  # a departed member too
+    assert "Bart Verstraeten registró la salida de Samy Arokiasamy" in history.text
+    assert "Denis" not in history.text
+    [refused] = await bot.send("Ingrid", "/rosterhistory")
+    assert "Seuls la présidence ou le secrétariat" in refused.text
+
+
+async def test_setmember_changes_one_field_after_confirmation_and_tells_the_member(bot):
+    [asked] = await bot.send(SECRETARIAT, "/setmember Samy | red | Europa")
+    assert asked.text == "Cambio para Samy Arokiasamy: red: Asia → Europa. ¿Confirmar?"
+    assert (await bot.member(MEMBER)).network == "Asia"  # nothing before the tap
+    sent = await bot.press(SECRETARIAT, asked, asked.button_data("Confirmar"))
+    [done] = to(bot, SECRETARIAT, sent)
+    assert done.text == "Hecho. Samy Arokiasamy: red: Asia → Europa."
+    [told] = to(bot, MEMBER, sent)
+    assert told.text == "The secretariat updated your profile: network. Send /me to see it."
+    assert (await bot.member(MEMBER)).network == "Europe"
+    [refused] = await bot.send(SECRETARIAT, "/setmember Samy | network | Oceania")
+    assert "«Oceania» no es una de estas opciones" in refused.text
+    [only_chair] = await bot.send(CHAIR, "/setmember Bart | access | member")
+    assert "would be left without a chair" in only_chair.text
+    [usage] = await bot.send(CHAIR, "/setmember Samy")
+    assert usage.text.startswith("Usage: /setmember NAME")
+    [refused] = await bot.send("Ingrid", "/setmember Samy | network | Asia")
+    assert "Seuls la présidence ou le secrétariat" in refused.text

@@ -47,3 +47,10 @@ def match_name(query: str, items: list[T], name_of, limit: int = 5) -> NameMatch
     if close:
         return NameMatch(candidates=close)
     return NameMatch(suggestions=[folded[index][1] for _name, score, index in scored if score >= 50][:3])
+
+
+def names_word_for_word(query: str, name: str) -> bool:
+    """Every typed word is a whole word of ``name``: ``niwa`` names Niwa Soulima, while
+    ``Angela Carrion`` does not name Ángeles Carrión (a guess, to be offered, never taken)."""
+    words = fold(query).split()
+    return bool(words) and set(words) <= set(fold(name).split())

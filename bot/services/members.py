@@ -69,7 +69,8 @@ def invite_is_live(invite: Invite, now: datetime) -> bool:
     return invite.used_at is None and invite.revoked_at is None and invite.expires_at > now
 
 
-async def _revoke_others(session: AsyncSession, member_id: int, now: datetime, keep: int | None = None) -> None:
+async def _revoke_others(session: AsyncSession, member_id: int, now: datetime,
+                         keep: int | None = None) -> None:
     for older in await session.scalars(select(Invite).where(
             Invite.member_id == member_id, Invite.used_at.is_(None), Invite.revoked_at.is_(None))):
         if older.id != keep:
@@ -172,3 +173,13 @@ async def ensure_committee(session: AsyncSession, name: str, zone: str, language
         found.name, found.timezone, found.default_language = name, zone, language
     await session.flush()
     return found
+
+
+async def roster_history(session: AsyncSession, member: Member | None = None,
+                         limit: int = 20) -> list[AuditEntry]:
+    """The latest audited changes to the roster (of one member), newest first."""
+    query = select(AuditEntry).where(AuditEntry.entity_type == "member")
+    if member is not None:
+        query = query.where(AuditEntry.entity_id == member.id)
+    newest_first = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    return list(await session.scalars(newest_first))

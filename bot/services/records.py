@@ -555,8 +555,8 @@ async def forget(session: AsyncSession, member: Member, now: datetime, offsets: 
     votes keep their author and counts ("former member"): name → ``former member #id``; Telegram
     id and username, organisation, country, network, zone, languages, roles and hours cleared;
     inactive; only a hash of the folded name stays (``forgotten_key``), so an import does not
-    bring them back without a word. RSVPs, availability answers, invitations, ballots of votes still open and every
-    message queued for them are deleted. Ballots of closed votes and attendance stay, attached to
+    bring them back without a word. RSVPs, availability answers, invitations, ballots of votes
+    still open and every message queued for them are deleted. Ballots of closed votes and attendance stay, attached to
     the anonymous row: they are the record (vote counts, quorum), no longer anyone's data.
     Their open action items become unassigned (returned, for the chair to reassign).
     """

@@ -100,7 +100,7 @@ def install(workdir: Path, database_url: str, people: Mapping[str, Person]) -> N
     env = clean_environment(INSPIR_DATABASE__URL=database_url)
     roster = write_roster(workdir / "members.csv", people)
     imported = cli(workdir, env, "roster", "import", str(roster))
-    assert f"{len(people)} created" in imported.stdout, imported.stdout
+    assert f"To add ({len(people)}):" in imported.stdout, imported.stdout
     cli(workdir, env, "orgs", "import", str(ORGANISATIONS))
 
 

@@ -44,7 +44,7 @@ def test_forged_data_for_every_prefix_changes_nothing(lab):
     world = lab.world
     real = {f"agenda:approve:{world['proposal']}", f"agenda:decline:{world['proposal']}",
             f"poll:close:{world['poll']}", f"poll:meet:{world['poll']}",  # real buttons: see below
-            "depart:1", "invite:1:0", "invite:1:1"}
+            "depart:1", "invite:1:0", "invite:1:1", "setm:1:1:1"}
     failures += lab.run(press_all(lab, CHAIR, [d for d in datas[::3] if d not in real]))
     report(failures)
 
@@ -75,6 +75,9 @@ def replays(lab: Lab) -> list[tuple[str, str, str]]:
         (MEMBER, f"invite:{ids[MEMBER]}:1", "a member inviting an account onto themselves"),
         (CHAIR, f"invite:{ids[REMOVED]}:1", "an invitation for a removed member"),
         (CHAIR, "invrevoke:999999999", "revoking an invitation that does not exist"),
+        (MEMBER, f"setm:{ids[MEMBER]}:2:3", "a member changing their own network"),
+        (CHAIR, f"setm:{ids[REMOVED]}:2:3", "changing a removed member"),
+        (CHAIR, f"setm:{ids[CHAIR]}:1:2", "the only chair made a plain member"),
         (MEMBER, f"vote:{w['closed_vote']}:yes", "a closed vote"),
         (MEMBER, "vote:999999999:yes", "a vote that does not exist"),
         (MEMBER, f"att:{w['meeting']}:present", "a meeting whose record is not open"),

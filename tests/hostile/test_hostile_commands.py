@@ -30,7 +30,8 @@ from tests.hostile.lab import Lab
 SHAPES: dict[str, list[str]] = {
     "start": ["/start {x}"], "help": ["/help {x}"], "lang": ["/lang {x}"], "tz": ["/tz {x}"], "me": ["/me {x}"],
     "members": ["/members {x}"], "invite": ["/invite {x}"], "invites": ["/invites {x}"],
-    "depart": ["/depart {x}"], "bindgroup": ["/bindgroup {x}"],
+    "depart": ["/depart {x}"], "rosterhistory": ["/rosterhistory {x}"],
+    "setmember": ["/setmember {x}", "/setmember Samy | network | {x}", "/setmember {x} | access | member"], "bindgroup": ["/bindgroup {x}"],
     "findslot": ["/findslot {x}", "/findslot 90 {x}", "/findslot 90 2026-12-01 {x}"],
     "poll": ["/poll {x}"], "closepoll": ["/closepoll {x}"],
     "meetings": ["/meetings {x}"], "meeting": ["/meeting {x}"], "rsvp": ["/rsvp {x} yes", "/rsvp {M} {x}"],
@@ -65,7 +66,7 @@ ROLE_RANK = {MEMBER: 0, CHAIR: 2}
 _MEETING = {"meeting", "agenda_item", "outbox"}
 _ACTION = {"action_item", "outbox"}
 WRITES: dict[str, set[str]] = {
-    "lang": {"member"}, "tz": {"member"}, "invite": {"invite"}, "bindgroup": {"committee"},
+    "lang": {"member"}, "tz": {"member", "outbox"}, "invite": {"invite"}, "bindgroup": {"committee"},
     "closepoll": {"availability_poll", "outbox"}, "meetings": _MEETING, "meeting": _MEETING, "rsvp": {"rsvp", "outbox"},
     "ics": _MEETING, "newmeeting": _MEETING, "reschedule": _MEETING, "cancelmeeting": _MEETING,
     "renamemeeting": _MEETING,
@@ -252,7 +253,7 @@ def time_cases(lab: Lab, dates: list[str], times: list[str], durations: list[str
                       {"may_change": {"agenda_item"}} if n.isdecimal() and 1 <= int(n[:6]) <= MAX_ITEM_MINUTES
                       else refuse)})]
     for z in zones:
-        tz_checks = {"may_change": {"member"}} if _zone_resolves(z) else refuse
+        tz_checks = {"may_change": {"member", "outbox"}} if _zone_resolves(z) else refuse
         looks = _looks_like_zone(z.split()[0]) if z.split() else False
         new_checks = refuse if looks and not _zone_resolves(z) else {"may_change": _MEETING}
         cases += [(MEMBER, f"/tz {z}", {"given": z, **tz_checks}),
@@ -419,7 +420,7 @@ def test_generated_dates_durations_and_zones(sqlite_lab, d, t, n, z):
         await lab.send(CHAIR, f"/findslot {n}", given=n, must_refuse=True)
         await lab.send(CHAIR, f"/meetingreminders {M} {n}", given=n, must_refuse=not _reminder_ok(n),
                        may_change={"meeting", "outbox"})
-        await lab.send(MEMBER, f"/tz {z}", given=z, must_refuse=not _zone_resolves(z), may_change={"member"})
+        await lab.send(MEMBER, f"/tz {z}", given=z, must_refuse=not _zone_resolves(z), may_change={"member", "outbox"})
 
     lab.run(run())
 
