@@ -22,6 +22,7 @@ from bot.names import fold
 class Topic(StrEnum):
     MY_TASKS = "my_tasks"
     OPEN_ACTIONS = "open_actions"
+    OVERDUE_ACTIONS = "overdue_actions"
     DECISIONS = "decisions"
     ATTENDANCE = "attendance"
     LINK = "link"
@@ -46,11 +47,14 @@ _PHRASES: dict[Topic, str] = {
     ),
     Topic.OPEN_ACTIONS: (
         "open actions|open action items|action items|action points|pending actions"
-        "|outstanding actions|overdue actions|overdue tasks|what is overdue|open tasks"
-        "|actions en cours|actions ouvertes|actions en retard|taches en retard|taches en cours"
-        "|actions a faire|points d action|en retard|actions sont en retard|overdue"
-        "|acciones abiertas|acciones pendientes"
-        "|tareas pendientes|tareas abiertas|acciones atrasadas|tareas atrasadas"
+        "|outstanding actions|open tasks|actions en cours|actions ouvertes|taches en cours"
+        "|actions a faire|points d action|acciones abiertas|acciones pendientes"
+        "|tareas pendientes|tareas abiertas"
+    ),
+    Topic.OVERDUE_ACTIONS: (
+        "overdue|overdue actions|overdue tasks|what is overdue|late actions|late tasks"
+        "|en retard|actions en retard|taches en retard|actions sont en retard"
+        "|atrasadas|atrasados|vencidas|acciones atrasadas|tareas atrasadas|acciones vencidas"
     ),
     Topic.DECISIONS: (
         "decide|decided|decision|decisions|agreed|agree on|resolved|resolution"
@@ -170,7 +174,7 @@ def _with_details(topic: Topic, words: list[str], start: int, end: int) -> Busin
     if topic is Topic.DECISIONS:
         rest = [w for w in words[:start] + words[end:] if w not in _FILLER and len(w) > 1]
         return BusinessQuestion(topic, words=tuple(rest))
-    if topic in (Topic.MY_TASKS, Topic.OPEN_ACTIONS):
+    if topic in (Topic.MY_TASKS, Topic.OPEN_ACTIONS, Topic.OVERDUE_ACTIONS):
         return BusinessQuestion(topic)
     days_ahead = next(
         (days for phrase, days in _RELATIVE_DAYS.items() if _find(words, tuple(phrase.split())) is not None),
