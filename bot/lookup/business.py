@@ -98,6 +98,16 @@ _FIRST_PERSON = frozenset("i me my mine je j moi mes mon ma ai yo mi mis tengo d
 # An "attendance" phrase followed by these asks where someone is from ("qui vient du Népal ?").
 _ORIGIN = frozenset({"from", "de", "du", "d", "des", "del"})
 
+# "Who" shortly followed by a verb of attending: "who's joining on Thursday?", "qui sera
+# présent ?", "¿quiénes asisten?".
+_WHO = frozenset("who qui quien quienes".split())
+_ATTENDING = frozenset(
+    "coming come comes joining join joins attending attend attends participating participate"
+    " vient viennent viendra viendront participe participent participera presents present"
+    " presente presentes viene vienen vendra vendran asiste asisten asistira participa"
+    " participan participara".split()
+)
+
 # Words that carry no topic in "did we decide anything on the budget?".
 _FILLER = frozenset(
     "did do does we us our the a an any anything something on about regarding concerning for"
@@ -159,6 +169,11 @@ def read_business(text: str) -> BusinessQuestion | None:
     words = fold(text).split()
     if _TASK_WORDS.intersection(words) and _FIRST_PERSON.intersection(words):
         return BusinessQuestion(Topic.MY_TASKS)
+    for start in (i for i, word in enumerate(words) if word in _WHO):
+        for verb in range(start + 1, min(start + 5, len(words))):
+            following = words[verb + 1] if verb + 1 < len(words) else ""
+            if words[verb] in _ATTENDING and following not in _ORIGIN:
+                return _with_details(Topic.ATTENDANCE, words, start, verb + 1)
     for phrase, topic in _phrase_table():
         start = _find(words, phrase)
         if start is None:

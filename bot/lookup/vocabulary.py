@@ -159,7 +159,7 @@ CUE_SYNONYMS: dict[Cue, tuple[str, ...]] = {
         "hora|qué hora|zona horaria|local time|current time|heure locale|heure actuelle",
         "hora local|hora actual|hour|what hour|l'heure qu'il est|is it late|is it night",
         "is it early|is it too late|est-il tard|il est tard|fait-il nuit|fait-il jour",
-        "es tarde|es de noche|es muy tarde",
+        "es tarde|es de noche|es muy tarde|clock|o'clock|horloge|reloj",
     ),
     Cue.REPRESENTS: _forms(
         "represents|represent|representing|représente|représentent|representa|representan"
