@@ -103,8 +103,8 @@ _ORIGIN = frozenset({"from", "de", "du", "d", "des", "del"})
 _WHO = frozenset("who qui quien quienes".split())
 _ATTENDING = frozenset(
     "coming come comes joining join joins attending attend attends participating participate"
-    " vient viennent viendra viendront participe participent participera presents present"
-    " presente presentes viene vienen vendra vendran asiste asisten asistira participa"
+    " vient viennent viendra viendront participe participent participera"
+    " viene vienen vendra vendran asiste asisten asistira participa"
     " participan participara".split()
 )
 

@@ -239,4 +239,9 @@ CLDR_REGION_NETWORKS: dict[str, str] = {
 }
 
 # Courtesy titles that are not part of anyone's name for lookup ("Dr Ingrid Mulamba").
-TITLES: frozenset[str] = frozenset(_forms("dr|mr|mrs|ms|mme|mlle|m|sr|sra|srta|prof|don|dona"))
+TITLES: frozenset[str] = frozenset(
+    _forms(
+        "dr|mr|mrs|ms|mme|mlle|m|sr|sra|srta|prof|don|dona|dra|mister|miss|sir|madam",
+        "madame|monsieur|mademoiselle|senor|senora|senorita|comrade|camarade|companero|companera",
+    )
+)
