@@ -23,7 +23,7 @@ from bot.lookup.facets import FacetIndex
 from bot.lookup.intents import Question, Scope, choose_intent
 from bot.lookup.lexicon import Key, Lexicon, Meaning, Sense, phrase_key
 from bot.lookup.name_index import FUZZY_CUTOFF, MIN_FUZZY, NameIndex
-from bot.lookup.normalize import normalize, tokenize
+from bot.lookup.normalize import normalize, stem, tokenize
 from bot.lookup.places import City, cities
 from bot.lookup.records import OrganisationRecord, PersonRecord
 from bot.lookup.results import LookupResult
@@ -231,7 +231,7 @@ class Directory:
         for size, start in candidates:
             if any(resolved[start : start + size]):
                 continue
-            text = " ".join(words[start : start + size])
+            text = " ".join(stem(word) for word in words[start : start + size])  # as keys are
             choices, meanings = (
                 (self._place_words, self._place_meanings)
                 if size == 1

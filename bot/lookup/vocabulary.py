@@ -141,9 +141,9 @@ KIND_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 CUE_SYNONYMS: dict[Cue, tuple[str, ...]] = {
-    Cue.WHO: _forms("who|whom|qui|quién|quiénes"),
+    Cue.WHO: _forms("who|whom|whos|who's|qui|quién|quiénes"),
     Cue.WHAT: _forms(
-        "what|what's|which|tell me about|qu'est-ce que|qu'est-ce qu|c'est quoi|quoi",
+        "what|what's|whats|which|tell me about|qu'est-ce que|qu'est-ce qu|c'est quoi|quoi",
         "que|qué|quel|quelle|quels|quelles|cuál|cuáles|háblame de|parle-moi de",
     ),
     Cue.WHERE: _forms(
