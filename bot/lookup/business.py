@@ -40,7 +40,8 @@ _PHRASES: dict[Topic, str] = {
         "|mes taches|mes tache|mes actions|mes missions|que dois je faire|qu est ce que je dois faire"
         "|je dois faire|dois je faire|ai je a faire|j ai a faire|j ai quoi a faire"
         "|il me reste a faire|me reste t il|me reste quoi|reste a faire|ce que je dois faire"
-        "|qui me sont assignees|qui me sont confiees"
+        "|qui me sont assignees|qui me sont confiees|on m a confie|m a confie|m a ete confie"
+        "|me han encargado|me encargaron|me han asignado|me asignaron"
         "|taches pour moi|mes devoirs|mis tareas|mi tarea|mis acciones|mis pendientes"
         "|que tengo que hacer|tengo que hacer|que debo hacer|debo hacer|que me toca hacer"
         "|me toca hacer|que me toca|tareas para mi|asignadas a mi|que tengo pendiente"
@@ -91,7 +92,8 @@ _PHRASES: dict[Topic, str] = {
 # A task word said in the first person is about my tasks: "do I have any tasks?", "j'ai des
 # tâches ?", "¿tengo tareas pendientes?" (even with a word of the open actions).
 _TASK_WORDS = frozenset(
-    "task tasks todo assignment assignments taches tache missions tarea tareas encargos".split()
+    "task tasks todo assignment assignments taches tache missions tarea tareas encargos"
+    " pendientes pendiente".split()
 )
 _FIRST_PERSON = frozenset("i me my mine je j moi mes mon ma ai yo mi mis tengo debo".split())
 
@@ -116,7 +118,7 @@ _FILLER = frozenset(
     " un une il y en concernant propos pour deja jusqu ici prise prises pris"
     " se hemos han hay algo alguna algun sobre el los las del al respecto que en ya"
     " con por para es fue ha what which quel quelle quels quelles qué cual cuales who qui"
-    " quien quienes".split()
+    " quien quienes committee comite".split()
 )
 
 # Longest first: "pasado mañana" is not "mañana".
