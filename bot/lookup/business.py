@@ -37,6 +37,7 @@ _PHRASES: dict[Topic, str] = {
         "|my assignments|assigned to me|tasks for me|what do i have to do|do i have to do"
         "|what must i do|what should i do|what do i need to do|i have to do|i need to do"
         "|what is left for me|what am i supposed to do|on my plate|my homework"
+        "|anything to do|something to do|quelque chose a faire|algo que hacer|hay que hacer"
         "|mes taches|mes tache|mes actions|mes missions|que dois je faire|qu est ce que je dois faire"
         "|je dois faire|dois je faire|ai je a faire|j ai a faire|j ai quoi a faire"
         "|il me reste a faire|me reste t il|me reste quoi|reste a faire|ce que je dois faire"
@@ -66,6 +67,8 @@ _PHRASES: dict[Topic, str] = {
     Topic.ATTENDANCE: (
         "who is coming|who s coming|who comes|who will come|who will attend|who attends"
         "|who is attending|who is joining|who will be there|who can come|who said yes"
+        "|who will be at the meeting|who ll be at the meeting|qui sera a la reunion"
+        "|qui seront a la reunion|quien estara en la reunion|quienes estaran en la reunion"
         "|qui vient|qui viendra|qui viennent|qui sera la|qui seront la|qui participe"
         "|qui participera|qui sera present|qui seront presents|qui a dit oui|qui assiste"
         "|quien viene|quienes vienen|quien vendra|quienes vendran|quien asiste|quienes asisten"
@@ -84,7 +87,8 @@ _PHRASES: dict[Topic, str] = {
         "meeting|meetings|next meeting|next call|the call|when do we meet|when are we meeting"
         "|reunion|reunions|prochaine reunion|prochain appel|la visio|quand se reunit on"
         "|quand nous reunissons nous|quand on se reunit|on se reunit|se reunir|nous reunir"
-        "|on se voit|rencontre|reunion del comite"
+        "|on se voit|rencontre|reunion del comite|nos vemos|nos reunimos|are we meeting"
+        "|do we meet|we meet"
         "|proxima reunion|cuando nos reunimos|cuando es la reunion|sesion|proxima sesion"
     ),
 }
@@ -118,7 +122,8 @@ _FILLER = frozenset(
     " un une il y en concernant propos pour deja jusqu ici prise prises pris"
     " se hemos han hay algo alguna algun sobre el los las del al respecto que en ya"
     " con por para es fue ha what which quel quelle quels quelles qué cual cuales who qui"
-    " quien quienes committee comite".split()
+    " quien quienes committee comite new recent latest nouvelle nouvelles recentes dernieres"
+    " nueva nuevas reciente recientes ultima ultimas".split()
 )
 
 # Longest first: "pasado mañana" is not "mañana".

@@ -111,7 +111,7 @@ KIND_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "mutual health organisation": _forms(
         "mutual health organisation|mutual|mutuals|health mutual|mutuelle|mutuelle de santé",
-        "mutualité|mutual de salud|mutualidad|mutuales",
+        "mutualité|mutual de salud|mutualidad|mutualidades|mutuales",
     ),
     "NGO": _forms(
         "ngo|ngos|non governmental organisation|non-governmental organization|ong|ongs",
@@ -173,6 +173,7 @@ CUE_SYNONYMS: dict[Cue, tuple[str, ...]] = {
         "persona|miembro|miembros|gente|someone|somebody|anyone|anybody|quelqu'un|quelqu un",
         "quelqu'une|alguien|alguno|alguna|committee|comité|on the committee|au comité",
         "du comité|dans le comité|en el comité|del comité|colleague|collègue|colega",
+        "of us|among us|d'entre nous|parmi nous|de nosotros|entre nosotros",
     ),
 }
 
