@@ -3,7 +3,7 @@
 that answer them when typed (/meeting, /agenda, /mytasks, /actions, /decisions): one rule
 each, so a question and its command give the same facts, in the asker's language.
 
-`bot.lookup.business` reads the question; `ROUTES` is the one registry from topic to command.
+`bot.domain.lookup.business` reads the question; `ROUTES` is the one registry from topic to command.
 """
 
 from collections.abc import Awaitable, Callable
@@ -11,8 +11,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import meetings as service
-from bot.lookup.business import BusinessQuestion, Topic, read_business
+from bot.services import meetings as service
+from bot.domain.lookup.business import BusinessQuestion, Topic, read_business
 from handlers import actions, agenda, meetings
 from handlers.common import Env
 from storage.models import Meeting

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from bot.lookup import Directory, PersonRecord
-from bot.lookup.business import read_business
-from bot.lookup.csv_source import load_organisations, load_people
+from bot.domain.lookup import Directory, PersonRecord
+from bot.domain.lookup.business import read_business
+from bot.domain.lookup.csv_source import load_organisations, load_people
 from tests.lookup_everyday import BUSINESS_CASES, CLASSES, DIRECTORY_CASES, NOT_BUSINESS
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.offline import GROUP_CHAT
+from bot.telegram.offline import GROUP_CHAT
 from storage.models import ActionItem, AgendaItem, Decision, Meeting, Member
 from tests.lookup_everyday import DIRECTORY_CASES
 from tests.test_lookup_handlers import ASKER, all_pages, entries
