@@ -1,4 +1,4 @@
-"""Lookup latency at 1,000 people and 5,000 organisations, over the shared question set.
+"""Lookup latency at 1,000 people and 5,000 organisations, over the shared question sets.
 
 Synthetic records are derived from the shipped ones (same networks, countries, kinds and
 name words, with section numbers and extra surnames), so the word indexes and the fuzzy
@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.domain.lookup import Directory, OrganisationRecord, PersonRecord  # noqa: E402
 from bot.domain.lookup.csv_source import load_organisations, load_people  # noqa: E402
+from tests.lookup_everyday import DIRECTORY_CASES  # noqa: E402
 from tests.lookup_questions import QUESTIONS  # noqa: E402
 
 PEOPLE = 1_000
@@ -76,6 +77,7 @@ def main() -> None:
 
     commands = {"ask": directory.ask, "who": directory.who, "org": directory.org}
     calls = [(commands[case["via"]], case["question"]) for case in QUESTIONS]
+    calls += [(directory.ask, case["question"]) for case in DIRECTORY_CASES]
     for command, question in calls:  # warm-up: first-call caches
         command(question)
     print(

@@ -7,6 +7,7 @@ each, so a question and its command give the same facts, in the asker's language
 """
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -88,6 +89,10 @@ async def _open_actions(env: Env, question: BusinessQuestion) -> None:
     await _run(env, actions.actions, "/actions open")
 
 
+async def _overdue_actions(env: Env, question: BusinessQuestion) -> None:
+    await _run(env, actions.actions, "/actions overdue")
+
+
 async def _decisions(env: Env, question: BusinessQuestion) -> None:
     await _run(env, actions.decisions, " ".join(("/decisions", *question.words)))
 
@@ -99,14 +104,21 @@ ROUTES: dict[Topic, Callable[[Env, BusinessQuestion], Awaitable[None]]] = {
     Topic.LINK: _link,
     Topic.MY_TASKS: _my_tasks,
     Topic.OPEN_ACTIONS: _open_actions,
+    Topic.OVERDUE_ACTIONS: _overdue_actions,
     Topic.DECISIONS: _decisions,
 }
 
 
 async def answer_business(env: Env, text: str) -> bool:
-    """Answer ``text`` if it asks about the committee's business; False if it does not."""
+    """Answer ``text`` if it asks about the committee's business; False if it does not.
+    Asked in the group, the answer goes to the asker privately: it names members (tasks,
+    answers, everyone's local time), like the answers about people."""
     question = read_business(text)
     if question is None:
         return False
+    before = len(env.outgoing)
     await ROUTES[question.topic](env, question)
+    if env.in_group:
+        env.outgoing[before:] = [replace(message, private_for=env.member)
+                                 for message in env.outgoing[before:]]
     return True

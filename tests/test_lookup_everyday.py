@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.domain.lookup import Directory
+from bot.domain.lookup import Directory, PersonRecord
 from bot.domain.lookup.business import read_business
 from bot.domain.lookup.csv_source import load_organisations, load_people
 from tests.lookup_everyday import BUSINESS_CASES, CLASSES, DIRECTORY_CASES, NOT_BUSINESS
@@ -85,3 +85,21 @@ def test_score_per_class(directory: Directory) -> None:
 @pytest.mark.parametrize("question", NOT_BUSINESS)
 def test_lookup_questions_are_not_business(question: str) -> None:
     assert read_business(question) is None
+
+
+def test_no_lookup_question_is_read_as_business() -> None:
+    """People and organisation questions keep going to the directory."""
+    from tests.lookup_questions import QUESTIONS
+
+    caught = [case["question"] for case in [*QUESTIONS, *DIRECTORY_CASES]
+              if read_business(case["question"]) is not None]
+    assert not caught
+
+
+def test_a_members_own_zone_is_a_place_even_outside_the_data() -> None:
+    people = [PersonRecord(1, "Ana Souza", ["representative"], "Latin America", country="Brasil",
+                           timezone="America/Sao_Paulo")]
+    directory = Directory(people, [])
+    for question in ("who is in São Paulo?", "¿quién está en São Paulo?", "qui est à Sao Paulo ?"):
+        assert [p.name for p in directory.ask(question).people] == ["Ana Souza"], question
+    assert directory.ask("heure à São Paulo ?").place_zone == "America/Sao_Paulo"

@@ -33,6 +33,11 @@ def words_of(name: str) -> set[str]:
     return {stem(word) for word in words(name) if word not in TITLES}
 
 
+def _may_be_a_name(word: str) -> bool:
+    """Leftover words that could be part of someone's name: not "s" of "Fischer's", not "Mme"."""
+    return len(word) >= MIN_NAME_WORD and word not in TITLES
+
+
 @cache
 def _translation_table() -> dict[str, tuple[str, ...]]:
     table: dict[str, tuple[str, ...]] = {}
@@ -126,12 +131,12 @@ class Answer:
         Santiago Fischer, only someone sharing his surname (a suggestion, not an answer)."""
         names = self.d._person_names
         if self.q.people:
-            strangers = [word for word in self.q.beside_people if len(word) >= MIN_NAME_WORD]
+            strangers = [word for word in self.q.beside_people if _may_be_a_name(word)]
             own = {word for pid in ids for word in words_of(self.d.people[pid].name)}
             unmatched = [word for word in strangers if not own & names.expand(word).keys()]
             self.used_names = (*unmatched, *self.used_names) if unmatched else self.used_names
             return bool(unmatched)
-        typed = [word for word in self.q.names if len(word) >= MIN_NAME_WORD]
+        typed = [word for word in self.q.names if _may_be_a_name(word)]
         return len(typed) > 1 and self._people_hits[0].covered < len(typed)
 
     def _local_time(self) -> LookupResult:

@@ -22,6 +22,7 @@ from bot.domain.names import fold
 class Topic(StrEnum):
     MY_TASKS = "my_tasks"
     OPEN_ACTIONS = "open_actions"
+    OVERDUE_ACTIONS = "overdue_actions"
     DECISIONS = "decisions"
     ATTENDANCE = "attendance"
     LINK = "link"
@@ -36,21 +37,26 @@ _PHRASES: dict[Topic, str] = {
         "|my assignments|assigned to me|tasks for me|what do i have to do|do i have to do"
         "|what must i do|what should i do|what do i need to do|i have to do|i need to do"
         "|what is left for me|what am i supposed to do|on my plate|my homework"
+        "|anything to do|something to do|quelque chose a faire|algo que hacer|hay que hacer"
         "|mes taches|mes tache|mes actions|mes missions|que dois je faire|qu est ce que je dois faire"
         "|je dois faire|dois je faire|ai je a faire|j ai a faire|j ai quoi a faire"
         "|il me reste a faire|me reste t il|me reste quoi|reste a faire|ce que je dois faire"
-        "|qui me sont assignees|qui me sont confiees"
+        "|qui me sont assignees|qui me sont confiees|on m a confie|m a confie|m a ete confie"
+        "|me han encargado|me encargaron|me han asignado|me asignaron"
         "|taches pour moi|mes devoirs|mis tareas|mi tarea|mis acciones|mis pendientes"
         "|que tengo que hacer|tengo que hacer|que debo hacer|debo hacer|que me toca hacer"
         "|me toca hacer|que me toca|tareas para mi|asignadas a mi|que tengo pendiente"
     ),
     Topic.OPEN_ACTIONS: (
         "open actions|open action items|action items|action points|pending actions"
-        "|outstanding actions|overdue actions|overdue tasks|what is overdue|open tasks"
-        "|actions en cours|actions ouvertes|actions en retard|taches en retard|taches en cours"
-        "|actions a faire|points d action|en retard|actions sont en retard|overdue"
-        "|acciones abiertas|acciones pendientes"
-        "|tareas pendientes|tareas abiertas|acciones atrasadas|tareas atrasadas"
+        "|outstanding actions|open tasks|actions en cours|actions ouvertes|taches en cours"
+        "|actions a faire|points d action|acciones abiertas|acciones pendientes"
+        "|tareas pendientes|tareas abiertas"
+    ),
+    Topic.OVERDUE_ACTIONS: (
+        "overdue|overdue actions|overdue tasks|what is overdue|late actions|late tasks"
+        "|en retard|actions en retard|taches en retard|actions sont en retard"
+        "|atrasadas|atrasados|vencidas|acciones atrasadas|tareas atrasadas|acciones vencidas"
     ),
     Topic.DECISIONS: (
         "decide|decided|decision|decisions|agreed|agree on|resolved|resolution"
@@ -61,6 +67,8 @@ _PHRASES: dict[Topic, str] = {
     Topic.ATTENDANCE: (
         "who is coming|who s coming|who comes|who will come|who will attend|who attends"
         "|who is attending|who is joining|who will be there|who can come|who said yes"
+        "|who will be at the meeting|who ll be at the meeting|qui sera a la reunion"
+        "|qui seront a la reunion|quien estara en la reunion|quienes estaran en la reunion"
         "|qui vient|qui viendra|qui viennent|qui sera la|qui seront la|qui participe"
         "|qui participera|qui sera present|qui seront presents|qui a dit oui|qui assiste"
         "|quien viene|quienes vienen|quien vendra|quienes vendran|quien asiste|quienes asisten"
@@ -79,7 +87,8 @@ _PHRASES: dict[Topic, str] = {
         "meeting|meetings|next meeting|next call|the call|when do we meet|when are we meeting"
         "|reunion|reunions|prochaine reunion|prochain appel|la visio|quand se reunit on"
         "|quand nous reunissons nous|quand on se reunit|on se reunit|se reunir|nous reunir"
-        "|on se voit|rencontre|reunion del comite"
+        "|on se voit|rencontre|reunion del comite|nos vemos|nos reunimos|are we meeting"
+        "|do we meet|we meet"
         "|proxima reunion|cuando nos reunimos|cuando es la reunion|sesion|proxima sesion"
     ),
 }
@@ -87,12 +96,23 @@ _PHRASES: dict[Topic, str] = {
 # A task word said in the first person is about my tasks: "do I have any tasks?", "j'ai des
 # tâches ?", "¿tengo tareas pendientes?" (even with a word of the open actions).
 _TASK_WORDS = frozenset(
-    "task tasks todo assignment assignments taches tache missions tarea tareas encargos".split()
+    "task tasks todo assignment assignments taches tache missions tarea tareas encargos"
+    " pendientes pendiente".split()
 )
 _FIRST_PERSON = frozenset("i me my mine je j moi mes mon ma ai yo mi mis tengo debo".split())
 
 # An "attendance" phrase followed by these asks where someone is from ("qui vient du Népal ?").
 _ORIGIN = frozenset({"from", "de", "du", "d", "des", "del"})
+
+# "Who" shortly followed by a verb of attending: "who's joining on Thursday?", "qui sera
+# présent ?", "¿quiénes asisten?".
+_WHO = frozenset("who qui quien quienes".split())
+_ATTENDING = frozenset(
+    "coming come comes joining join joins attending attend attends participating participate"
+    " vient viennent viendra viendront participe participent participera"
+    " viene vienen vendra vendran asiste asisten asistira participa"
+    " participan participara".split()
+)
 
 # Words that carry no topic in "did we decide anything on the budget?".
 _FILLER = frozenset(
@@ -102,7 +122,8 @@ _FILLER = frozenset(
     " un une il y en concernant propos pour deja jusqu ici prise prises pris"
     " se hemos han hay algo alguna algun sobre el los las del al respecto que en ya"
     " con por para es fue ha what which quel quelle quels quelles qué cual cuales who qui"
-    " quien quienes".split()
+    " quien quienes committee comite new recent latest nouvelle nouvelles recentes dernieres"
+    " nueva nuevas reciente recientes ultima ultimas".split()
 )
 
 # Longest first: "pasado mañana" is not "mañana".
@@ -155,6 +176,11 @@ def read_business(text: str) -> BusinessQuestion | None:
     words = fold(text).split()
     if _TASK_WORDS.intersection(words) and _FIRST_PERSON.intersection(words):
         return BusinessQuestion(Topic.MY_TASKS)
+    for start in (i for i, word in enumerate(words) if word in _WHO):
+        for verb in range(start + 1, min(start + 5, len(words))):
+            following = words[verb + 1] if verb + 1 < len(words) else ""
+            if words[verb] in _ATTENDING and following not in _ORIGIN:
+                return _with_details(Topic.ATTENDANCE, words, start, verb + 1)
     for phrase, topic in _phrase_table():
         start = _find(words, phrase)
         if start is None:
@@ -170,7 +196,7 @@ def _with_details(topic: Topic, words: list[str], start: int, end: int) -> Busin
     if topic is Topic.DECISIONS:
         rest = [w for w in words[:start] + words[end:] if w not in _FILLER and len(w) > 1]
         return BusinessQuestion(topic, words=tuple(rest))
-    if topic in (Topic.MY_TASKS, Topic.OPEN_ACTIONS):
+    if topic in (Topic.MY_TASKS, Topic.OPEN_ACTIONS, Topic.OVERDUE_ACTIONS):
         return BusinessQuestion(topic)
     days_ahead = next(
         (days for phrase, days in _RELATIVE_DAYS.items() if _find(words, tuple(phrase.split())) is not None),

@@ -23,7 +23,7 @@ from bot.domain.lookup.facets import FacetIndex
 from bot.domain.lookup.intents import Question, Scope, choose_intent
 from bot.domain.lookup.lexicon import Key, Lexicon, Meaning, Sense, phrase_key
 from bot.domain.lookup.name_index import FUZZY_CUTOFF, MIN_FUZZY, NameIndex
-from bot.domain.lookup.normalize import normalize, tokenize
+from bot.domain.lookup.normalize import normalize, stem, tokenize
 from bot.domain.lookup.places import City, cities
 from bot.domain.lookup.entries import OrganisationRecord, PersonRecord
 from bot.domain.lookup.results import LookupResult
@@ -231,7 +231,7 @@ class Directory:
         for size, start in candidates:
             if any(resolved[start : start + size]):
                 continue
-            text = " ".join(words[start : start + size])
+            text = " ".join(stem(word) for word in words[start : start + size])  # as keys are
             choices, meanings = (
                 (self._place_words, self._place_meanings)
                 if size == 1

@@ -2,7 +2,8 @@
 
 The rules are ordered from the most specific evidence to the least: a person's name beats a
 role, a role beats a place, and a bare place lists organisations (the larger directory)
-unless the question asks "who".
+unless the question asks "who". "How many" counts only something named: "the number of Juan
+Luna" is about a person, not a count of the whole directory.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def choose_intent(question: Question, scope: Scope) -> Intent | None:
     )
     if Cue.TIME in cues and scope is not Scope.ORGANISATIONS:
         return Intent.LOCAL_TIME
-    if Cue.HOW_MANY in cues:
+    countable = question.has_place or question.role or question.kind or question.organisations
+    if Cue.HOW_MANY in cues and (countable or cues & {Cue.PEOPLE, Cue.ORGANISATIONS}):
         counts_people = wants_people or (question.role and Cue.ORGANISATIONS not in cues)
         return Intent.PERSON_COUNT if counts_people else Intent.ORG_COUNT
     if scope is not Scope.ORGANISATIONS:

@@ -72,15 +72,17 @@ def zone_cities(zone: str) -> set[str]:
     for language in LANGUAGES:
         locale = Locale.parse(language)
         names.add(get_timezone_location(get_timezone(zone), locale=locale, return_city=True))
-        for name in (zone, *_older_names().get(zone, ())):
-            city = locale.time_zones.get(name, {}).get("city")
-            if city:
-                names.add(city)
+        names.add(city_name(zone, locale))
     return names
 
 
 def city_name(zone: str, locale: Locale) -> str:
-    """The zone's city in the reader's language ("Yakarta" in Spanish)."""
+    """The zone's city in the reader's language ("Yakarta" in Spanish, "Katmandou" in French,
+    which CLDR keeps under the older name Asia/Katmandu)."""
+    for name in (zone, *_older_names().get(zone, ())):
+        city = locale.time_zones.get(name, {}).get("city")
+        if city:
+            return city
     return get_timezone_location(get_timezone(zone), locale=locale, return_city=True)
 
 

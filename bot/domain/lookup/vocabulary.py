@@ -111,7 +111,7 @@ KIND_SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "mutual health organisation": _forms(
         "mutual health organisation|mutual|mutuals|health mutual|mutuelle|mutuelle de santé",
-        "mutualité|mutual de salud|mutualidad|mutuales",
+        "mutualité|mutual de salud|mutualidad|mutualidades|mutuales",
     ),
     "NGO": _forms(
         "ngo|ngos|non governmental organisation|non-governmental organization|ong|ongs",
@@ -141,9 +141,9 @@ KIND_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 CUE_SYNONYMS: dict[Cue, tuple[str, ...]] = {
-    Cue.WHO: _forms("who|whom|qui|quién|quiénes"),
+    Cue.WHO: _forms("who|whom|whos|who's|qui|quién|quiénes"),
     Cue.WHAT: _forms(
-        "what|what's|which|tell me about|qu'est-ce que|qu'est-ce qu|c'est quoi|quoi",
+        "what|what's|whats|which|tell me about|qu'est-ce que|qu'est-ce qu|c'est quoi|quoi",
         "que|qué|quel|quelle|quels|quelles|cuál|cuáles|háblame de|parle-moi de",
     ),
     Cue.WHERE: _forms(
@@ -159,7 +159,7 @@ CUE_SYNONYMS: dict[Cue, tuple[str, ...]] = {
         "hora|qué hora|zona horaria|local time|current time|heure locale|heure actuelle",
         "hora local|hora actual|hour|what hour|l'heure qu'il est|is it late|is it night",
         "is it early|is it too late|est-il tard|il est tard|fait-il nuit|fait-il jour",
-        "es tarde|es de noche|es muy tarde",
+        "es tarde|es de noche|es muy tarde|clock|o'clock|horloge|reloj",
     ),
     Cue.REPRESENTS: _forms(
         "represents|represent|representing|représente|représentent|representa|representan"
@@ -173,6 +173,7 @@ CUE_SYNONYMS: dict[Cue, tuple[str, ...]] = {
         "persona|miembro|miembros|gente|someone|somebody|anyone|anybody|quelqu'un|quelqu un",
         "quelqu'une|alguien|alguno|alguna|committee|comité|on the committee|au comité",
         "du comité|dans le comité|en el comité|del comité|colleague|collègue|colega",
+        "of us|among us|d'entre nous|parmi nous|de nosotros|entre nosotros",
     ),
 }
 
@@ -239,4 +240,9 @@ CLDR_REGION_NETWORKS: dict[str, str] = {
 }
 
 # Courtesy titles that are not part of anyone's name for lookup ("Dr Ingrid Mulamba").
-TITLES: frozenset[str] = frozenset(_forms("dr|mr|mrs|ms|mme|mlle|m|sr|sra|srta|prof|don|dona"))
+TITLES: frozenset[str] = frozenset(
+    _forms(
+        "dr|mr|mrs|ms|mme|mlle|m|sr|sra|srta|prof|don|dona|dra|mister|miss|sir|madam",
+        "madame|monsieur|mademoiselle|senor|senora|senorita|comrade|camarade|companero|companera",
+    )
+)
