@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot import members, records
 from bot.access import choose_language
 from bot.dispatcher import Rendered, Skip, renderer
+from bot.reach import NOT_LINKED, UNLINKED
 from bot.i18n import N_, Translator
 from bot.services import Services
 from handlers.common import CommandSpec, Env, button, callback_ints, command
@@ -363,7 +364,7 @@ async def render_chair_overdue(session: AsyncSession, row: OutboxMessage, servic
         raise Skip("cancelled", "no longer overdue")
     chair = await session.get(Member, row.recipient_id) if row.recipient_id else None
     if chair is None or not chair.active or not chair.telegram_id:
-        raise Skip("failed", "recipient has no Telegram account")
+        raise Skip(UNLINKED, NOT_LINKED)
     committee = await members.committee(session)
     t = services.i18n.translator(choose_language(chair.chosen_language, chair.language, None,
                                                  committee.default_language))

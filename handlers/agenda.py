@@ -15,6 +15,7 @@ from bot.access import has_access
 from bot.i18n import N_, Translator
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
 from handlers.meetings import explain_refusal, meeting_from_arg, title_or_reply
+from handlers.reach import fanout_text
 from storage.models import AgendaItem, Meeting, Member
 
 COMMANDS = [
@@ -23,7 +24,7 @@ COMMANDS = [
     CommandSpec("additem", N_("Add an agenda item: /additem 12 title | minutes | owner"), access="secretariat"),
     CommandSpec("moveitem", N_("Move an agenda item: /moveitem item-number position"), access="secretariat"),
     CommandSpec("dropitem", N_("Remove an agenda item: /dropitem item-number"), access="secretariat"),
-    CommandSpec("publishagenda", N_("Send a meeting's agenda to the group and every member: /publishagenda 12"),
+    CommandSpec("publishagenda", N_("Send a meeting's agenda to the group and the members: /publishagenda 12"),
                 access="secretariat"),
 ]
 REVIEW_TITLE = N_("Review of action items")
@@ -235,7 +236,7 @@ async def propose(env: Env) -> None:
                                        title=item.title),
                            [[(t("Approve"), f"agenda:approve:{item.id}"), (t("Decline"), f"agenda:decline:{item.id}")]],
                            ref=("agenda_item", item.id))
-    env.reply(env.t("Thank you: your proposal #{item} was sent to the chair and the secretariat. "
+    env.reply(env.t("Thank you: your proposal #{item} is on its way to the chair and the secretariat. "
                     "You will hear their decision.", item=item.id))
 
 
@@ -290,8 +291,8 @@ async def publishagenda(env: Env) -> None:
         t = env.translator_for(member)
         await env.tell(member, await agenda_text(env, meeting, t, env.zone_of(member)), ref=("meeting", meeting.id))
     await members.audit(env.session, env.member, "agenda.published", "meeting", meeting.id)
-    env.reply(env.t("The agenda of meeting #{id} was sent to the group and to {n} members.", id=meeting.id,
-                    n=len(roster)))
+    env.reply(env.t("The agenda of meeting #{id} is published.", id=meeting.id) + "\n"
+              + fanout_text(env.t, env.reach(), group=bool(env.committee.group_chat_id), meeting_id=meeting.id))
 
 
 def register(application: Application) -> None:

@@ -24,6 +24,7 @@ from bot import members, outbox
 from bot.access import choose_language, has_access
 from bot.i18n import N_, Safe, Translator
 from bot.logsafe import describe_exception
+from bot.reach import Reach
 from bot.sending import MAX_MESSAGE, Buttons, Outgoing, deliver
 from bot.services import Services
 from storage.models import Committee, Member, ProcessedUpdate
@@ -65,6 +66,7 @@ class Env:
     toast: str | None = None
     leave_chat: bool = False
     owes_messages: bool = False
+    addressed: dict[int, Member] = field(default_factory=dict)
 
     @property
     def now(self) -> datetime:
@@ -105,6 +107,11 @@ class Env:
         await outbox.enqueue_text(self.session, self.now, text, buttons, recipient=member,
                                   ref_type=ref_type, ref_id=ref_id)
         self.owes_messages = True
+        self.addressed[member.id] = member
+
+    def reach(self) -> Reach:
+        """Who this update's private messages can reach: what a reply may claim was sent."""
+        return Reach.of(self.addressed.values())
 
     async def tell_group(self, text: str, buttons: Buttons | None = None,
                          ref: tuple[str, int] | None = None) -> None:

@@ -36,6 +36,7 @@ from bot.meeting_time import (
 from bot.names import fold
 from bot.recurrence import Frequency, Recurrence, StartNotOnRule, UnknownRecurrence, from_rrule, parse_recurrence
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
+from handlers.reach import fanout_text
 from storage.models import Meeting, Member
 
 COMMANDS = [
@@ -234,7 +235,7 @@ def notice_text(t: Translator, meeting: Meeting, kind: str, zone: str, previous:
     if kind == MOVED and previous is not None:
         lines.append(t("Previously: {when}", when=t.datetime(previous, zone)))
     if group:
-        lines.append(t("UTC: {time}. Each member received the time in their own zone privately; "
+        lines.append(t("UTC: {time}. Members linked to the bot get the time in their own zone privately; "
                        "/meeting {id} shows everyone's local time.",
                        time=t.time(meeting.starts_at, "UTC"), id=meeting.id))
     else:
@@ -277,10 +278,14 @@ async def create_and_announce(env: Env, *, title: str, starts_at: datetime, zone
     return meeting
 
 
+def told_text(env: Env, meeting: Meeting) -> Safe:
+    """Who this update's notices about ``meeting`` can reach (never more than the outbox knows)."""
+    return fanout_text(env.t, env.reach(), group=bool(env.committee.group_chat_id), meeting_id=meeting.id)
+
+
 def created_text(env: Env, meeting: Meeting) -> Safe:
-    return env.t("Meeting #{id} created: <b>{title}</b>, {when}. Everyone has been told, in their own "
-                 "language and time zone.", id=meeting.id, title=meeting.title,
-                 when=env.t.datetime(meeting.starts_at, env.zone_of(env.member)))
+    return Safe(env.t("Meeting #{id} created: <b>{title}</b>, {when}.", id=meeting.id, title=meeting.title,
+                      when=env.t.datetime(meeting.starts_at, env.zone_of(env.member))) + "\n" + told_text(env, meeting))
 
 
 # --- /newmeeting ------------------------------------------------------------------------------
@@ -597,8 +602,9 @@ async def reschedule(env: Env) -> None:
         explain_refusal(env, error, meeting.id)
         return
     await announce(env, meeting, MOVED, previous)
-    env.reply(env.t("Meeting #{id} moved to {when}. Everyone has been told and the reminders follow.",
-                    id=meeting.id, when=env.t.datetime(meeting.starts_at, env.zone_of(env.member))))
+    env.reply(env.t("Meeting #{id} moved to {when}; its reminders follow.",
+                    id=meeting.id, when=env.t.datetime(meeting.starts_at, env.zone_of(env.member)))
+              + "\n" + told_text(env, meeting))
 
 
 @command(access="secretariat")
@@ -616,8 +622,8 @@ async def cancelmeeting(env: Env) -> None:
         explain_refusal(env, error, meeting.id)
         return
     await announce(env, meeting, CANCELLED)
-    env.reply(env.t("Meeting #{id} is cancelled. Everyone has been told; its reminders will not be sent.",
-                    id=meeting.id))
+    env.reply(env.t("Meeting #{id} is cancelled; its reminders will not be sent.", id=meeting.id)
+              + "\n" + told_text(env, meeting))
 
 
 @command(access="secretariat")
@@ -695,6 +701,7 @@ async def recur(env: Env) -> None:
     lines = [t("Meeting #{id} now repeats {rule}.", id=meeting.id, rule=await series_text(env, t, meeting))]
     lines += [t("#{id}: {when}", id=row.id, when=t.datetime(row.starts_at, zone)) for row in created]
     lines.append(t("Each occurrence can be moved or cancelled on its own with its number."))
+    lines.append(told_text(env, meeting))
     env.reply("\n".join(lines))
 
 

@@ -19,12 +19,14 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot import members, minutes as minutes_domain, outbox, records
 from bot.access import choose_language, has_access
 from bot.dispatcher import Rendered, Skip, renderer
+from bot.reach import NOT_LINKED, UNLINKED, Reach
 from bot.i18n import N_, SUPPORTED, Safe, Translator
 from bot.minutes import ActionRecord, Minutes, Person
 from bot.services import Services
 from bot.sending import Buttons
 from storage.models import AgendaItem, Meeting, Member, OutboxMessage, Vote
 from handlers.common import CommandSpec, Env, button, callback_args, callback_ints, command
+from handlers.reach import fanout_text
 
 MINUTES = "minutes"
 PARTS = ("text", "md", "html")
@@ -178,19 +180,17 @@ async def endmeeting(env: Env) -> None:
     if meeting is None:
         return
     await records.end_record(env.session, meeting, env.member, env.now)
-    sent = await queue_minutes(env, meeting)
-    env.reply(env.t.plural("The record of meeting #{id} is closed. The minutes are on their way to {n} member "
-                           "and to the group.",
-                           "The record of meeting #{id} is closed. The minutes are on their way to {n} members "
-                           "and to the group.", sent, id=meeting.id))
+    reach = await queue_minutes(env, meeting)
+    env.reply(env.t("The record of meeting #{id} is closed; its minutes are queued.", id=meeting.id) + "\n"
+              + fanout_text(env.t, reach, group=bool(env.committee.group_chat_id), meeting_id=meeting.id))
 
 
-async def queue_minutes(env: Env, meeting: Meeting) -> int:
-    """Owe every linked member (in their language) and the group the minutes: a message and two
-    files each, rendered when sent. Returns the number of members."""
+async def queue_minutes(env: Env, meeting: Meeting) -> Reach:
+    """Owe every reachable member (in their language) and the group the minutes: a message and
+    two files each, rendered when sent. Returns who could and could not be reached."""
     batch = uuid.uuid4().hex[:12]
-    people = [m for m in await members.active_members(env.session) if m.telegram_id]
-    for person in people:
+    reach = Reach.of(await members.active_members(env.session))
+    for person in reach.reachable:
         for part in PARTS:
             await outbox.enqueue(env.session, kind=MINUTES, due_at=env.now, recipient=person,
                                  dedupe_key=f"minutes:{meeting.id}:{batch}:{person.id}:{part}",
@@ -203,7 +203,7 @@ async def queue_minutes(env: Env, meeting: Meeting) -> int:
                                  ref_type="meeting", ref_id=meeting.id,
                                  payload={"meeting_id": meeting.id, "part": part})
     env.owes_messages = True
-    return len(people)
+    return reach
 
 
 # --- recording ----------------------------------------------------------------------------
@@ -621,7 +621,7 @@ async def render_minutes(session: AsyncSession, row: OutboxMessage, services: Se
     if row.recipient_id is not None:
         member = await session.get(Member, row.recipient_id)
         if member is None or not member.active or not member.telegram_id:
-            raise Skip("failed", "recipient has no Telegram account")
+            raise Skip(UNLINKED, NOT_LINKED)
         chat_id = member.telegram_id
         lang = choose_language(member.chosen_language, member.language, None, committee.default_language)
     elif row.chat_id is not None:

@@ -43,7 +43,7 @@ SHAPES: dict[str, list[str]] = {
     "agenda": ["/agenda {x}"], "propose": ["/propose {x} Title", "/propose {M} {x}"],
     "additem": ["/additem {x} Title", "/additem {M} {x}", "/additem {M} Title | {x}", "/additem {M} Title | 10 | {x}"],
     "moveitem": ["/moveitem {x} 1", "/moveitem {I} {x}"], "dropitem": ["/dropitem {x}"],
-    "publishagenda": ["/publishagenda {x}"],
+    "publishagenda": ["/publishagenda {x}"], "reach": ["/reach {x}"],
     "reminders": ["/reminders {x}"], "meetingreminders": ["/meetingreminders {x} 2d", "/meetingreminders {M} {x}"],
     "who": ["/who {x}"], "org": ["/org {x}"],
     "decisions": ["/decisions {x}"], "actions": ["/actions {x}"], "mytasks": ["/mytasks {x}"],
