@@ -211,13 +211,13 @@ async def due(env: Env) -> None:
                                             "(/due 12 none removes the date)."), 2)
     if found is None:
         return
-    if len(rest) != 1:
+    if not rest or len(rest) > 5:
         env.reply(env.t("Usage: /due NUMBER YYYY-MM-DD, for example /due 12 2026-12-15 "
                         "(/due 12 none removes the date)."))
         return
     new_date: date | None = None
-    if rest[0].lower() not in ("none", "aucune", "ninguna", "-"):
-        ok, new_date = parse_due(env, rest[0])
+    if " ".join(rest).lower() not in ("none", "aucune", "ninguna", "-"):
+        ok, new_date = parse_due(env, " ".join(rest))
         if not ok:
             return
     await records.set_due(env.session, found, new_date, env.member, env.now, _offsets(env), env.committee.timezone)

@@ -19,6 +19,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot import members, minutes as minutes_domain, outbox, records
 from bot.access import choose_language, has_access
 from bot.dispatcher import Rendered, Skip, renderer
+from bot.due_phrases import MalformedDue, read_due_date, split_due
 from bot.reach import NOT_LINKED, UNLINKED, Reach
 from bot.i18n import N_, SUPPORTED, Safe, Translator
 from bot.minutes import ActionRecord, Minutes, Person
@@ -58,8 +59,8 @@ WHICH_MEMBER = N_("Which member? {names}")
 NO_SUCH_MEMBER = N_("No member of the roster matches “{query}”.")
 VOTE_COUNTS = N_("yes {yes} · no {no} · abstain {abstain}")
 FORMER = N_("former member")
-DUE_WORDS = ("due", "échéance", "echeance", "pour", "para", "antes")
-DUE = re.compile(r"\s+(?:" + "|".join(DUE_WORDS) + r")\s+(\S+)\s*$", re.IGNORECASE)
+BAD_DUE = N_("I read “{text}” as a due date but it is not one: write it as YYYY-MM-DD, for example "
+            "/action Samy: send the budget due 2026-12-15. Nothing was recorded.")
 GAVE_YOU = N_("{name} gave you action #{id}: {text}")
 DUE_LINE = N_("Due: {date}")
 ATTENDANCE_LABELS = {"present": N_("Present"), "apologies": N_("Apologies")}
@@ -89,15 +90,21 @@ async def resolve_member(env: Env, query: str) -> Member | None:
 
 
 def parse_due(env: Env, text: str) -> tuple[bool, date | None]:
-    """(ok, date) for ``YYYY-MM-DD``; tells the user when malformed or already past."""
-    day = records.parse_date(text)
-    if day is None:
+    """(ok, date) for ``YYYY-MM-DD``, alone or after a due phrase (``para el 2026-12-15``);
+    tells the user when malformed or already past."""
+    try:
+        day = read_due_date(text)
+    except MalformedDue:
         env.reply(env.t(BAD_DATE, text=text[:40]))
         return False, None
+    return _not_past(env, day), day
+
+
+def _not_past(env: Env, day: date) -> bool:
     if day < records.local_today(env.now, env.committee.timezone):
         env.reply(env.t(PAST_DATE, date=env.t.date(day)))
-        return False, None
-    return True, day
+        return False
+    return True
 
 
 def counts_text(t: Translator, counts: dict[str, int]) -> Safe:
@@ -354,13 +361,14 @@ async def action(env: Env) -> None:
     if not body:
         env.reply(env.t(ACTION_USAGE))
         return
-    due: date | None = None
-    found = DUE.search(body)
-    if found:
-        ok, due = parse_due(env, found.group(1))
-        if not ok:
-            return
-        body = body[:found.start()].rstrip()
+    try:
+        found = split_due(body)
+    except MalformedDue as bad:
+        env.reply(env.t(BAD_DUE, text=bad.typed[:40]))
+        return
+    due, body = found.day, found.text
+    if due is not None and not _not_past(env, due):
+        return
     owner: Member | None = None
     if body.startswith("-"):
         text = body[1:].lstrip(" :").strip()
