@@ -34,7 +34,7 @@ from bot.meeting_time import (
     within_working_hours,
 )
 from bot.names import fold
-from bot.recurrence import Frequency, Recurrence, StartNotOnRule, UnknownRecurrence, from_rrule, parse_recurrence
+from bot.recurrence import Frequency, Recurrence, from_rrule, parse_recurrence
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
 from handlers.reach import fanout_text
 from storage.models import Meeting, Member
@@ -51,8 +51,6 @@ COMMANDS = [
     CommandSpec("cancelmeeting", N_("Cancel a meeting: /cancelmeeting 12"), access="secretariat"),
     CommandSpec("meetinglink", N_("Set a meeting's video link: /meetinglink 12 https://…"), access="secretariat"),
     CommandSpec("renamemeeting", N_("Rename a meeting: /renamemeeting 12 new title"), access="secretariat"),
-    CommandSpec("recur", N_("Repeat a meeting: /recur 12 weekly | every 2 weeks | monthly on the first Tuesday"),
-                access="secretariat"),
 ]
 
 ANSWERS = {"yes": N_("yes"), "no": N_("no"), "maybe": N_("maybe")}
@@ -197,10 +195,17 @@ async def series_text(env: Env, t: Translator, meeting: Meeting) -> Safe | None:
     head = await service.series_head(env.session, meeting)
     if head is None or not head.recurrence:
         return None
-    anchor = (await service.original_starts(env.session, [head]))[head.id]
-    local = anchor.astimezone(ZoneInfo(head.timezone))
-    return t("{rule}, at {time} {zone} time", rule=describe_rule(t, from_rrule(head.recurrence), local.day),
+    originals = await service.original_starts(env.session, [head, meeting])
+    local = originals[head.id].astimezone(ZoneInfo(head.timezone))
+    rule = from_rrule(head.recurrence)
+    text = t("{rule}, at {time} {zone} time", rule=describe_rule(t, rule, local.day),
              time=f"{local:%H:%M}", zone=head.timezone)
+    if rule.until is not None:
+        text = t("{rule}, the last one on {date}", rule=text, date=t.date(rule.until.astimezone(ZoneInfo(head.timezone)).date()))
+    if meeting.id != head.id and meeting.starts_at != originals[meeting.id]:
+        return t("{rule}; this one was moved from {when}", rule=text,
+                 when=t.datetime(originals[meeting.id], head.timezone))
+    return text
 
 
 def meeting_lines(t: Translator, meeting: Meeting, zone: str, repeats: Safe | None = None) -> list[str]:
@@ -665,60 +670,6 @@ async def renamemeeting(env: Env) -> None:
     env.reply(env.t("Meeting #{id} is now called “{title}”.", id=meeting.id, title=meeting.title))
 
 
-@command(access="secretariat")
-async def recur(env: Env) -> None:
-    body = env.rest(200)
-    if body is None:
-        return
-    parts = body.split(maxsplit=1)
-    if len(parts) < 2:
-        env.reply(env.t("Usage: /recur &lt;meeting number&gt; weekly | every 2 weeks | monthly on the first "
-                        "Tuesday (also in French or Spanish)"))
-        return
-    meeting = await meeting_from_arg(env, parts[0])
-    if meeting is None:
-        return
-    t = env.t
-    try:
-        rule = parse_recurrence(parts[1])
-        created = await service.make_recurring(env.session, meeting, rule, by=env.member, now=env.now,
-                                               offsets=env.settings.reminders.meeting_offsets)
-    except UnknownRecurrence:
-        env.reply(t("I did not understand “{text}”. Try weekly, every 2 weeks, monthly, or monthly on the "
-                    "first Tuesday (also in French or Spanish). Nothing was changed.", text=parts[1][:80]))
-        return
-    except StartNotOnRule as off:
-        env.reply(t("Meeting #{id} is on {date}, which does not fit “{rule}”. The next date that fits is "
-                    "{suggestion}: move the meeting there first with /reschedule. Nothing was changed.",
-                    id=meeting.id, date=t.date(off.start), rule=describe_rule(t, off.rule, off.start.day),
-                    suggestion=t.date(off.suggestion)))
-        return
-    except service.MeetingError as error:
-        explain_refusal(env, error, meeting.id)
-        return
-    await _announce_series(env, meeting, created)
-    zone = env.zone_of(env.member)
-    lines = [t("Meeting #{id} now repeats {rule}.", id=meeting.id, rule=await series_text(env, t, meeting))]
-    lines += [t("#{id}: {when}", id=row.id, when=t.datetime(row.starts_at, zone)) for row in created]
-    lines.append(t("Each occurrence can be moved or cancelled on its own with its number."))
-    lines.append(told_text(env, meeting))
-    env.reply("\n".join(lines))
-
-
-async def _announce_series(env: Env, head: Meeting, created: list[Meeting]) -> None:
-    shown = created[:service.SERIES_MIN_AHEAD]
-
-    async def text(t: Translator, zone: str) -> str:
-        lines = [t("🔁 <b>Meeting #{id} now repeats: {title}</b>", id=head.id, title=head.title),
-                 t("Repeats: {rule}", rule=await series_text(env, t, head)), t("Next dates, in {zone}:", zone=zone)]
-        lines += [t("#{id}: {when}", id=row.id, when=t.datetime(row.starts_at, zone)) for row in shown]
-        return "\n".join(lines)
-
-    await env.tell_group(await text(env.group_translator(), head.timezone), ref=("meeting", head.id))
-    for member in await members.active_members(env.session):
-        await env.tell(member, await text(env.translator_for(member), env.zone_of(member)), ref=("meeting", head.id))
-
-
 # --- answers ----------------------------------------------------------------------------------
 
 
@@ -802,7 +753,6 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("cancelmeeting", cancelmeeting))
     application.add_handler(CommandHandler("meetinglink", meetinglink))
     application.add_handler(CommandHandler("renamemeeting", renamemeeting))
-    application.add_handler(CommandHandler("recur", recur))
     application.add_handler(CommandHandler("rsvp", rsvp))
     application.add_handler(CommandHandler("ics", ics))
     application.add_handler(CallbackQueryHandler(rsvp_button, pattern=r"^rsvp:"))

@@ -321,7 +321,8 @@ async def test_recurrence_rules_in_three_languages_and_refusals(bot):
     refused = await reply_to("Gabriela Prudencio", f"/recur {b.id} el primer martes de cada mes")
     assert "no corresponde" in refused and "martes, 5 de enero de 2027" in refused
     assert "cada 2 semanas" in await reply_to("Gabriela Prudencio", f"/recur {b.id} cada dos semanas")
-    assert "already belongs to a repeating series" in await reply_to(CHAIR, f"/recur {b.id} weekly")
+    changed = await reply_to(CHAIR, f"/recur {b.id} weekly")  # already a series: the rule changes
+    assert f"Meeting #{b.id} now repeats every week" in changed and "Called off: #" in changed
     c, _ = await create(bot, "/newmeeting 2026-12-03 15:00 Thursday")
     assert "did not understand" in await reply_to(CHAIR, f"/recur {c.id} now and then")
 
