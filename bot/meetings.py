@@ -57,6 +57,7 @@ REVIEW_KIND = "action_review"
 REVIEW_TITLE = "Review of action items"  # stored; shown translated by the handlers
 REVIEW_MINUTES = 10
 MAX_ID = 10**9
+DRAFT = "draft"  # a meeting's status until the chair confirms a slot that puts someone at night
 ANCHORED = "meeting.series_anchored"  # audit: a row became a series head at this start
 
 
@@ -208,18 +209,30 @@ async def rsvps(session: AsyncSession, meeting: Meeting) -> dict[int, str]:
 async def create_meeting(session: AsyncSession, *, title: str, starts_at: datetime, zone: str,
                          duration_minutes: int, by: Member | None, now: datetime,
                          offsets: list[timedelta], link: str | None = None,
-                         series_id: int | None = None) -> Meeting:
-    """A scheduled meeting with its reminders planned (``starts_at`` aware, in the future)."""
+                         series_id: int | None = None, draft: bool = False) -> Meeting:
+    """A scheduled meeting with its reminders planned (``starts_at`` aware, in the future); a
+    ``draft`` (waiting for the chair to confirm a night slot) is neither reminded nor listed."""
     ZoneInfo(zone)  # an unknown zone is a programming error here: the handlers resolve it
     meeting = Meeting(title=clean_title(title), starts_at=starts_at.astimezone(UTC),
                       duration_minutes=check_duration(duration_minutes), timezone=zone,
-                      link=clean_link(link) if link else None, series_id=series_id, status="scheduled",
+                      link=clean_link(link) if link else None, series_id=series_id,
+                      status=DRAFT if draft else "scheduled",
                       sequence=0, created_by_id=by.id if by else None, created_at=now)
     session.add(meeting)
     await session.flush()
     await audit(session, by, "meeting.created", "meeting", meeting.id, series=series_id)
     await replan_meeting(session, meeting, offsets, now)
     return meeting
+
+
+async def confirm_draft(session: AsyncSession, meeting: Meeting, *, by: Member | None, now: datetime,
+                        offsets: list[timedelta], keep: bool) -> None:
+    """The chair's answer to a draft: scheduled (reminders planned) or dropped, never announced."""
+    if meeting.status != DRAFT:
+        raise NotScheduled(meeting.id)
+    meeting.status = "scheduled" if keep else "cancelled"
+    await audit(session, by, "meeting.confirmed" if keep else "meeting.dropped", "meeting", meeting.id)
+    await replan_meeting(session, meeting, offsets, now)
 
 
 def _check_changeable(meeting: Meeting, now: datetime) -> None:

@@ -4,10 +4,10 @@ from telegram.ext import Application
 
 from handlers import agenda, group, lookup, meetings, profile, roster, slots, start
 from handlers import actions, records
-from handlers import reach, reminders, series
+from handlers import night, reach, reminders, series
 from handlers.common import CommandSpec
 
-AREAS = [start, profile, roster, group, slots, meetings, series, agenda, lookup]  # lookup last: it takes private free text
+AREAS = [start, profile, roster, group, slots, meetings, series, night, agenda, lookup]  # lookup last: it takes private free text
 AREAS.insert(AREAS.index(lookup), reminders)  # reminders: commands and renderers
 AREAS.insert(AREAS.index(lookup), reach)  # reach: who the bot can write to, and what it delivered
 AREAS.insert(AREAS.index(lookup), records)  # records: the meeting record and its minutes

@@ -34,6 +34,7 @@ from bot.meeting_time import (
     within_working_hours,
 )
 from bot.names import fold
+from bot.night import at_night
 from bot.recurrence import Frequency, Recurrence, from_rrule, parse_recurrence
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
 from handlers.reach import fanout_text
@@ -271,11 +272,17 @@ async def create_and_announce(env: Env, *, title: str, starts_at: datetime, zone
     ``starts_at`` must be aware and in the future. Raises :class:`bot.meetings.MeetingError`
     (title, duration), :class:`bot.recurrence.UnknownRecurrence` or ``StartNotOnRule``;
     nothing is kept then, as the handler frame rolls back."""
+    from handlers.night import ask_to_create, who_at_night
+
     offsets = env.settings.reminders.meeting_offsets
     rule = parse_recurrence(recurrence) if isinstance(recurrence, str) else recurrence
+    night = await who_at_night(env, starts_at, duration_minutes) if rule is None else []
     meeting = await service.create_meeting(env.session, title=title, starts_at=starts_at, zone=zone,
                                            duration_minutes=duration_minutes, by=env.member, now=env.now,
-                                           offsets=offsets)
+                                           offsets=offsets, draft=bool(night))
+    if night:
+        ask_to_create(env, meeting, night)
+        return meeting
     if rule is not None:
         await service.make_recurring(env.session, meeting, rule, by=env.member, now=env.now, offsets=offsets)
     await service.ensure_action_review(env.session, meeting, env.now)
@@ -289,6 +296,8 @@ def told_text(env: Env, meeting: Meeting) -> Safe:
 
 
 def created_text(env: Env, meeting: Meeting) -> Safe:
+    if meeting.status == service.DRAFT:
+        return env.t("Meeting #{id} is a draft until you answer the question about night hours.", id=meeting.id)
     return Safe(env.t("Meeting #{id} created: <b>{title}</b>, {when}.", id=meeting.id, title=meeting.title,
                       when=env.t.datetime(meeting.starts_at, env.zone_of(env.member))) + "\n" + told_text(env, meeting))
 
@@ -339,7 +348,8 @@ async def newmeeting(env: Env) -> None:
     if title is None:
         return
     meeting = await create_and_announce(env, title=title, starts_at=starts_at, zone=zone, duration_minutes=minutes)
-    env.reply(created_text(env, meeting))
+    if meeting.status != service.DRAFT:
+        env.reply(created_text(env, meeting))
 
 
 @dataclass
@@ -545,8 +555,9 @@ async def world_table(env: Env, meeting: Meeting) -> list[str]:
         ok = within_working_hours(meeting.starts_at, duration, working_hours_of(env, person), ZoneInfo(zone))
         outside += not ok
         mark = ANSWER_MARKS.get(answers.get(person.id, ""), "·")
+        late = " 🌙" if at_night(meeting.starts_at, meeting.duration_minutes, zone) else " ⚠️"
         lines.append(t("{mark} {name} ({zone}): {time}", mark=mark, name=person.name, zone=zone,
-                       time=t.short_datetime(meeting.starts_at, zone)) + ("" if ok else " ⚠️"))
+                       time=t.short_datetime(meeting.starts_at, zone)) + ("" if ok else late))
     if outside:
         lines.append(t.plural("⚠️ {n} member outside their working hours", "⚠️ {n} members outside their working hours",
                               outside))
@@ -598,6 +609,12 @@ async def reschedule(env: Env) -> None:
         zone = found
     starts_at = read_start(env, env.args[1], env.args[2], zone)
     if starts_at is None:
+        return
+    from handlers.night import ask_to_move, who_at_night
+
+    night = await who_at_night(env, starts_at, meeting.duration_minutes)
+    if night and meeting.status == "scheduled":
+        ask_to_move(env, meeting, starts_at, night)
         return
     try:
         previous = await service.reschedule(env.session, meeting, starts_at, by=env.member, now=env.now,

@@ -26,6 +26,12 @@ async def count(bot, model, *where):
         return await session.scalar(select(func.count()).select_from(model).where(*where))
 
 
+async def go_ahead(bot, who, replies):
+    """Answer the night question (a slot at night for someone) with "anyway"; what followed."""
+    [question] = [m for m in replies if m.buttons and m.buttons[0][0]["callback_data"].startswith("night:")]
+    return replies + await bot.press(who, question, question.buttons[0][0]["callback_data"])
+
+
 async def create(bot, text="/newmeeting 2026-12-01 15:00 Steering committee", who=CHAIR):
     replies = await bot.send(who, text)
     async with bot.services.db.transaction() as session:
@@ -62,6 +68,7 @@ async def test_chair_creates_and_everyone_sees_their_local_time(bot):
 
 async def test_zone_and_duration_given_explicitly(bot):
     meeting, replies = await create(bot, "/newmeeting 2026-12-02 09:00 Asia/Jakarta 60 Asia call")
+    replies = await go_ahead(bot, CHAIR, replies)  # 03:00 in Brussels
     assert meeting.starts_at == datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
     assert (meeting.timezone, meeting.duration_minutes, meeting.title) == ("Asia/Jakarta", 60, "Asia call")
     [notice] = [m for m in private(bot, replies, "Gabriela Prudencio") if m.buttons]
@@ -250,7 +257,7 @@ async def test_ics_stable_uid_growing_sequence_and_cancellation(bot):
     uid = str(event["UID"])
     assert event.decoded("DTSTART") == datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
     assert int(event["SEQUENCE"]) == 0 and str(event["SUMMARY"]) == "Steering committee"
-    await bot.send(CHAIR, f"/reschedule {meeting.id} 2026-12-02 16:00")
+    await go_ahead(bot, CHAIR, await bot.send(CHAIR, f"/reschedule {meeting.id} 2026-12-02 16:00"))
     [second] = await bot.send("Samy Arokiasamy", f"/ics #{meeting.id}")
     [event] = _calendar(second).walk("VEVENT")
     assert str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1
@@ -283,7 +290,7 @@ async def test_weekly_series_keeps_brussels_wall_clock_across_dst(bot):
     assert listing.text.count("21:00 (Asia/Jakarta") == 2 and "20:00 (Asia/Jakarta" in listing.text
     # moving one occurrence and cancelling another leaves the rest of the series alone
     second, third = rows[1], rows[2]
-    await bot.send(CHAIR, f"/reschedule {second.id} 2026-03-27 10:00")
+    await go_ahead(bot, CHAIR, await bot.send(CHAIR, f"/reschedule {second.id} 2026-03-27 10:00"))
     await bot.send(CHAIR, f"/cancelmeeting {third.id}")
     async with bot.services.db.transaction() as session:
         after = {r.id: (r.starts_at, r.status) for r in await session.scalars(
@@ -344,11 +351,13 @@ async def test_guided_creation_with_buttons_and_replies(bot):
     [confirm] = await bot.press(CHAIR, durations, durations.button_data("120"))
     assert "Budget &lt;review&gt;" in confirm.text and "120 minutes" in confirm.text
     replies = await bot.press(CHAIR, confirm, "nm:ok")
+    assert "draft" in confirm.text  # 16:00 to 18:00 in Brussels is 22:00 to 00:00 in Jakarta
+    replies = await go_ahead(bot, CHAIR, replies)
     async with bot.services.db.transaction() as session:
         meeting = await session.scalar(select(Meeting))
     assert (meeting.title, meeting.duration_minutes) == ("Budget <review>", 120)
     assert meeting.starts_at == datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
-    assert f"Meeting #{meeting.id} created" in confirm.text
+    assert any(f"Meeting #{meeting.id} created" in m.text for m in replies)
     assert len(private(bot, replies, "Elly Rosita Silaban")) == 1
     # the flow is over: a plain message is no longer taken as an answer
     await bot.send(CHAIR, "2026-12-05 10:00")

@@ -50,7 +50,7 @@ async def test_monthly_keeps_the_weekday_position_and_each_copy_its_month(bot):
 async def test_a_moved_occurrence_no_longer_claims_the_rule(bot):
     await monthly_series(bot)
     january = (await series(bot))[1]
-    await bot.send(CHAIR, f"/reschedule {january.id} 2027-01-08 10:00")
+    await bot.send(CHAIR, f"/reschedule {january.id} 2027-01-08 15:00")
     [shown] = await bot.send("Gabriela Prudencio", f"/meeting {january.id}")
     assert "esta se trasladó, estaba prevista el jueves, 7 de enero de 2027" in shown.text
 
