@@ -494,6 +494,8 @@ def minutes_blocks(t: Translator, record: Minutes, zone: str) -> list[Block]:
                           names=", ".join(name_of(t, p) for p in record.present) or "—")))
     blocks.append(("p", t("Apologies ({n}): {names}", n=len(record.apologies),
                           names=", ".join(name_of(t, p) for p in record.apologies) or "—")))
+    blocks.append(("p", t("Absent ({n}): {names}", n=len(record.absent),
+                          names=", ".join(name_of(t, p) for p in record.absent) or "—")))
     blocks.append(("h2", t("Agenda and record")))
     number = 0
     for item in record.items:
