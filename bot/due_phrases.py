@@ -25,6 +25,9 @@ PHRASES = (
     "para", "para el", "antes del", "antes de", "antes", "vence", "vence el", "fecha limite",
     "fecha limite el", "plazo", "plazo el", "plazo hasta el", "hasta el", "a mas tardar el",
 )
+# Words that only ever announce a date: one word after them must be a date ("due tomorrow" is
+# asked about); after the others ("by", "pour", "para"...) only what starts with a digit is.
+DATE_WORDS = ("due", "deadline", "echeance", "date limite", "vence", "fecha limite", "plazo")
 _FOLDED = frozenset(fold(p) for p in PHRASES)
 _LONGEST = max(p.count(" ") for p in _FOLDED) + 1
 _DATE_LIKE = re.compile(r"\d\S*(?:\s+\S+){0,3}")
@@ -49,10 +52,12 @@ def _phrase_then_date(text: str, spans: list[tuple[int, int]], index: int) -> da
     """The date after a due phrase starting at word ``index`` and running to the end of
     ``text``; None when there is no phrase there or what follows is ordinary words."""
     for size in range(min(_LONGEST, len(spans) - index - 1), 0, -1):
-        if fold(text[spans[index][0]:spans[index + size - 1][1]]) not in _FOLDED:
+        phrase = fold(text[spans[index][0]:spans[index + size - 1][1]])
+        if phrase not in _FOLDED:
             continue
         tail = text[spans[index + size][0]:].strip().rstrip(_CLOSING)
-        if not _DATE_LIKE.fullmatch(tail):
+        one_word_after_date_word = phrase.startswith(DATE_WORDS) and len(spans) == index + size + 1
+        if not (_DATE_LIKE.fullmatch(tail) or one_word_after_date_word):
             continue
         day = parse_date(tail)
         if day is None:

@@ -24,13 +24,15 @@ def test_every_due_phrase_gives_the_date_and_leaves_the_text(typed):
     assert found.day == DAY and found.text in ("informe", "rapport", "report")
 
 
-@pytest.mark.parametrize("typed", ["send it by post", "rapport pour Bruxelles", "para todos", "task"])
+@pytest.mark.parametrize("typed", ["send it by post", "rapport pour Bruxelles", "para todos", "task",
+                                   "postponed due to the weather"])
 def test_ordinary_words_after_a_phrase_stay_text(typed):
     assert split_due(typed).text == typed and split_due(typed).day is None
 
 
 @pytest.mark.parametrize("typed", ["rapport avant le 20/12", "x due 2026-13-01", "x by 2026-12-20 noon",
-                                   "x para el 20 de diciembre"])
+                                   "x para el 20 de diciembre", "x due tomorrow", "x échéance demain",
+                                   "x fecha límite mañana", "x due <b>2026-12-03</b>"])
 def test_what_looks_like_a_date_but_is_not_is_refused(typed):
     with pytest.raises(MalformedDue):
         split_due(typed)
