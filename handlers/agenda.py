@@ -24,6 +24,8 @@ COMMANDS = [
     CommandSpec("additem", N_("Add an agenda item: /additem 12 title | minutes | owner"), access="secretariat"),
     CommandSpec("moveitem", N_("Move an agenda item: /moveitem item-number position"), access="secretariat"),
     CommandSpec("dropitem", N_("Remove an agenda item: /dropitem item-number"), access="secretariat"),
+    CommandSpec("approve", N_("Approve a proposed agenda item: /approve item-number"), access="secretariat"),
+    CommandSpec("decline", N_("Decline a proposed agenda item: /decline item-number"), access="secretariat"),
     CommandSpec("publishagenda", N_("Send a meeting's agenda to the group and the members: /publishagenda 12"),
                 access="secretariat"),
 ]
@@ -43,9 +45,10 @@ async def _names(env: Env, ids: set[int | None]) -> dict[int, str]:
     return dict(rows.tuples().all())
 
 
-async def agenda_lines(env: Env, meeting: Meeting, zone: str, t: Translator | None = None) -> list[str]:
+async def agenda_lines(env: Env, meeting: Meeting, zone: str, t: Translator | None = None,
+                       proposals: bool = True) -> list[str]:
     """The numbered agenda with clock times in ``zone``, durations, owners, the action review
-    and an overrun warning; then the proposals awaiting a decision."""
+    and an overrun warning; then (unless published) the proposals awaiting a decision."""
     t = t or env.t
     items = await service.agenda(env.session, meeting)
     proposed = await service.agenda(env.session, meeting, "proposed")
@@ -69,8 +72,8 @@ async def agenda_lines(env: Env, meeting: Meeting, zone: str, t: Translator | No
         if timing.overrun_minutes:
             lines.append(t.plural("⚠️ The agenda overruns the meeting by {n} minute.",
                                   "⚠️ The agenda overruns the meeting by {n} minutes.", timing.overrun_minutes))
-    if proposed:
-        lines.append(t("Proposed, awaiting the chair: {items}",
+    if proposed and proposals:
+        lines.append(t("Proposed, awaiting the chair (/approve or /decline with the number): {items}",
                        items=", ".join(f"#{i.id} {i.title}" for i in proposed)))
     return lines
 
@@ -87,14 +90,15 @@ def _action_line(t: Translator, action, names: dict[int, str]) -> str:  # type: 
     return t("    ◦ #{id} {text}", id=action.id, text=action.text[:200])
 
 
-async def agenda_text(env: Env, meeting: Meeting, t: Translator, zone: str) -> str:
+async def agenda_text(env: Env, meeting: Meeting, t: Translator, zone: str, published: bool = False) -> str:
+    """The agenda as /agenda shows it; ``published`` leaves out what still awaits the chair."""
     await service.ensure_action_review(env.session, meeting, env.now)
     lines = [t("<b>Agenda of meeting #{id}: {title}</b>", id=meeting.id, title=meeting.title),
              t("{when} · {minutes}", when=t.datetime(meeting.starts_at, zone),
                minutes=t.plural("{n} minute", "{n} minutes", meeting.duration_minutes))]
     if meeting.status == "cancelled":
         lines.append(t("❌ This meeting was cancelled."))
-    return "\n".join(lines + await agenda_lines(env, meeting, zone, t))
+    return "\n".join(lines + await agenda_lines(env, meeting, zone, t, proposals=not published))
 
 
 @command()
@@ -251,15 +255,47 @@ async def decide_button(env: Env) -> None:
     if item is None:
         env.toast = env.t(BUTTON_EXPIRED)
         return
-    approve = parts[0] == "approve"
+    await _decide(env, item, parts[0] == "approve", tapped=True)
+
+
+async def _decide_command(env: Env, approve: bool) -> None:
+    """/approve N and /decline N: the proposal's button, for a chair who lost the message."""
+    item_id = service.parse_id(env.args[0]) if len(env.args) == 1 else None
+    if item_id is None:
+        env.reply(env.t("Usage: /approve &lt;item number&gt; or /decline &lt;item number&gt; (/agenda shows "
+                        "the proposals awaiting the chair)."))
+        return
+    item = await service.get_item(env.session, item_id)
+    if item is None or item.proposed_by_id is None:
+        env.reply(env.t("There is no proposed agenda item #{item}.", item=item_id))
+        return
+    await _decide(env, item, approve, tapped=False)
+
+
+@command(access="secretariat")
+async def approve(env: Env) -> None:
+    await _decide_command(env, True)
+
+
+@command(access="secretariat")
+async def decline(env: Env) -> None:
+    await _decide_command(env, False)
+
+
+async def _decide(env: Env, item, approve: bool, *, tapped: bool) -> None:  # type: ignore[no-untyped-def]
+    """Approve or decline a proposal, from its button (``tapped``) or a command; the proposer is told."""
+    answer = env.edit if tapped else env.reply
     try:
         await service.decide_proposal(env.session, item, approve, by=env.member)
     except service.AlreadyDecided:
-        env.toast = env.t("This proposal was already decided.")
+        if tapped:
+            env.toast = env.t("This proposal was already decided.")
+        else:
+            env.reply(env.t("This proposal was already decided."))
         return
     meeting = await env.session.get(Meeting, item.meeting_id)
     assert meeting is not None and env.member is not None
-    env.edit(env.t("Item #{item} ({title}) approved for meeting #{id}.", item=item.id, title=item.title, id=meeting.id)
+    answer(env.t("Item #{item} ({title}) approved for meeting #{id}.", item=item.id, title=item.title, id=meeting.id)
              if approve else
              env.t("Item #{item} ({title}) declined.", item=item.id, title=item.title))
     proposer = await env.session.get(Member, item.proposed_by_id) if item.proposed_by_id else None
@@ -285,11 +321,13 @@ async def publishagenda(env: Env) -> None:
         env.reply(env.t("Meeting #{id} was cancelled: its agenda is not sent.", id=meeting.id))
         return
     group_t = env.group_translator()
-    await env.tell_group(await agenda_text(env, meeting, group_t, meeting.timezone), ref=("meeting", meeting.id))
+    await env.tell_group(await agenda_text(env, meeting, group_t, meeting.timezone, published=True),
+                         ref=("meeting", meeting.id))
     roster = await members.active_members(env.session)
     for member in roster:
         t = env.translator_for(member)
-        await env.tell(member, await agenda_text(env, meeting, t, env.zone_of(member)), ref=("meeting", meeting.id))
+        await env.tell(member, await agenda_text(env, meeting, t, env.zone_of(member), published=True),
+                       ref=("meeting", meeting.id))
     await members.audit(env.session, env.member, "agenda.published", "meeting", meeting.id)
     env.reply(env.t("The agenda of meeting #{id} is published.", id=meeting.id) + "\n"
               + fanout_text(env.t, env.reach(), group=bool(env.committee.group_chat_id), meeting_id=meeting.id))
@@ -302,4 +340,6 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("dropitem", dropitem))
     application.add_handler(CommandHandler("propose", propose))
     application.add_handler(CommandHandler("publishagenda", publishagenda))
+    application.add_handler(CommandHandler("approve", approve))
+    application.add_handler(CommandHandler("decline", decline))
     application.add_handler(CallbackQueryHandler(decide_button, pattern=r"^agenda:"))
