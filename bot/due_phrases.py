@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.names import fold
-from bot.records import parse_date
+from bot.domain.names import fold
+from bot.services.records import parse_date
 
-# Folded (accents, case and punctuation removed by bot.names.fold), longest first at matching.
+# Folded (accents, case and punctuation removed by bot.domain.names.fold), longest first at matching.
 PHRASES = (
     # English
     "due", "due on", "due by", "by", "before", "deadline", "no later than",

@@ -1,4 +1,4 @@
-"""Who a meeting puts at night, by the one night rule of :mod:`bot.slots` (23:00-06:00 local),
+"""Who a meeting puts at night, by the one night rule of :mod:`bot.domain.fair_slots` (23:00-06:00 local),
 so /findslot, /meeting and the check before announcing agree."""
 
 from collections.abc import Iterable
@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.slots import is_night
+from bot.domain.fair_slots import is_night
 
 T = TypeVar("T")
 STEP = timedelta(minutes=15)

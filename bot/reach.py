@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.names import fold
+from bot.domain.names import fold
 from storage.models import Member, OutboxMessage
 
 UNLINKED = "unlinked"  # the outbox state of a row whose recipient has no Telegram account

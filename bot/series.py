@@ -1,4 +1,4 @@
-"""Changing and stopping a meeting series (the series themselves: :mod:`bot.meetings`).
+"""Changing and stopping a meeting series (the series themselves: :mod:`bot.services.meetings`).
 
 Stopping after occurrence N sets the head's RRULE ``UNTIL`` to N's original start and calls
 off every later occurrence. Changing the rule from occurrence N on stops the old series just
@@ -13,12 +13,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.meetings import (
+from bot.services.meetings import (
     ANCHORED, NotScheduled, _check_changeable, extend_series, original_starts, series_head, series_rows,
 )
-from bot.members import audit
-from bot.recurrence import Recurrence, anchored, from_rrule, occurrence_starts, to_rrule
-from bot.reminders import replan_meeting
+from bot.services.members import audit
+from bot.domain.recurrence import Recurrence, anchored, from_rrule, occurrence_starts, to_rrule
+from bot.services.reminders import replan_meeting
 from storage.models import Meeting, Member
 
 

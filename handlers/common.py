@@ -20,12 +20,13 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot import members, outbox
-from bot.access import choose_language, has_access
-from bot.i18n import N_, Safe, Translator
+from bot.services import members
+from storage import outbox
+from bot.domain.access import choose_language, has_access
+from bot.i18n.translation import N_, Safe, Translator
 from bot.logsafe import describe_exception
 from bot.reach import Reach
-from bot.sending import MAX_MESSAGE, Buttons, Outgoing, deliver
+from bot.delivery.sending import MAX_MESSAGE, Buttons, Outgoing, deliver
 from bot.services import Services
 from storage.models import Committee, Member, ProcessedUpdate
 

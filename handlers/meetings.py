@@ -1,7 +1,7 @@
 """Meetings across time zones: /newmeeting (typed or guided), /meetings, /meeting, /reschedule,
 /cancelmeeting, /meetinglink, /recur, /rsvp (and its buttons), /ics.
 
-Every change is made by :mod:`bot.meetings` (which audits it and re-plans reminders); this
+Every change is made by :mod:`bot.services.meetings` (which audits it and re-plans reminders); this
 module reads what users type and tells everyone, each in their language and time zone.
 """
 
@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 from telegram import Message
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import meetings as service
-from bot import members
-from bot.i18n import N_, Safe, Translator, utc_offset
-from bot.meeting_time import (
+from bot.services import meetings as service
+from bot.services import members
+from bot.i18n.translation import N_, Safe, Translator, utc_offset
+from bot.domain.meeting_time import (
     AmbiguousLocalTime,
     DurationOutOfRange,
     MalformedDateTime,
@@ -33,9 +33,9 @@ from bot.meeting_time import (
     resolve_timezone,
     within_working_hours,
 )
-from bot.names import fold
+from bot.domain.names import fold
 from bot.night import at_night
-from bot.recurrence import Frequency, Recurrence, from_rrule, parse_recurrence
+from bot.domain.recurrence import Frequency, Recurrence, from_rrule, parse_recurrence
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
 from handlers.reach import fanout_text
 from storage.models import Meeting, Member
@@ -269,8 +269,8 @@ async def create_and_announce(env: Env, *, title: str, starts_at: datetime, zone
     """Create a meeting (a series when ``recurrence`` is given, a Recurrence or a rule typed in
     en/fr/es), plan its reminders, add the action-item review, and tell everyone.
 
-    ``starts_at`` must be aware and in the future. Raises :class:`bot.meetings.MeetingError`
-    (title, duration), :class:`bot.recurrence.UnknownRecurrence` or ``StartNotOnRule``;
+    ``starts_at`` must be aware and in the future. Raises :class:`bot.services.meetings.MeetingError`
+    (title, duration), :class:`bot.domain.recurrence.UnknownRecurrence` or ``StartNotOnRule``;
     nothing is kept then, as the handler frame rolls back."""
     from handlers.night import ask_to_create, who_at_night
 

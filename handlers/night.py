@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot import meetings as service
-from bot import members
-from bot.i18n import N_, Safe, Translator
+from bot.services import meetings as service
+from bot.services import members
+from bot.i18n.translation import N_, Safe, Translator
 from bot.night import night_for
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args
 from handlers.meetings import CREATED, MOVED, announce, created_text, explain_refusal, told_text

@@ -9,9 +9,9 @@ what became of the latest private message about meeting #12 for each member.
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import members
-from bot.i18n import N_, Safe, Translator
-from bot.outbox import MESSAGE
+from bot.services import members
+from bot.i18n.translation import N_, Safe, Translator
+from storage.outbox import MESSAGE
 from bot.reach import Delivery, Reach, delivery, roster_reach
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, command
 

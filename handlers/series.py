@@ -8,12 +8,12 @@ stop`` makes it the last. Each change is announced once, saying exactly what cha
 
 from telegram.ext import Application, CommandHandler
 
-from bot import meetings as service
-from bot import members
+from bot.services import meetings as service
+from bot.services import members
 from bot import series
-from bot.i18n import N_, SUPPORTED, Safe, Translator
-from bot.names import fold
-from bot.recurrence import StartNotOnRule, UnknownRecurrence, parse_recurrence
+from bot.i18n.translation import N_, SUPPORTED, Safe, Translator
+from bot.domain.names import fold
+from bot.domain.recurrence import StartNotOnRule, UnknownRecurrence, parse_recurrence
 from handlers.common import CommandSpec, Env, command
 from handlers.meetings import describe_rule, explain_refusal, meeting_from_arg, series_text, told_text
 from storage.models import Meeting
