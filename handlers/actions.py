@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.services import members, records
 from bot.domain.access import choose_language
 from bot.delivery.dispatcher import Rendered, Skip
+from bot.services.reach import NOT_LINKED, UNLINKED
 from bot.i18n.translation import N_, Translator
 from bot.input.numbers import parse_id
 from bot.services import Services
@@ -211,13 +212,13 @@ async def due(env: Env) -> None:
                                             "(/due 12 none removes the date)."), 2)
     if found is None:
         return
-    if len(rest) != 1:
+    if not rest or len(rest) > 5:
         env.reply(env.t("Usage: /due NUMBER YYYY-MM-DD, for example /due 12 2026-12-15 "
                         "(/due 12 none removes the date)."))
         return
     new_date: date | None = None
-    if rest[0].lower() not in ("none", "aucune", "ninguna", "-"):
-        ok, new_date = parse_due(env, rest[0])
+    if " ".join(rest).lower() not in ("none", "aucune", "ninguna", "-"):
+        ok, new_date = parse_due(env, " ".join(rest))
         if not ok:
             return
     await records.set_due(env.session, found, new_date, env.member, env.now, _offsets(env), env.committee.timezone)
@@ -363,7 +364,7 @@ async def render_chair_overdue(session: AsyncSession, row: OutboxMessage, servic
         raise Skip("cancelled", "no longer overdue")
     chair = await session.get(Member, row.recipient_id) if row.recipient_id else None
     if chair is None or not chair.active or not chair.telegram_id:
-        raise Skip("failed", "recipient has no Telegram account")
+        raise Skip(UNLINKED, NOT_LINKED)
     committee = await members.committee(session)
     t = services.i18n.translator(choose_language(chair.chosen_language, chair.language, None,
                                                  committee.default_language))

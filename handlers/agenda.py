@@ -16,6 +16,7 @@ from bot.input.numbers import parse_id, parse_number
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
 from handlers.shared.agenda_text import agenda_text
 from handlers.shared.replies import explain_refusal, meeting_from_arg, title_or_reply
+from handlers.shared.reach_text import fanout_text
 from storage.models import AgendaItem, Meeting, Member
 
 COMMANDS = [
@@ -24,7 +25,9 @@ COMMANDS = [
     CommandSpec("additem", N_("Add an agenda item: /additem 12 title | minutes | owner"), access="secretariat"),
     CommandSpec("moveitem", N_("Move an agenda item: /moveitem item-number position"), access="secretariat"),
     CommandSpec("dropitem", N_("Remove an agenda item: /dropitem item-number"), access="secretariat"),
-    CommandSpec("publishagenda", N_("Send a meeting's agenda to the group and every member: /publishagenda 12"),
+    CommandSpec("approve", N_("Approve a proposed agenda item: /approve item-number"), access="secretariat"),
+    CommandSpec("decline", N_("Decline a proposed agenda item: /decline item-number"), access="secretariat"),
+    CommandSpec("publishagenda", N_("Send a meeting's agenda to the group and the members: /publishagenda 12"),
                 access="secretariat"),
 ]
 NO_SUCH_ITEM = N_("There is no agenda item #{id}. /agenda shows the items with their numbers.")
@@ -169,7 +172,7 @@ async def propose(env: Env) -> None:
                                        title=item.title),
                            [[(t("Approve"), f"agenda:approve:{item.id}"), (t("Decline"), f"agenda:decline:{item.id}")]],
                            ref=("agenda_item", item.id))
-    env.reply(env.t("Thank you: your proposal #{item} was sent to the chair and the secretariat. "
+    env.reply(env.t("Thank you: your proposal #{item} is on its way to the chair and the secretariat. "
                     "You will hear their decision.", item=item.id))
 
 
@@ -184,15 +187,47 @@ async def decide_button(env: Env) -> None:
     if item is None:
         env.toast = env.t(BUTTON_EXPIRED)
         return
-    approve = parts[0] == "approve"
+    await _decide(env, item, parts[0] == "approve", tapped=True)
+
+
+async def _decide_command(env: Env, approve: bool) -> None:
+    """/approve N and /decline N: the proposal's button, for a chair who lost the message."""
+    item_id = parse_id(env.args[0]) if len(env.args) == 1 else None
+    if item_id is None:
+        env.reply(env.t("Usage: /approve &lt;item number&gt; or /decline &lt;item number&gt; (/agenda shows "
+                        "the proposals awaiting the chair)."))
+        return
+    item = await service.get_item(env.session, item_id)
+    if item is None or item.proposed_by_id is None:
+        env.reply(env.t("There is no proposed agenda item #{item}.", item=item_id))
+        return
+    await _decide(env, item, approve, tapped=False)
+
+
+@command(access="secretariat")
+async def approve(env: Env) -> None:
+    await _decide_command(env, True)
+
+
+@command(access="secretariat")
+async def decline(env: Env) -> None:
+    await _decide_command(env, False)
+
+
+async def _decide(env: Env, item, approve: bool, *, tapped: bool) -> None:  # type: ignore[no-untyped-def]
+    """Approve or decline a proposal, from its button (``tapped``) or a command; the proposer is told."""
+    answer = env.edit if tapped else env.reply
     try:
         await service.decide_proposal(env.session, item, approve, by=env.member)
     except service.AlreadyDecided:
-        env.toast = env.t("This proposal was already decided.")
+        if tapped:
+            env.toast = env.t("This proposal was already decided.")
+        else:
+            env.reply(env.t("This proposal was already decided."))
         return
     meeting = await env.session.get(Meeting, item.meeting_id)
     assert meeting is not None and env.member is not None
-    env.edit(env.t("Item #{item} ({title}) approved for meeting #{id}.", item=item.id, title=item.title, id=meeting.id)
+    answer(env.t("Item #{item} ({title}) approved for meeting #{id}.", item=item.id, title=item.title, id=meeting.id)
              if approve else
              env.t("Item #{item} ({title}) declined.", item=item.id, title=item.title))
     proposer = await env.session.get(Member, item.proposed_by_id) if item.proposed_by_id else None
@@ -218,14 +253,16 @@ async def publishagenda(env: Env) -> None:
         env.reply(env.t("Meeting #{id} was cancelled: its agenda is not sent.", id=meeting.id))
         return
     group_t = env.group_translator()
-    await env.tell_group(await agenda_text(env, meeting, group_t, meeting.timezone), ref=("meeting", meeting.id))
+    await env.tell_group(await agenda_text(env, meeting, group_t, meeting.timezone, published=True),
+                         ref=("meeting", meeting.id))
     roster = await members.active_members(env.session)
     for member in roster:
         t = env.translator_for(member)
-        await env.tell(member, await agenda_text(env, meeting, t, env.zone_of(member)), ref=("meeting", meeting.id))
+        await env.tell(member, await agenda_text(env, meeting, t, env.zone_of(member), published=True),
+                       ref=("meeting", meeting.id))
     await members.audit(env.session, env.member, "agenda.published", "meeting", meeting.id)
-    env.reply(env.t("The agenda of meeting #{id} was sent to the group and to {n} members.", id=meeting.id,
-                    n=len(roster)))
+    env.reply(env.t("The agenda of meeting #{id} is published.", id=meeting.id) + "\n"
+              + fanout_text(env.t, env.reach(), group=bool(env.committee.group_chat_id), meeting_id=meeting.id))
 
 
 def register(application: Application) -> None:
@@ -235,4 +272,6 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("dropitem", dropitem))
     application.add_handler(CommandHandler("propose", propose))
     application.add_handler(CommandHandler("publishagenda", publishagenda))
+    application.add_handler(CommandHandler("approve", approve))
+    application.add_handler(CommandHandler("decline", decline))
     application.add_handler(CallbackQueryHandler(decide_button, pattern=r"^agenda:"))

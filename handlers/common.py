@@ -25,6 +25,7 @@ from bot.domain.access import choose_language, has_access
 from bot.i18n.translation import N_, Safe, Translator
 from bot.input.numbers import MAX_ID, parse_number
 from bot.logsafe import describe_exception
+from bot.services.reach import Reach
 from bot.delivery.sending import Buttons, Outgoing, deliver
 from bot.services import Services
 from storage.models import Committee, Member, ProcessedUpdate
@@ -68,6 +69,7 @@ class Env:
     leave_chat: bool = False
     owes_messages: bool = False
     commands: tuple["CommandSpec", ...] = ()  # every area's, for /help
+    addressed: dict[int, Member] = field(default_factory=dict)
 
     @property
     def now(self) -> datetime:
@@ -108,6 +110,11 @@ class Env:
         await outbox.enqueue_text(self.session, self.now, text, buttons, recipient=member,
                                   ref_type=ref_type, ref_id=ref_id)
         self.owes_messages = True
+        self.addressed[member.id] = member
+
+    def reach(self) -> Reach:
+        """Who this update's private messages can reach: what a reply may claim was sent."""
+        return Reach.of(self.addressed.values())
 
     async def tell_group(self, text: str, buttons: Buttons | None = None,
                          ref: tuple[str, int] | None = None) -> None:

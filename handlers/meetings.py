@@ -36,10 +36,12 @@ from bot.domain.meeting_time import (
     within_working_hours,
 )
 from bot.domain.names import fold
-from bot.domain.recurrence import Frequency, Recurrence, StartNotOnRule, UnknownRecurrence, from_rrule, parse_recurrence
+from bot.domain.night import at_night
+from bot.domain.recurrence import Frequency, Recurrence, from_rrule, parse_recurrence
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
 from handlers.shared.agenda_text import agenda_lines
 from handlers.shared.replies import explain_refusal, meeting_from_arg, title_or_reply
+from handlers.shared.reach_text import fanout_text
 from storage.models import Meeting, Member
 
 COMMANDS = [
@@ -54,8 +56,6 @@ COMMANDS = [
     CommandSpec("cancelmeeting", N_("Cancel a meeting: /cancelmeeting 12"), access="secretariat"),
     CommandSpec("meetinglink", N_("Set a meeting's video link: /meetinglink 12 https://…"), access="secretariat"),
     CommandSpec("renamemeeting", N_("Rename a meeting: /renamemeeting 12 new title"), access="secretariat"),
-    CommandSpec("recur", N_("Repeat a meeting: /recur 12 weekly | every 2 weeks | monthly on the first Tuesday"),
-                access="secretariat"),
 ]
 
 ANSWERS = {"yes": N_("yes"), "no": N_("no"), "maybe": N_("maybe")}
@@ -155,10 +155,17 @@ async def series_text(env: Env, t: Translator, meeting: Meeting) -> Safe | None:
     head = await service.series_head(env.session, meeting)
     if head is None or not head.recurrence:
         return None
-    anchor = (await service.original_starts(env.session, [head]))[head.id]
-    local = anchor.astimezone(ZoneInfo(head.timezone))
-    return t("{rule}, at {time} {zone} time", rule=describe_rule(t, from_rrule(head.recurrence), local.day),
+    originals = await service.original_starts(env.session, [head, meeting])
+    local = originals[head.id].astimezone(ZoneInfo(head.timezone))
+    rule = from_rrule(head.recurrence)
+    text = t("{rule}, at {time} {zone} time", rule=describe_rule(t, rule, local.day),
              time=f"{local:%H:%M}", zone=head.timezone)
+    if rule.until is not None:
+        text = t("{rule}, the last one on {date}", rule=text, date=t.date(rule.until.astimezone(ZoneInfo(head.timezone)).date()))
+    if meeting.id != head.id and meeting.starts_at != originals[meeting.id]:
+        return t("{rule}; this one was moved from {when}", rule=text,
+                 when=t.datetime(originals[meeting.id], head.timezone))
+    return text
 
 
 def meeting_lines(t: Translator, meeting: Meeting, zone: str, repeats: Safe | None = None) -> list[str]:
@@ -193,7 +200,7 @@ def notice_text(t: Translator, meeting: Meeting, kind: str, zone: str, previous:
     if kind == MOVED and previous is not None:
         lines.append(t("Previously: {when}", when=t.datetime(previous, zone)))
     if group:
-        lines.append(t("UTC: {time}. Each member received the time in their own zone privately; "
+        lines.append(t("UTC: {time}. Members linked to the bot get the time in their own zone privately; "
                        "/meeting {id} shows everyone's local time.",
                        time=t.time(meeting.starts_at, "UTC"), id=meeting.id))
     else:
@@ -224,11 +231,17 @@ async def create_and_announce(env: Env, *, title: str, starts_at: datetime, zone
     ``starts_at`` must be aware and in the future. Raises :class:`bot.services.meetings.MeetingError`
     (title, duration), :class:`bot.domain.recurrence.UnknownRecurrence` or ``StartNotOnRule``;
     nothing is kept then, as the handler frame rolls back."""
+    from handlers.night import ask_to_create, who_at_night
+
     offsets = env.settings.reminders.meeting_offsets
     rule = parse_recurrence(recurrence) if isinstance(recurrence, str) else recurrence
+    night = await who_at_night(env, starts_at, duration_minutes) if rule is None else []
     meeting = await service.create_meeting(env.session, title=title, starts_at=starts_at, zone=zone,
                                            duration_minutes=duration_minutes, by=env.member, now=env.now,
-                                           offsets=offsets)
+                                           offsets=offsets, draft=bool(night))
+    if night:
+        ask_to_create(env, meeting, night)
+        return meeting
     if rule is not None:
         await service.make_recurring(env.session, meeting, rule, by=env.member, now=env.now, offsets=offsets)
     await service.ensure_action_review(env.session, meeting, env.now)
@@ -236,10 +249,16 @@ async def create_and_announce(env: Env, *, title: str, starts_at: datetime, zone
     return meeting
 
 
+def told_text(env: Env, meeting: Meeting) -> Safe:
+    """Who this update's notices about ``meeting`` can reach (never more than the outbox knows)."""
+    return fanout_text(env.t, env.reach(), group=bool(env.committee.group_chat_id), meeting_id=meeting.id)
+
+
 def created_text(env: Env, meeting: Meeting) -> Safe:
-    return env.t("Meeting #{id} created: <b>{title}</b>, {when}. Everyone has been told, in their own "
-                 "language and time zone.", id=meeting.id, title=meeting.title,
-                 when=env.t.datetime(meeting.starts_at, env.zone_of(env.member)))
+    if meeting.status == service.DRAFT:
+        return env.t("Meeting #{id} is a draft until you answer the question about night hours.", id=meeting.id)
+    return Safe(env.t("Meeting #{id} created: <b>{title}</b>, {when}.", id=meeting.id, title=meeting.title,
+                      when=env.t.datetime(meeting.starts_at, env.zone_of(env.member))) + "\n" + told_text(env, meeting))
 
 
 # --- /newmeeting ------------------------------------------------------------------------------
@@ -289,7 +308,8 @@ async def newmeeting(env: Env) -> None:
     if title is None:
         return
     meeting = await create_and_announce(env, title=title, starts_at=starts_at, zone=zone, duration_minutes=minutes)
-    env.reply(created_text(env, meeting))
+    if meeting.status != service.DRAFT:
+        env.reply(created_text(env, meeting))
 
 
 @dataclass
@@ -495,8 +515,9 @@ async def world_table(env: Env, meeting: Meeting) -> list[str]:
         ok = within_working_hours(meeting.starts_at, duration, working_hours_of(env, person), ZoneInfo(zone))
         outside += not ok
         mark = ANSWER_MARKS.get(answers.get(person.id, ""), "·")
+        late = " 🌙" if at_night(meeting.starts_at, meeting.duration_minutes, zone) else " ⚠️"
         lines.append(t("{mark} {name} ({zone}): {time}", mark=mark, name=person.name, zone=zone,
-                       time=t.short_datetime(meeting.starts_at, zone)) + ("" if ok else " ⚠️"))
+                       time=t.short_datetime(meeting.starts_at, zone)) + ("" if ok else late))
     if outside:
         lines.append(t.plural("⚠️ {n} member outside their working hours", "⚠️ {n} members outside their working hours",
                               outside))
@@ -547,6 +568,12 @@ async def reschedule(env: Env) -> None:
     starts_at = read_start(env, env.args[1], env.args[2], zone)
     if starts_at is None:
         return
+    from handlers.night import ask_to_move, who_at_night
+
+    night = await who_at_night(env, starts_at, meeting.duration_minutes)
+    if night and meeting.status == "scheduled":
+        ask_to_move(env, meeting, starts_at, night)
+        return
     try:
         previous = await service.reschedule(env.session, meeting, starts_at, by=env.member, now=env.now,
                                             offsets=env.settings.reminders.meeting_offsets,
@@ -555,8 +582,9 @@ async def reschedule(env: Env) -> None:
         explain_refusal(env, error, meeting.id)
         return
     await announce(env, meeting, MOVED, previous)
-    env.reply(env.t("Meeting #{id} moved to {when}. Everyone has been told and the reminders follow.",
-                    id=meeting.id, when=env.t.datetime(meeting.starts_at, env.zone_of(env.member))))
+    env.reply(env.t("Meeting #{id} moved to {when}; its reminders follow.",
+                    id=meeting.id, when=env.t.datetime(meeting.starts_at, env.zone_of(env.member)))
+              + "\n" + told_text(env, meeting))
 
 
 @command(access="secretariat")
@@ -574,8 +602,8 @@ async def cancelmeeting(env: Env) -> None:
         explain_refusal(env, error, meeting.id)
         return
     await announce(env, meeting, CANCELLED)
-    env.reply(env.t("Meeting #{id} is cancelled. Everyone has been told; its reminders will not be sent.",
-                    id=meeting.id))
+    env.reply(env.t("Meeting #{id} is cancelled; its reminders will not be sent.", id=meeting.id)
+              + "\n" + told_text(env, meeting))
 
 
 @command(access="secretariat")
@@ -615,59 +643,6 @@ async def renamemeeting(env: Env) -> None:
         explain_refusal(env, error, meeting.id)
         return
     env.reply(env.t("Meeting #{id} is now called “{title}”.", id=meeting.id, title=meeting.title))
-
-
-@command(access="secretariat")
-async def recur(env: Env) -> None:
-    body = env.rest(200)
-    if body is None:
-        return
-    parts = body.split(maxsplit=1)
-    if len(parts) < 2:
-        env.reply(env.t("Usage: /recur &lt;meeting number&gt; weekly | every 2 weeks | monthly on the first "
-                        "Tuesday (also in French or Spanish)"))
-        return
-    meeting = await meeting_from_arg(env, parts[0])
-    if meeting is None:
-        return
-    t = env.t
-    try:
-        rule = parse_recurrence(parts[1])
-        created = await service.make_recurring(env.session, meeting, rule, by=env.member, now=env.now,
-                                               offsets=env.settings.reminders.meeting_offsets)
-    except UnknownRecurrence:
-        env.reply(t("I did not understand “{text}”. Try weekly, every 2 weeks, monthly, or monthly on the "
-                    "first Tuesday (also in French or Spanish). Nothing was changed.", text=parts[1][:80]))
-        return
-    except StartNotOnRule as off:
-        env.reply(t("Meeting #{id} is on {date}, which does not fit “{rule}”. The next date that fits is "
-                    "{suggestion}: move the meeting there first with /reschedule. Nothing was changed.",
-                    id=meeting.id, date=t.date(off.start), rule=describe_rule(t, off.rule, off.start.day),
-                    suggestion=t.date(off.suggestion)))
-        return
-    except service.MeetingError as error:
-        explain_refusal(env, error, meeting.id)
-        return
-    await _announce_series(env, meeting, created)
-    zone = env.zone_of(env.member)
-    lines = [t("Meeting #{id} now repeats {rule}.", id=meeting.id, rule=await series_text(env, t, meeting))]
-    lines += [t("#{id}: {when}", id=row.id, when=t.datetime(row.starts_at, zone)) for row in created]
-    lines.append(t("Each occurrence can be moved or cancelled on its own with its number."))
-    env.reply("\n".join(lines))
-
-
-async def _announce_series(env: Env, head: Meeting, created: list[Meeting]) -> None:
-    shown = created[:service.SERIES_MIN_AHEAD]
-
-    async def text(t: Translator, zone: str) -> str:
-        lines = [t("🔁 <b>Meeting #{id} now repeats: {title}</b>", id=head.id, title=head.title),
-                 t("Repeats: {rule}", rule=await series_text(env, t, head)), t("Next dates, in {zone}:", zone=zone)]
-        lines += [t("#{id}: {when}", id=row.id, when=t.datetime(row.starts_at, zone)) for row in shown]
-        return "\n".join(lines)
-
-    await env.tell_group(await text(env.group_translator(), head.timezone), ref=("meeting", head.id))
-    for member in await members.active_members(env.session):
-        await env.tell(member, await text(env.translator_for(member), env.zone_of(member)), ref=("meeting", head.id))
 
 
 # --- answers ----------------------------------------------------------------------------------
@@ -753,7 +728,6 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("cancelmeeting", cancelmeeting))
     application.add_handler(CommandHandler("meetinglink", meetinglink))
     application.add_handler(CommandHandler("renamemeeting", renamemeeting))
-    application.add_handler(CommandHandler("recur", recur))
     application.add_handler(CommandHandler("rsvp", rsvp))
     application.add_handler(CommandHandler("ics", ics))
     application.add_handler(CallbackQueryHandler(rsvp_button, pattern=r"^rsvp:"))

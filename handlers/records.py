@@ -11,7 +11,6 @@ as Markdown and HTML files. The minutes are rendered at send time from the store
 import html
 import re
 import uuid
-from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -20,6 +19,8 @@ from bot.services import members, minutes as minutes_domain, records
 from storage import outbox
 from bot.domain.access import choose_language, has_access
 from bot.delivery.dispatcher import Rendered, Skip
+from bot.services.due_phrases import MalformedDue, split_due
+from bot.services.reach import NOT_LINKED, UNLINKED, Reach
 from bot.i18n.translation import N_, SUPPORTED, Safe, Translator
 from bot.input.numbers import parse_id
 from bot.services.minutes import ActionRecord, Minutes
@@ -27,7 +28,8 @@ from bot.services import Services
 from bot.delivery.sending import Buttons
 from storage.models import AgendaItem, Meeting, Member, OutboxMessage, Vote
 from handlers.common import CommandSpec, Env, button, callback_args, command
-from handlers.shared.replies import NO_SUCH_MEMBER, WHICH_MEMBER, name_of, parse_due, resolve_member
+from handlers.shared.reach_text import fanout_text
+from handlers.shared.replies import NO_SUCH_MEMBER, WHICH_MEMBER, due_not_past, name_of, resolve_member
 
 MINUTES = "minutes"
 PARTS = ("text", "md", "html")
@@ -54,8 +56,8 @@ NO_RECORD = N_("No meeting record is open. The chair or the secretariat opens on
 NO_MEETING = N_("There is no meeting #{id}.")
 EMPTY_TEXT = N_("Please add the text after the command, for example: {example}")
 VOTE_COUNTS = N_("yes {yes} · no {no} · abstain {abstain}")
-DUE_WORDS = ("due", "échéance", "echeance", "pour", "para", "antes")
-DUE = re.compile(r"\s+(?:" + "|".join(DUE_WORDS) + r")\s+(\S+)\s*$", re.IGNORECASE)
+BAD_DUE = N_("I read “{text}” as a due date but it is not one: write it as YYYY-MM-DD, for example "
+            "/action Samy: send the budget due 2026-12-15. Nothing was recorded.")
 GAVE_YOU = N_("{name} gave you action #{id}: {text}")
 DUE_LINE = N_("Due: {date}")
 ATTENDANCE_LABELS = {"present": N_("Present"), "apologies": N_("Apologies")}
@@ -142,19 +144,17 @@ async def endmeeting(env: Env) -> None:
     if meeting is None:
         return
     await records.end_record(env.session, meeting, env.member, env.now)
-    sent = await queue_minutes(env, meeting)
-    env.reply(env.t.plural("The record of meeting #{id} is closed. The minutes are on their way to {n} member "
-                           "and to the group.",
-                           "The record of meeting #{id} is closed. The minutes are on their way to {n} members "
-                           "and to the group.", sent, id=meeting.id))
+    reach = await queue_minutes(env, meeting)
+    env.reply(env.t("The record of meeting #{id} is closed; its minutes are queued.", id=meeting.id) + "\n"
+              + fanout_text(env.t, reach, group=bool(env.committee.group_chat_id), meeting_id=meeting.id))
 
 
-async def queue_minutes(env: Env, meeting: Meeting) -> int:
-    """Owe every linked member (in their language) and the group the minutes: a message and two
-    files each, rendered when sent. Returns the number of members."""
+async def queue_minutes(env: Env, meeting: Meeting) -> Reach:
+    """Owe every reachable member (in their language) and the group the minutes: a message and
+    two files each, rendered when sent. Returns who could and could not be reached."""
     batch = uuid.uuid4().hex[:12]
-    people = [m for m in await members.active_members(env.session) if m.telegram_id]
-    for person in people:
+    reach = Reach.of(await members.active_members(env.session))
+    for person in reach.reachable:
         for part in PARTS:
             await outbox.enqueue(env.session, kind=MINUTES, due_at=env.now, recipient=person,
                                  dedupe_key=f"minutes:{meeting.id}:{batch}:{person.id}:{part}",
@@ -167,7 +167,7 @@ async def queue_minutes(env: Env, meeting: Meeting) -> int:
                                  ref_type="meeting", ref_id=meeting.id,
                                  payload={"meeting_id": meeting.id, "part": part})
     env.owes_messages = True
-    return len(people)
+    return reach
 
 
 # --- recording ----------------------------------------------------------------------------
@@ -318,13 +318,14 @@ async def action(env: Env) -> None:
     if not body:
         env.reply(env.t(ACTION_USAGE))
         return
-    due: date | None = None
-    found = DUE.search(body)
-    if found:
-        ok, due = parse_due(env, found.group(1))
-        if not ok:
-            return
-        body = body[:found.start()].rstrip()
+    try:
+        found = split_due(body)
+    except MalformedDue as bad:
+        env.reply(env.t(BAD_DUE, text=bad.typed[:40]))
+        return
+    due, body = found.day, found.text
+    if due is not None and not due_not_past(env, due):
+        return
     owner: Member | None = None
     if body.startswith("-"):
         text = body[1:].lstrip(" :").strip()
@@ -450,6 +451,8 @@ def minutes_blocks(t: Translator, record: Minutes, zone: str) -> list[Block]:
                           names=", ".join(name_of(t, p) for p in record.present) or "—")))
     blocks.append(("p", t("Apologies ({n}): {names}", n=len(record.apologies),
                           names=", ".join(name_of(t, p) for p in record.apologies) or "—")))
+    blocks.append(("p", t("Absent ({n}): {names}", n=len(record.absent),
+                          names=", ".join(name_of(t, p) for p in record.absent) or "—")))
     blocks.append(("h2", t("Agenda and record")))
     number = 0
     for item in record.items:
@@ -584,7 +587,7 @@ async def render_minutes(session: AsyncSession, row: OutboxMessage, services: Se
     if row.recipient_id is not None:
         member = await session.get(Member, row.recipient_id)
         if member is None or not member.active or not member.telegram_id:
-            raise Skip("failed", "recipient has no Telegram account")
+            raise Skip(UNLINKED, NOT_LINKED)
         chat_id = member.telegram_id
         lang = choose_language(member.chosen_language, member.language, None, committee.default_language)
     elif row.chat_id is not None:

@@ -30,12 +30,14 @@ from bot.i18n.translation import N_, Safe, Translator, escape
 from bot.input.numbers import parse_id
 from bot.logsafe import describe_exception
 from storage.outbox import MESSAGE
+from bot.services.reach import NOT_LINKED, UNLINKED, roster_reach
 from bot.services.reminders import (
     ACTION_MORNING, ACTION_OVERDUE, ACTION_REMINDER, MEETING_REMINDER, OVERDUE_DIGEST, POLL_REMINDER,
     cancel_member_reminders, meeting_offsets, plan_digests, replan_meeting, replan_member,
 )
 from bot.services import Services
 from handlers.common import NOT_ALLOWED, CommandSpec, Env, command
+from handlers.shared.reach_text import roster_text
 from storage.models import (
     ActionItem, AgendaItem, AvailabilityPoll, Meeting, Member, OutboxMessage, PollAnswer, PollSlot, Rsvp,
 )
@@ -67,7 +69,8 @@ KIND_LABELS = {
 }
 STATE_LABELS = {
     "pending": N_("pending: {n}"), "claimed": N_("being sent: {n}"), "sent": N_("sent: {n}"),
-    "failed": N_("failed: {n}"), "missed": N_("missed: {n}"), "cancelled": N_("cancelled: {n}"),
+    "failed": N_("failed: {n}"), UNLINKED: N_("not linked to Telegram: {n}"), "missed": N_("missed: {n}"),
+    "cancelled": N_("cancelled: {n}"),
 }
 REVIEW_KIND = "action_review"
 REVIEW_TITLE = N_("Review of action items")
@@ -81,7 +84,7 @@ async def _reader(session: AsyncSession, row: OutboxMessage, services: Services)
     if member is None or not member.active:
         raise Skip("cancelled", "recipient no longer on the roster")
     if member.telegram_id is None:
-        raise Skip("failed", "recipient has no Telegram account")
+        raise Skip(UNLINKED, NOT_LINKED)
     committee = await members.committee(session)
     lang = choose_language(member.chosen_language, member.language, None, committee.default_language)
     return member, services.i18n.translator(lang), member.timezone or committee.timezone
@@ -275,6 +278,8 @@ async def render_overdue_digest(session: AsyncSession, row: OutboxMessage, servi
 
 
 def _reason(t: Translator, error: str | None) -> Safe:
+    if error == NOT_LINKED:  # rows failed before the state ``unlinked`` existed
+        return t("the member is not linked to Telegram")
     if error in (BLOCKED, UNREACHABLE):
         return t("the member blocked the bot or never opened a chat with it")
     if error and error.startswith("refused"):
@@ -370,13 +375,7 @@ async def _status(env: Env) -> str:
             lines.append(t("• {kind} for {name}, due {when}: {reason}", kind=t(KIND_LABELS.get(failure.kind, KIND_LABELS[MESSAGE])),
                            name=name or t("the group"), when=t.short_datetime(failure.due_at, zone),
                            reason=_reason(t, failure.last_error)))
-    unreachable = list(await env.session.scalars(select(Member).where(
-        Member.active.is_(True), Member.unreachable_since.is_not(None)).order_by(Member.name)))
-    if unreachable:
-        lines.append(t("<b>Members the bot cannot reach:</b> {names}",
-                       names=", ".join(person.name for person in unreachable)))
-    else:
-        lines.append(t("Every member can be reached."))
+    lines.append(roster_text(t, await roster_reach(env.session)))
     return "\n".join(lines)
 
 

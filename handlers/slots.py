@@ -34,6 +34,8 @@ from bot.domain.names import fold
 from bot.domain.slot_chart import render_slot_chart
 from bot.domain.labels import network_label
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, callback_ints, command
+from bot.services.reach import roster_reach
+from handlers.shared.reach_text import fanout_text
 from storage.models import AvailabilityPoll, Meeting, Member, PollSlot
 
 COMMANDS = [
@@ -250,9 +252,10 @@ async def _meeting_at(env: Env, start: datetime) -> Meeting | None:
 
 
 def _created_text(env: Env, meeting: Meeting) -> Safe:
-    return env.t("Meeting #{id} “{title}” is scheduled for {when}; every member has been told.",
-                 id=meeting.id, title=meeting.title,
-                 when=env.t.datetime(meeting.starts_at, env.zone_of(env.member)))
+    return Safe(env.t("Meeting #{id} “{title}” is scheduled for {when}.", id=meeting.id, title=meeting.title,
+                      when=env.t.datetime(meeting.starts_at, env.zone_of(env.member)))
+                + "\n" + fanout_text(env.t, env.reach(), group=bool(env.committee.group_chat_id),
+                                      meeting_id=meeting.id))
 
 
 async def _schedule(env: Env, title: str, start: datetime, duration: int) -> Meeting | None:
@@ -347,9 +350,9 @@ async def slot_open(env: Env) -> None:
     if closes is None:
         env.toast = env.t("The first time is too close for a poll: schedule the meeting directly.")
         return
-    # Members not linked to Telegram cannot be asked; /poll still lists them as not answered.
-    reachable = list(await env.session.scalars(select(Member).where(
-        Member.active.is_(True), Member.telegram_id.is_not(None)).order_by(Member.name)))
+    # Members the bot cannot write to are not asked; /poll still lists them as not answered.
+    reach = await roster_reach(env.session)
+    reachable = reach.reachable
     poll = await polls.open_poll(env.session, title=env.group_translator()(DEFAULT_TITLE),
                                  duration_minutes=duration, starts=chosen, created_by=env.member,
                                  closes_at=closes, now=env.now, recipients=reachable)
@@ -357,12 +360,8 @@ async def slot_open(env: Env) -> None:
     for member in reachable:
         text, buttons = _ballot(env.translator_for(member), env.zone_of(member), poll, poll_slots, {}, member)
         await env.tell(member, text, buttons, ref=("poll", poll.id))
-    asked = len(reachable)
-    env.edit(env.t.plural("Poll #{id} is open: {n} member was asked. It closes on {when}. See the answers "
-                          "with /poll {id}.",
-                          "Poll #{id} is open: {n} members were asked. It closes on {when}. See the answers "
-                          "with /poll {id}.", asked, id=poll.id,
-                          when=env.t.datetime(closes, env.zone_of(env.member))),
+    env.edit(env.t("Poll #{id} is open until {when}. See the answers with /poll {id}.", id=poll.id,
+                   when=env.t.datetime(closes, env.zone_of(env.member))) + "\n" + fanout_text(env.t, reach, group=False),
              [[(env.t("📊 Answers"), f"poll:view:{poll.id}")]])
 
 

@@ -310,7 +310,8 @@ class OutboxMessage(Base):
     transaction as what it belongs to, so that nothing promised is lost on a crash.
 
     ``dedupe_key`` makes planning idempotent: re-planning a meeting never doubles a reminder.
-    ``state`` is pending, claimed, sent, failed, missed or cancelled.
+    ``state`` is pending, claimed, sent, failed, unlinked (no Telegram account to send to), missed
+    or cancelled.
     """
 
     __tablename__ = "outbox"

@@ -90,7 +90,8 @@ async def test_proposals_are_approved_or_declined_by_the_chair(bot):
     assert bot.api.callback_answers[-1]["text"] == "This button is no longer valid."
     await bot.press(CHAIR, to_chair, "agenda:promote:1")
     assert await items(bot, mid) == [("Rapport Afrique centrale", "proposed", 1)]
-    assert "Proposed, awaiting the chair: #1 Rapport" in await say(bot, "Samy Arokiasamy", f"/agenda {mid}")
+    assert "Proposed, awaiting the chair (/approve or /decline with the number): #1 Rapport" in await say(
+        bot, "Samy Arokiasamy", f"/agenda {mid}")
     replies = await bot.press(CHAIR, to_chair, to_chair.button_data("Approve"))
     assert "approved for meeting" in to_chair.text
     [told] = private(bot, replies, "Ingrid Mulamba")

@@ -51,7 +51,7 @@ async def test_poll_end_to_end(bot):
     poll, opened, starts = await open_poll(bot)
     assert len(starts) == 4 and starts == sorted(starts)
     confirmation = [m for m in opened if "Poll #" in m.text and m.chat_id == chat(bot, "Bart")]
-    assert confirmation and "13 members were asked" in confirmation[0].text
+    assert confirmation and "Queued for 13 members" in confirmation[0].text
     # Every member got the times in their own zone and language.
     samy = ballot_of(bot, opened, "Samy Arokiasamy")
     for number, start in enumerate(starts, start=1):
@@ -125,7 +125,7 @@ async def test_poll_end_to_end(bot):
         poll = await session.get(AvailabilityPoll, poll.id)
     assert meeting.starts_at == starts[1] and meeting.duration_minutes == 90
     assert poll.meeting_id == meeting.id
-    assert any(f"Meeting #{meeting.id}" in m.text and "every member has been told" in m.text for m in replies)
+    assert any(f"Meeting #{meeting.id}" in m.text and "Queued for 13 members" in m.text for m in replies)
     assert any(m.chat_id == chat(bot, "Samy") and m.message_id != samy.message_id for m in replies)
     assert await bot.press("Bart Verstraeten", view, f"poll:meet:{poll.id}") == []
     assert "already created" in bot.api.callback_answers[-1]["text"]
@@ -248,7 +248,7 @@ async def test_members_without_telegram_are_not_asked_but_listed_as_not_answered
         niwa = await session.scalar(select(Member).where(Member.name == "Niwa Soulima"))
         niwa.telegram_id = None
     poll, opened, _ = await open_poll(bot)
-    assert any("12 members were asked" in m.text for m in opened)
+    assert any("Queued for 12 members" in m.text and "not linked to Telegram yet: Niwa Soulima" in m.text for m in opened)
     async with bot.services.db.transaction() as session:
         reminders = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "poll_reminder")))
     assert len(reminders) == 12 and niwa.id not in {r.recipient_id for r in reminders}

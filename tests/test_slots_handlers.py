@@ -145,7 +145,7 @@ async def test_meeting_created_from_a_slot_once(bot):
     data = schedule_buttons(answer)[1]
     replies = await bot.press("Bart Verstraeten", answer, data)
     bart = bot.person("Bart").telegram_id
-    confirmation = [m for m in replies if m.chat_id == bart and "every member has been told" in m.text]
+    confirmation = [m for m in replies if m.chat_id == bart and "Queued for 13 members" in m.text]
     assert confirmation and "Steering committee meeting" in confirmation[0].text
     async with bot.services.db.transaction() as session:
         [meeting] = list(await session.scalars(select(Meeting)))
@@ -161,7 +161,7 @@ async def test_meeting_created_from_a_slot_once(bot):
 async def test_meeting_from_a_slot_in_french_gets_the_groups_default_title(bot):
     answer, _ = await findslot(bot, "Denis Mushiya", "/findslot 60 2026-12-01 2")
     replies = await bot.press("Denis Mushiya", answer, schedule_buttons(answer)[0])
-    assert any("tous les membres ont été prévenus" in m.text for m in replies)
+    assert any("En file d’attente pour 13 membres" in m.text for m in replies)
     async with bot.services.db.transaction() as session:
         meeting = await session.scalar(select(Meeting))
     assert meeting.title == "Steering committee meeting"  # the group's language (en) for everyone

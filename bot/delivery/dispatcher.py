@@ -18,7 +18,8 @@ Failures. Telegram's 429 pauses every send of this dispatcher until ``retry_afte
 yet tried are released, not counted as failures); network errors, timeouts and 5xx are
 retried with exponential backoff up to :data:`MAX_ATTEMPTS`, then the row is failed and the
 chair told (one :data:`DELIVERY_REPORT` per chair and hour, rendered from the failed rows);
-403 marks the member unreachable (``Member.unreachable_since``), tells the chair once, and
+a recipient with no linked Telegram account gets the distinct state ``unlinked`` (nothing was
+tried, nothing failed); 403 marks the member unreachable (``Member.unreachable_since``), tells the chair once, and
 later rows for that member are not even tried until any update from them clears the mark.
 """
 
@@ -36,6 +37,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from storage.outbox import MESSAGE, enqueue
+from bot.services.reach import NOT_LINKED, UNLINKED
 from bot.delivery.sending import Outgoing, deliver
 from bot.services import Services
 from storage.models import Member, OutboxMessage
@@ -93,7 +95,7 @@ async def render_message(session: AsyncSession, row: OutboxMessage, services: Se
         member = await session.get(Member, row.recipient_id)
         chat_id = member.telegram_id if member and member.active else None
     if chat_id is None:
-        raise Skip("failed", "recipient has no Telegram account")
+        raise Skip(UNLINKED, NOT_LINKED)
     buttons = [[(label, data) for label, data in line] for line in row.payload.get("buttons", [])]
     return Rendered(chat_id, row.payload["text"], buttons or None)
 
@@ -275,6 +277,9 @@ class Dispatcher:
                 member = await session.get(Member, row.recipient_id)
                 if member is not None and member.unreachable_since is not None:
                     row.state, row.last_error = "failed", UNREACHABLE
+                    return 0
+                if member is not None and member.active and member.telegram_id is None:
+                    row.state, row.last_error = UNLINKED, NOT_LINKED  # not a failure: never linked
                     return 0
             try:
                 rendered = await self.renderers[row.kind](session, row, self.services)

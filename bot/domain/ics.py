@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vRecur, vText
 
 from bot.domain.meeting_time import first_instant_with_new_offset
 from bot.domain.recurrence import (
@@ -30,7 +30,6 @@ from bot.domain.recurrence import (
 PRODID = "-//INSP!R//inspir-bot//EN"
 DEFAULT_UID_DOMAIN = "inspir-bot"
 # RFC 2606 reserves .invalid: calendars accept the address and replies go nowhere.
-ORGANIZER_ADDRESS = "mailto:noreply@invalid"
 VTIMEZONE_YEARS = 10
 
 
@@ -64,11 +63,14 @@ def meeting_uid(meeting_id: int, domain: str = DEFAULT_UID_DOMAIN) -> str:
 def meeting_calendar(
     meeting: CalendarMeeting, *, stamp: datetime, domain: str = DEFAULT_UID_DOMAIN
 ) -> bytes:
-    """The .ics bytes: METHOD:REQUEST, or METHOD:CANCEL with STATUS:CANCELLED."""
+    """The .ics bytes, METHOD:PUBLISH: a file to add to a calendar, not an invitation to answer
+    (REQUEST made some apps ask for a reply to a fake organiser). A cancelled meeting keeps its
+    UID with STATUS:CANCELLED and a higher SEQUENCE, so importing it again removes it."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if meeting.cancelled else "REQUEST")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", vText(meeting.organizer_name))
     uid = meeting_uid(meeting.meeting_id, domain)
     if meeting.recurrence is None:
         calendar.add_component(_event(meeting, uid, stamp, meeting.start.astimezone(UTC)))
@@ -110,7 +112,6 @@ def _event(meeting: CalendarMeeting, uid: str, stamp: datetime, start: datetime)
     event.add("dtend", (start.astimezone(UTC) + meeting.duration).astimezone(start.tzinfo))
     event.add("summary", meeting.title)
     event.add("status", "CANCELLED" if meeting.cancelled else "CONFIRMED")
-    event.add("organizer", ORGANIZER_ADDRESS, parameters={"CN": meeting.organizer_name})
     if meeting.description:
         event.add("description", meeting.description)
     if meeting.video_url:

@@ -14,7 +14,7 @@ import heapq
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum, StrEnum
 from itertools import count
@@ -34,13 +34,16 @@ RRULE_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 class Recurrence:
     """Every `interval` weeks or months; monthly may pin the `ordinal` `weekday` (0 = Monday).
 
-    Plain monthly repeats the start's day of the month, skipping months without it (RFC 5545).
+    Plain monthly repeats the start's day of the month, skipping months without it (RFC 5545);
+    a committee's "monthly" is pinned to the first meeting's weekday position first (:func:`anchored`).
+    ``until`` (UTC) is the last start a stopped series may have.
     """
 
     frequency: Frequency
     interval: int = 1
     ordinal: int | None = None  # 1..4, or LAST
     weekday: int | None = None
+    until: datetime | None = None
 
     def __post_init__(self) -> None:
         pinned = self.ordinal is not None
@@ -172,6 +175,16 @@ def _words(text: str) -> list[str]:
 # --- RFC 5545 ----------------------------------------------------------------------
 
 
+def anchored(rule: Recurrence, first_day: date) -> Recurrence:
+    """"Monthly" on the first Thursday means every first Thursday, never "day 3" (which lands on
+    any weekday, weekends included): a plain monthly rule takes ``first_day``'s weekday position
+    (the fifth of a month is its last)."""
+    if rule.frequency is not Frequency.MONTHLY or rule.weekday is not None:
+        return rule
+    position = (first_day.day - 1) // 7 + 1
+    return replace(rule, ordinal=position if position <= 4 else LAST, weekday=first_day.weekday())
+
+
 def to_rrule(rule: Recurrence) -> str:
     """The RRULE value (without the `RRULE:` name), e.g. `FREQ=MONTHLY;BYDAY=-1FR`."""
     parts = [f"FREQ={rule.frequency}"]
@@ -179,10 +192,13 @@ def to_rrule(rule: Recurrence) -> str:
         parts.append(f"INTERVAL={rule.interval}")
     if rule.ordinal is not None and rule.weekday is not None:
         parts.append(f"BYDAY={rule.ordinal}{RRULE_WEEKDAYS[rule.weekday]}")
+    if rule.until is not None:
+        parts.append(f"UNTIL={rule.until.astimezone(UTC):%Y%m%dT%H%M%SZ}")
     return ";".join(parts)
 
 
-_RRULE = re.compile(r"FREQ=(WEEKLY|MONTHLY)(?:;INTERVAL=(\d+))?(?:;BYDAY=(-1|[1-4])(MO|TU|WE|TH|FR|SA|SU))?")
+_RRULE = re.compile(r"FREQ=(WEEKLY|MONTHLY)(?:;INTERVAL=(\d+))?(?:;BYDAY=(-1|[1-4])(MO|TU|WE|TH|FR|SA|SU))?"
+                    r"(?:;UNTIL=(\d{8}T\d{6}Z))?")
 
 
 def from_rrule(value: str) -> Recurrence:
@@ -190,13 +206,14 @@ def from_rrule(value: str) -> Recurrence:
     match = _RRULE.fullmatch(value)
     if match is None:
         raise UnknownRecurrence(value)
-    frequency, interval, ordinal, weekday = match.groups()
+    frequency, interval, ordinal, weekday, until = match.groups()
     try:
         return Recurrence(
             Frequency(frequency),
             int(interval or 1),
             int(ordinal) if ordinal else None,
             RRULE_WEEKDAYS.index(weekday) if weekday else None,
+            datetime.strptime(until, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) if until else None,
         )
     except ValueError:
         raise UnknownRecurrence(value) from None
@@ -216,7 +233,10 @@ def occurrence_starts(start: datetime, zone: ZoneInfo, rule: Recurrence) -> Iter
     days = _dates(rule, first_day)
     next(days)
     for day in days:
-        yield datetime.combine(day, wall_clock, tzinfo=zone).astimezone(UTC)
+        moment = datetime.combine(day, wall_clock, tzinfo=zone).astimezone(UTC)
+        if rule.until is not None and moment > rule.until:
+            return
+        yield moment
 
 
 def next_matching_date(rule: Recurrence, day: date) -> date:

@@ -38,11 +38,13 @@ from bot.domain.recurrence import (
     CANCELLED,
     OccurrenceChange,
     Recurrence,
+    anchored,
     from_rrule,
     occurrence_starts,
     to_rrule,
 )
 from bot.services.reminders import replan_meeting
+from bot.domain.series_titles import retitle
 from storage.models import ActionItem, AgendaItem, AuditEntry, Meeting, Member, Rsvp
 from storage.upsert import upsert
 
@@ -57,6 +59,8 @@ SERIES_MIN_AHEAD = 4
 REVIEW_KIND = "action_review"
 REVIEW_TITLE = "Review of action items"  # stored; shown translated by the handlers
 REVIEW_MINUTES = 10
+DRAFT = "draft"  # a meeting's status until the chair confirms a slot that puts someone at night
+ANCHORED = "meeting.series_anchored"  # audit: a row became a series head at this start
 
 
 # --- errors ------------------------------------------------------------------------------
@@ -199,18 +203,30 @@ async def rsvps(session: AsyncSession, meeting: Meeting) -> dict[int, str]:
 async def create_meeting(session: AsyncSession, *, title: str, starts_at: datetime, zone: str,
                          duration_minutes: int, by: Member | None, now: datetime,
                          offsets: list[timedelta], link: str | None = None,
-                         series_id: int | None = None) -> Meeting:
-    """A scheduled meeting with its reminders planned (``starts_at`` aware, in the future)."""
+                         series_id: int | None = None, draft: bool = False) -> Meeting:
+    """A scheduled meeting with its reminders planned (``starts_at`` aware, in the future); a
+    ``draft`` (waiting for the chair to confirm a night slot) is neither reminded nor listed."""
     ZoneInfo(zone)  # an unknown zone is a programming error here: the handlers resolve it
     meeting = Meeting(title=clean_title(title), starts_at=starts_at.astimezone(UTC),
                       duration_minutes=check_duration(duration_minutes), timezone=zone,
-                      link=clean_link(link) if link else None, series_id=series_id, status="scheduled",
+                      link=clean_link(link) if link else None, series_id=series_id,
+                      status=DRAFT if draft else "scheduled",
                       sequence=0, created_by_id=by.id if by else None, created_at=now)
     session.add(meeting)
     await session.flush()
     await audit(session, by, "meeting.created", "meeting", meeting.id, series=series_id)
     await replan_meeting(session, meeting, offsets, now)
     return meeting
+
+
+async def confirm_draft(session: AsyncSession, meeting: Meeting, *, by: Member | None, now: datetime,
+                        offsets: list[timedelta], keep: bool) -> None:
+    """The chair's answer to a draft: scheduled (reminders planned) or dropped, never announced."""
+    if meeting.status != DRAFT:
+        raise NotScheduled(meeting.id)
+    meeting.status = "scheduled" if keep else "cancelled"
+    await audit(session, by, "meeting.confirmed" if keep else "meeting.dropped", "meeting", meeting.id)
+    await replan_meeting(session, meeting, offsets, now)
 
 
 def _check_changeable(meeting: Meeting, now: datetime) -> None:
@@ -297,11 +313,17 @@ async def original_starts(session: AsyncSession, meetings: list[Meeting]) -> dic
     if not found:
         return found
     entries = await session.scalars(select(AuditEntry).where(
-        AuditEntry.action == "meeting.rescheduled", AuditEntry.entity_type == "meeting",
-        AuditEntry.entity_id.in_(list(found))).order_by(AuditEntry.id.desc()))
-    for entry in entries:  # newest first, so the first move of each row is written last
-        if isinstance(entry.details, dict) and entry.details.get("from"):
-            found[entry.entity_id] = datetime.fromisoformat(entry.details["from"]).astimezone(UTC)
+        AuditEntry.action.in_(("meeting.rescheduled", ANCHORED)), AuditEntry.entity_type == "meeting",
+        AuditEntry.entity_id.in_(list(found))).order_by(AuditEntry.id))
+    settled: set[int] = set()
+    for entry in entries:  # oldest first: the first move counts, unless the row was re-anchored since
+        details = entry.details if isinstance(entry.details, dict) else {}
+        if entry.action == ANCHORED and details.get("at"):
+            found[entry.entity_id] = datetime.fromisoformat(details["at"]).astimezone(UTC)
+            settled.add(entry.entity_id)
+        elif entry.entity_id not in settled and details.get("from"):
+            found[entry.entity_id] = datetime.fromisoformat(details["from"]).astimezone(UTC)
+            settled.add(entry.entity_id)
     return found
 
 
@@ -315,6 +337,7 @@ async def make_recurring(session: AsyncSession, meeting: Meeting, rule: Recurren
     if meeting.recurrence or meeting.series_id is not None:
         raise AlreadyRecurring(meeting.id)
     originals = await original_starts(session, [meeting])
+    rule = anchored(rule, originals[meeting.id].astimezone(ZoneInfo(meeting.timezone)).date())
     next(occurrence_starts(originals[meeting.id], ZoneInfo(meeting.timezone), rule))  # StartNotOnRule
     meeting.recurrence = to_rrule(rule)
     meeting.series_id = meeting.id
@@ -334,14 +357,16 @@ async def extend_series(session: AsyncSession, head: Meeting, *, now: datetime, 
     last_known = max(originals.values())
     limit = now + horizon
     ahead, created = 0, []
-    for start in occurrence_starts(originals[head.id], ZoneInfo(head.timezone), rule):
+    zone = ZoneInfo(head.timezone)
+    first_day = originals[head.id].astimezone(zone).date()
+    for start in occurrence_starts(originals[head.id], zone, rule):
         if start > now:
             ahead += 1
         if start > limit and ahead > min_ahead:
             break
         if start <= last_known or start <= now:
             continue
-        row = Meeting(title=head.title, starts_at=start, duration_minutes=head.duration_minutes,
+        row = Meeting(title=retitle(head.title, first_day, start.astimezone(zone).date()), starts_at=start, duration_minutes=head.duration_minutes,
                       timezone=head.timezone, link=head.link, series_id=head.id, status="scheduled",
                       reminder_offsets=head.reminder_offsets, sequence=0,
                       created_by_id=head.created_by_id, created_at=now)

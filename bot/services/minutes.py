@@ -11,8 +11,11 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.names import fold
 from bot.services.records import CHOICES, is_former
-from storage.models import ActionItem, AgendaItem, Attendance, Ballot, Decision, Meeting, Member, Note, Vote
+from storage.models import (
+    ActionItem, AgendaItem, Attendance, Ballot, Decision, Meeting, Member, Note, Rsvp, Vote,
+)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class Minutes:
     apologies: list[Person]
     items: list[ItemRecord]
     actions_by_owner: list[tuple[Person | None, list[ActionRecord]]]
+    absent: list[Person]
 
     @property
     def decision_count(self) -> int:
@@ -109,8 +113,17 @@ async def build(session: AsyncSession, meeting: Meeting) -> Minutes:
         found = who(row.member_id)
         if found is not None:
             target.append(found)
-    present.sort(key=lambda p: (p.former, p.name))
-    apologies.sort(key=lambda p: (p.former, p.name))
+    # An RSVP "no" is an apology unless the member came after all; the rest of the roster is absent.
+    recorded = {p.id for p in present} | {p.id for p in apologies}
+    for member_id in await session.scalars(select(Rsvp.member_id).where(Rsvp.meeting_id == meeting.id,
+                                                                         Rsvp.answer == "no")):
+        found = who(member_id)
+        if found is not None and member_id not in recorded:
+            apologies.append(found)
+            recorded.add(member_id)
+    absent = [person(m) for m in members.values() if m.active and m.id not in recorded]
+    for group in (present, apologies, absent):
+        group.sort(key=lambda p: (p.former, fold(p.name)))
 
     items_rows = list(await session.scalars(select(AgendaItem).where(
         AgendaItem.meeting_id == meeting.id, AgendaItem.status == "approved",
@@ -168,4 +181,4 @@ async def build(session: AsyncSession, meeting: Meeting) -> Minutes:
     ordered = ([loose] if not loose.empty else []) + [items[row.id] for row in items_rows]
     return Minutes(meeting.id, meeting.title, meeting.starts_at, meeting.duration_minutes,
                    meeting.record_opened_at, meeting.record_closed_at, present, apologies,
-                   ordered, by_owner)
+                   ordered, by_owner, absent)

@@ -23,9 +23,10 @@ async def _names(env: Env, ids: set[int | None]) -> dict[int, str]:
     return dict(rows.tuples().all())
 
 
-async def agenda_lines(env: Env, meeting: Meeting, zone: str, t: Translator | None = None) -> list[str]:
+async def agenda_lines(env: Env, meeting: Meeting, zone: str, t: Translator | None = None,
+                       proposals: bool = True) -> list[str]:
     """The numbered agenda with clock times in ``zone``, durations, owners, the action review
-    and an overrun warning; then the proposals awaiting a decision."""
+    and an overrun warning; then (unless published) the proposals awaiting a decision."""
     t = t or env.t
     items = await service.agenda(env.session, meeting)
     proposed = await service.agenda(env.session, meeting, "proposed")
@@ -49,8 +50,8 @@ async def agenda_lines(env: Env, meeting: Meeting, zone: str, t: Translator | No
         if timing.overrun_minutes:
             lines.append(t.plural("⚠️ The agenda overruns the meeting by {n} minute.",
                                   "⚠️ The agenda overruns the meeting by {n} minutes.", timing.overrun_minutes))
-    if proposed:
-        lines.append(t("Proposed, awaiting the chair: {items}",
+    if proposed and proposals:
+        lines.append(t("Proposed, awaiting the chair (/approve or /decline with the number): {items}",
                        items=", ".join(f"#{i.id} {i.title}" for i in proposed)))
     return lines
 
@@ -67,11 +68,12 @@ def _action_line(t: Translator, action, names: dict[int, str]) -> str:  # type: 
     return t("    ◦ #{id} {text}", id=action.id, text=action.text[:200])
 
 
-async def agenda_text(env: Env, meeting: Meeting, t: Translator, zone: str) -> str:
+async def agenda_text(env: Env, meeting: Meeting, t: Translator, zone: str, published: bool = False) -> str:
+    """The agenda as /agenda shows it; ``published`` leaves out what still awaits the chair."""
     await service.ensure_action_review(env.session, meeting, env.now)
     lines = [t("<b>Agenda of meeting #{id}: {title}</b>", id=meeting.id, title=meeting.title),
              t("{when} · {minutes}", when=t.datetime(meeting.starts_at, zone),
                minutes=t.plural("{n} minute", "{n} minutes", meeting.duration_minutes))]
     if meeting.status == "cancelled":
         lines.append(t("❌ This meeting was cancelled."))
-    return "\n".join(lines + await agenda_lines(env, meeting, zone, t))
+    return "\n".join(lines + await agenda_lines(env, meeting, zone, t, proposals=not published))

@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.i18n.translation import N_, Translator
 from bot.input.numbers import parse_id
+from bot.services.due_phrases import MalformedDue, read_due_date
 from bot.services import meetings, members, records
 from bot.services.minutes import Person
 from handlers.common import Env
@@ -40,15 +41,22 @@ async def resolve_member(env: Env, query: str) -> Member | None:
 
 
 def parse_due(env: Env, text: str) -> tuple[bool, date | None]:
-    """(ok, date) for ``YYYY-MM-DD``; tells the user when malformed or already past."""
-    day = records.parse_date(text)
-    if day is None:
+    """(ok, date) for ``YYYY-MM-DD``, alone or after a due phrase (``para el 2026-12-15``);
+    tells the user when malformed or already past."""
+    try:
+        day = read_due_date(text)
+    except MalformedDue:
         env.reply(env.t(BAD_DATE, text=text[:40]))
         return False, None
+    return due_not_past(env, day), day
+
+
+def due_not_past(env: Env, day: date) -> bool:
+    """Whether ``day`` is today or later in the committee's zone; tells the user if not."""
     if day < records.local_today(env.now, env.committee.timezone):
         env.reply(env.t(PAST_DATE, date=env.t.date(day)))
-        return False, None
-    return True, day
+        return False
+    return True
 
 
 async def meeting_from_arg(env: Env, text: str | None) -> Meeting | None:

@@ -151,7 +151,9 @@ def test_meeting_recorded_and_minutes_in_each_language(database_url: str, tmp_pa
 
     before = {lang: len(tg.messages(user.id)) for lang, user in READERS.items()}
     [ended] = ask(tg, CHAIR, "/endmeeting", GROUP)
-    assert "minutes are on their way" in ended["text"]
+    # only the members linked to Telegram are counted; the others are named, never claimed
+    assert "its minutes are queued" in ended["text"] and "Queued for 7 members" in ended["text"]
+    assert "not linked to Telegram yet:" in ended["text"] and "Santiago Fischer" in ended["text"]
     for lang, user in READERS.items():
         t = I18N.translator(lang)
         expected = {f"minutes-{meeting_id}-{lang}.md", f"minutes-{meeting_id}-{lang}.html"}

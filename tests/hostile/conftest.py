@@ -50,7 +50,8 @@ async def build_world(lab: Lab) -> None:
     world["ids"] = ids
     await bot.send(CHAIR, "/newmeeting 2026-12-03 15:00 Europe/Brussels 90 Budget review")
     world["meeting"] = (await _latest(lab, Meeting)).id
-    await bot.send(CHAIR, "/newmeeting 2026-11-23 09:30 UTC 60 Record meeting")
+    [night] = await bot.send(CHAIR, "/newmeeting 2026-11-23 09:30 UTC 60 Record meeting")  # 03:30 in Guatemala
+    await bot.press(CHAIR, night, night.button_data("anyway"))
     world["record"] = (await _latest(lab, Meeting)).id
     await bot.send(MEMBER, f"/propose {world['meeting']} An idea")
     world["proposal"] = (await _latest(lab, AgendaItem, status="proposed")).id
