@@ -75,9 +75,8 @@ async def _owe(services: Services, count: int, *, chat_id: int | None = None, re
     async with services.db.transaction() as session:
         member = await session.scalar(select(Member).where(Member.name == recipient)) if recipient else None
         for number in range(count):
-            row = await enqueue_text(session, due or services.clock(), f"row {number}",
-                                     chat_id=None if member else (chat_id or 1000 + number), recipient=member)
-            row.due_at = due or services.clock()
+            await enqueue_text(session, due or services.clock(), f"row {number}",
+                               chat_id=None if member else (chat_id or 1000 + number), recipient=member)
 
 
 async def _states(services: Services) -> Counter[str]:
