@@ -1,0 +1,33 @@
+"""Input that used to be accepted by a loose match is refused with a clear answer in the
+member's language, and changes nothing (both databases)."""
+
+import pytest
+
+from bot.meeting_time import UnknownTimezone, resolve_timezone
+
+SAMY = "Samy Arokiasamy"  # Asia/Kolkata, writes in English
+
+
+@pytest.mark.parametrize("query", ["not Jakarta", "Asia/Jakarta'; DROP TABLE member;--", "Jakarta please",
+                                   "Lima Peru", "Europe/Brussels x"])
+def test_a_zone_is_named_by_the_whole_argument_never_by_a_part(query: str) -> None:
+    with pytest.raises(UnknownTimezone):
+        resolve_timezone(query)
+
+
+@pytest.mark.parametrize("query,zone", [("Jakarta", "Asia/Jakarta"), ("jakarta", "Asia/Jakarta"),
+                                        ("Brusels", "Europe/Brussels"), ("Guatemala City", "America/Guatemala")])
+def test_typos_and_the_word_city_are_still_forgiven(query: str, zone: str) -> None:
+    assert resolve_timezone(query) == zone
+
+
+async def test_tz_with_extra_words_is_refused_and_changes_nothing(bot):
+    for text in ("/tz not Jakarta", "/tz Asia/Jakarta'; DROP TABLE member;--"):
+        [reply] = await bot.send(SAMY, text)
+        assert "I do not know the time zone" in reply.text, reply.text
+        assert (await bot.member(SAMY)).timezone == "Asia/Kolkata"
+    [reply] = await bot.send("Ingrid Mulamba", "/tz pas Jakarta")
+    assert "fuseau" in reply.text
+    [confirm] = await bot.send(SAMY, "/tz not Jakarta")  # the suggestion is confirmed by a tap
+    await bot.press(SAMY, confirm, confirm.button_data("Asia/Jakarta"))
+    assert (await bot.member(SAMY)).timezone == "Asia/Jakarta"
