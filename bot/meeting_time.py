@@ -89,6 +89,13 @@ class PastDateTime(MeetingTimeError):
 
 
 @dataclass(eq=False)
+class TooFarAhead(MeetingTimeError):
+    """A well-formed date past the planning horizon (``latest_utc``, from now)."""
+
+    latest_utc: datetime
+
+
+@dataclass(eq=False)
 class MalformedDuration(MeetingTimeError):
     text: str
 
@@ -137,12 +144,18 @@ def parse_local_datetime(text: str, zone: ZoneInfo) -> datetime:
 
 
 def parse_meeting_start(text: str, zone: ZoneInfo, *, now: datetime) -> datetime:
-    """Like parse_local_datetime, but a meeting cannot start at or before `now`."""
-    when = parse_local_datetime(text, zone)
+    """Like parse_local_datetime, but a meeting cannot start at or before `now`, nor past the
+    planning horizon (said so, not taken for an unreadable date)."""
+    try:
+        when = parse_local_datetime(text, zone)
+    except MalformedDateTime:
+        if _DATE_TIME.fullmatch(text.strip()):  # readable, only past the last datetime
+            raise TooFarAhead(now.astimezone(UTC) + MEETING_HORIZON) from None
+        raise
     if when <= now:
         raise PastDateTime(when, now.astimezone(UTC))
     if when - now > MEETING_HORIZON:  # year 9999: its end, reminders and series overflow
-        raise MalformedDateTime(text)
+        raise TooFarAhead(now.astimezone(UTC) + MEETING_HORIZON)
     return when
 
 

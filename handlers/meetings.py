@@ -25,6 +25,7 @@ from bot.meeting_time import (
     NonexistentDate,
     PastDateTime,
     SkippedLocalTime,
+    TooFarAhead,
     UnknownTimezone,
     parse_duration,
     parse_meeting_start,
@@ -91,9 +92,9 @@ def _looks_like_zone(token: str) -> bool:
 
 
 def _looks_like_duration(token: str) -> bool:
-    import re
-
-    return re.fullmatch(r"\d{1,4}(?:m|min|mn)?|\d{1,2}h(?:\d{2})?", token, re.IGNORECASE) is not None
+    """A token opening with a digit (any script, ² too) is a duration to check, never a title
+    word: 99999999999999999999 is refused with the range, not folded into the title."""
+    return token[:1].isdigit()
 
 
 async def meeting_from_arg(env: Env, text: str | None) -> Meeting | None:
@@ -144,6 +145,9 @@ def time_error_text(t: Translator, error: MeetingTimeError, typed: str, zone: st
     if isinstance(error, PastDateTime):
         return t("{when} is already past: a meeting can only be planned in the future. Nothing was changed.",
                  when=t.datetime(error.when_utc, zone))
+    if isinstance(error, TooFarAhead):
+        return t("That is too far ahead: a meeting can be planned up to {latest}. Nothing was changed.",
+                 latest=t.date(error.latest_utc.astimezone(ZoneInfo(zone)).date()))
     if isinstance(error, (MalformedDuration, DurationOutOfRange)):
         return t("A meeting lasts between 5 and 720 minutes.")
     return t("I could not read “{text}” as a date and time. Write it as YYYY-MM-DD HH:MM, "

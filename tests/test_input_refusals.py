@@ -31,3 +31,21 @@ async def test_tz_with_extra_words_is_refused_and_changes_nothing(bot):
     [confirm] = await bot.send(SAMY, "/tz not Jakarta")  # the suggestion is confirmed by a tap
     await bot.press(SAMY, confirm, confirm.button_data("Asia/Jakarta"))
     assert (await bot.member(SAMY)).timezone == "Asia/Jakarta"
+
+
+async def test_newmeeting_refuses_a_number_out_of_range_and_a_date_too_far_ahead(bot):
+    from sqlalchemy import func, select
+
+    from storage.models import Meeting
+
+    for text, expected in (("/newmeeting 2026-12-04 10:00 Europe/Brussels 99999999999999999999 Endless",
+                            "between 5 and 720 minutes"),
+                           ("/newmeeting 2026-12-04 10:00 Europe/Brussels ² Endless", "between 5 and 720 minutes"),
+                           ("/newmeeting 2126-12-04 10:00 Far", "too far ahead"),
+                           ("/newmeeting 9999-12-31 23:59 America/Lima Farther", "too far ahead")):
+        replies = await bot.send("Bart Verstraeten", text)
+        assert [expected in m.text for m in replies] == [True], (text, [m.text for m in replies])
+    [reply] = await bot.send("Gabriela Prudencio", "/newmeeting 2126-12-04 10:00 Lejos")
+    assert "demasiado lejana" in reply.text
+    async with bot.services.db.transaction() as session:
+        assert await session.scalar(select(func.count()).select_from(Meeting)) == 0
