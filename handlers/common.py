@@ -318,7 +318,8 @@ def dialogue_step(kind: str, callback):  # type: ignore[no-untyped-def]
     """The PTB callback for free text during a ``kind`` dialogue (register it in
     ``DIALOGUE_GROUP``): when the sender has one under way in this chat (asked in the database,
     so every instance agrees), ``callback`` handles the text and no other handler sees it;
-    otherwise the text goes on to the other handlers (lookup questions)."""
+    otherwise the text goes on to the other handlers (lookup questions). PTB runs one handler
+    per group, so a second dialogue kind would share this step rather than add another."""
     @functools.wraps(callback)
     async def step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         services: Services = context.bot_data["services"]
