@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bot import cli
+from bot.entrypoints import cli
 from bot.config import ConfigError, Settings, config_path, load_settings
 from bot.logsafe import RedactTokens, configure_logging
 
@@ -57,7 +57,7 @@ async def _with_database(settings: Settings, work) -> None:  # type: ignore[no-u
 
 
 def _roster_import(path: Path):  # type: ignore[no-untyped-def]
-    from storage.importers import import_roster
+    from bot.services.importers import import_roster
 
     async def work(session) -> None:  # type: ignore[no-untyped-def]
         summary = await import_roster(session, path)
@@ -66,7 +66,7 @@ def _roster_import(path: Path):  # type: ignore[no-untyped-def]
 
 
 def _orgs_import(path: Path):  # type: ignore[no-untyped-def]
-    from storage.importers import import_organisations
+    from bot.services.importers import import_organisations
 
     async def work(session) -> None:  # type: ignore[no-untyped-def]
         summary = await import_organisations(session, path)
@@ -75,7 +75,7 @@ def _orgs_import(path: Path):  # type: ignore[no-untyped-def]
 
 
 def _roster_export(fmt: str, output: Path | None):  # type: ignore[no-untyped-def]
-    from storage.importers import export_roster
+    from bot.services.importers import export_roster
 
     async def work(session) -> None:  # type: ignore[no-untyped-def]
         text = await export_roster(session, fmt)
@@ -89,7 +89,7 @@ def _roster_export(fmt: str, output: Path | None):  # type: ignore[no-untyped-de
 async def _run_bot(settings: Settings, webhook: bool = False) -> None:
     from telegram import Update
 
-    from bot.application import (
+    from bot.telegram.application import (
         announce_commands, build_application, schedule_dispatcher, schedule_upkeep,
     )
     from bot.bootstrap import prepared_services
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
                   "starting the offline console with the demo roster.", file=sys.stderr)
             args = _parser().parse_args(["console", *(argv or sys.argv[1:])])
             command = "console"
-    from storage.importers import ImportProblems
+    from bot.services.importers import ImportProblems
 
     try:
         if command == "run":
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
                     return 2
             asyncio.run(_run_bot(settings, webhook))
         elif command == "console":
-            from bot.console import run_console
+            from bot.entrypoints.console import run_console
 
             if not args.database.startswith("sqlite+aiosqlite:"):
                 print("inspir-bot: the console runs on SQLite only", file=sys.stderr)

@@ -162,9 +162,9 @@ async def _bulk_insert(database_url: str, size: int, decisions: int, actions: in
     from sqlalchemy import func, insert, select
 
     from bench_lookup_domain import synthetic_people
-    from bot.lookup.csv_source import load_people
+    from bot.domain.lookup.csv_source import load_people
     from storage.database import Database
-    from storage.importers import import_organisations
+    from bot.services.importers import import_organisations
     from storage.models import ActionItem, Decision, Meeting, Member, Organisation
 
     chance = random.Random(2026)

@@ -34,8 +34,8 @@ from sqlalchemy import func, select  # noqa: E402
 from bench_lookup_domain import (  # noqa: E402
     ORGANISATIONS, PEOPLE, synthetic_organisations, synthetic_people,
 )
-from bot.directory_cache import cache_for  # noqa: E402
-from bot.lookup.csv_source import load_organisations, load_people  # noqa: E402
+from bot.services.directory_cache import cache_for  # noqa: E402
+from bot.domain.lookup.csv_source import load_organisations, load_people  # noqa: E402
 from storage.models import Member, Organisation  # noqa: E402
 from tests.harness import start_harness  # noqa: E402
 from tests.lookup_questions import QUESTIONS  # noqa: E402

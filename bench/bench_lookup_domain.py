@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.lookup import Directory, OrganisationRecord, PersonRecord  # noqa: E402
-from bot.lookup.csv_source import load_organisations, load_people  # noqa: E402
+from bot.domain.lookup import Directory, OrganisationRecord, PersonRecord  # noqa: E402
+from bot.domain.lookup.csv_source import load_organisations, load_people  # noqa: E402
 from tests.lookup_questions import QUESTIONS  # noqa: E402
 
 PEOPLE = 1_000

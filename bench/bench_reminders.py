@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.application import build_application  # noqa: E402
+from bot.telegram.application import build_application  # noqa: E402
 from bot.bootstrap import prepared_services  # noqa: E402
 from bot.config import load_settings  # noqa: E402
-from bot.reminders import replan_meeting  # noqa: E402
+from bot.services.reminders import replan_meeting  # noqa: E402
 from storage.models import AgendaItem, Meeting, Member  # noqa: E402
 from tests.databases import postgres_or_reason  # noqa: E402
 from tests.e2e.emulator import Emulator  # noqa: E402

@@ -11,7 +11,7 @@ import tracemalloc
 from collections.abc import Callable
 from datetime import date
 
-from bot.slots import Member, PastMeeting, SlotQuery, WorkingHours, find_slots
+from bot.domain.fair_slots import Member, PastMeeting, SlotQuery, WorkingHours, find_slots
 
 DEMO_ZONES = ["America/Guatemala", "America/Lima", "America/La_Paz", "Africa/Kinshasa", "Africa/Lubumbashi",
               "Africa/Porto-Novo", "Africa/Lome", "Africa/Ouagadougou", "Asia/Jakarta", "Asia/Jakarta",

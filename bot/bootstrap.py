@@ -6,9 +6,9 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 from functools import cache
 
-from bot import members
+from bot.services import members
 from bot.config import Settings
-from bot.i18n import I18n, now_utc
+from bot.i18n.translation import I18n, now_utc
 from bot.services import Services
 from storage.database import Database
 

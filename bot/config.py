@@ -17,7 +17,7 @@ from pydantic_settings import TomlConfigSettingsSource
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.durations import parse_duration
+from bot.domain.durations import parse_duration
 
 Language = Literal["fr", "en", "es"]
 LANGUAGES: tuple[str, ...] = ("fr", "en", "es")

@@ -5,7 +5,7 @@
 action changes hands (and the chair the morning after an action falls overdue). /history
 (chair) shows the audit of a decision or action. /mydata sends everything the bot holds about
 the member as JSON; /forgetme anonymises them after confirmation (see
-:func:`bot.records.forget` for what is kept and why).
+:func:`bot.services.records.forget` for what is kept and why).
 """
 
 import json
@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import members, records
-from bot.access import choose_language
-from bot.dispatcher import Rendered, Skip, renderer
-from bot.i18n import N_, Translator
+from bot.services import members, records
+from bot.domain.access import choose_language
+from bot.delivery.dispatcher import Rendered, Skip, renderer
+from bot.i18n.translation import N_, Translator
 from bot.services import Services
 from handlers.common import CommandSpec, Env, button, callback_ints, command
 from handlers.records import name_of, parse_due, resolve_member

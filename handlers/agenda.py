@@ -1,18 +1,18 @@
 """Meeting agendas: /agenda, /additem, /moveitem, /dropitem, /propose (approved or declined by
 the chair or the secretariat with buttons) and /publishagenda.
 
-Times are computed by :mod:`bot.agenda_timing` and shown in the reader's zone. Open action
+Times are computed by :mod:`bot.domain.agenda_timing` and shown in the reader's zone. Open action
 items from earlier meetings appear under a standard "Review of action items" item at the top
-(:func:`bot.meetings.ensure_action_review`).
+(:func:`bot.services.meetings.ensure_action_review`).
 """
 
 from sqlalchemy import select
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import meetings as service
-from bot import members
-from bot.access import has_access
-from bot.i18n import N_, Translator
+from bot.services import meetings as service
+from bot.services import members
+from bot.domain.access import has_access
+from bot.i18n.translation import N_, Translator
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
 from handlers.meetings import explain_refusal, meeting_from_arg, title_or_reply
 from storage.models import AgendaItem, Meeting, Member

@@ -19,11 +19,12 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import conversation_state, members, outbox
-from bot.access import choose_language, has_access
-from bot.i18n import N_, Safe, Translator
+from storage import conversation_state, outbox
+from bot.services import members
+from bot.domain.access import choose_language, has_access
+from bot.i18n.translation import N_, Safe, Translator
 from bot.logsafe import describe_exception
-from bot.sending import MAX_MESSAGE, Buttons, Outgoing, deliver
+from bot.delivery.sending import MAX_MESSAGE, Buttons, Outgoing, deliver
 from bot.services import Services
 from storage.models import Committee, Member, ProcessedUpdate
 from storage.upsert import insert_once

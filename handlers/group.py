@@ -3,9 +3,9 @@
 from telegram import Update
 from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot import members
-from bot.access import has_access
-from bot.i18n import N_
+from bot.services import members
+from bot.domain.access import has_access
+from bot.i18n.translation import N_
 from handlers.common import UNREGISTERED_GROUP, CommandSpec, Env, command
 
 COMMANDS = [

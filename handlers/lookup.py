@@ -1,7 +1,7 @@
 """Who is who and which organisation is where: /who, /org, and questions in plain words
 (in a private chat, or in the group when the bot is mentioned or replied to).
 
-The answers come from `bot.lookup.Directory`, kept by `bot.directory_cache` and rebuilt only
+The answers come from `bot.domain.lookup.Directory`, kept by `bot.services.directory_cache` and rebuilt only
 when the roster or the directory changed. Long answers have page buttons that only the
 asker can use; answers about people asked in the group go to the asker privately.
 """
@@ -13,12 +13,12 @@ from babel.dates import format_date
 from telegram import Message
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import conversation_state
-from bot.directory_cache import cache_for
-from bot.i18n import N_, Safe, Translator, escape, zone_label
-from bot.lookup import Directory, Intent, LookupResult, Narrowing, OrganisationRecord, PersonRecord
-from bot.sending import MAX_MESSAGE, Buttons
-from bot.vocabulary import network_label, roles_label
+from storage import conversation_state
+from bot.services.directory_cache import cache_for
+from bot.i18n.translation import N_, Safe, Translator, escape, zone_label
+from bot.domain.lookup import Directory, Intent, LookupResult, Narrowing, OrganisationRecord, PersonRecord
+from bot.delivery.sending import MAX_MESSAGE, Buttons
+from bot.domain.labels import network_label, roles_label
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
 
 COMMANDS = [

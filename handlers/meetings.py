@@ -1,7 +1,7 @@
 """Meetings across time zones: /newmeeting (typed or guided), /meetings, /meeting, /reschedule,
 /cancelmeeting, /meetinglink, /recur, /rsvp (and its buttons), /ics.
 
-Every change is made by :mod:`bot.meetings` (which audits it and re-plans reminders); this
+Every change is made by :mod:`bot.services.meetings` (which audits it and re-plans reminders); this
 module reads what users type and tells everyone, each in their language and time zone.
 """
 
@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import conversation_state
-from bot import meetings as service
-from bot import members
-from bot.i18n import N_, Safe, Translator, utc_offset
-from bot.meeting_time import (
+from storage import conversation_state
+from bot.services import meetings as service
+from bot.services import members
+from bot.i18n.translation import N_, Safe, Translator, utc_offset
+from bot.domain.meeting_time import (
     AmbiguousLocalTime,
     DurationOutOfRange,
     MalformedDateTime,
@@ -33,8 +33,8 @@ from bot.meeting_time import (
     resolve_timezone,
     within_working_hours,
 )
-from bot.names import fold
-from bot.recurrence import Frequency, Recurrence, StartNotOnRule, UnknownRecurrence, from_rrule, parse_recurrence
+from bot.domain.names import fold
+from bot.domain.recurrence import Frequency, Recurrence, StartNotOnRule, UnknownRecurrence, from_rrule, parse_recurrence
 from handlers.common import (
     BUTTON_EXPIRED, DIALOGUE_GROUP, CommandSpec, Env, button, callback_args, command, dialogue_step,
 )
@@ -66,7 +66,7 @@ _ANSWER_WORDS = {
 ORDINALS = {1: N_("first"), 2: N_("second"), 3: N_("third"), 4: N_("fourth"), -1: N_("last")}
 CREATED, MOVED, CANCELLED = "created", "moved", "cancelled"
 MEETINGS_SHOWN = 15
-FLOW = "newmeeting"  # the dialogue's kind in bot.conversation_state
+FLOW = "newmeeting"  # the dialogue's kind in storage.conversation_state
 FLOW_LIFETIME = timedelta(minutes=30)  # how long a guided /newmeeting waits for the next answer
 DURATION_CHOICES = (60, 90, 120)
 
@@ -268,8 +268,8 @@ async def create_and_announce(env: Env, *, title: str, starts_at: datetime, zone
     """Create a meeting (a series when ``recurrence`` is given, a Recurrence or a rule typed in
     en/fr/es), plan its reminders, add the action-item review, and tell everyone.
 
-    ``starts_at`` must be aware and in the future. Raises :class:`bot.meetings.MeetingError`
-    (title, duration), :class:`bot.recurrence.UnknownRecurrence` or ``StartNotOnRule``;
+    ``starts_at`` must be aware and in the future. Raises :class:`bot.services.meetings.MeetingError`
+    (title, duration), :class:`bot.domain.recurrence.UnknownRecurrence` or ``StartNotOnRule``;
     nothing is kept then, as the handler frame rolls back."""
     offsets = env.settings.reminders.meeting_offsets
     rule = parse_recurrence(recurrence) if isinstance(recurrence, str) else recurrence
@@ -340,7 +340,7 @@ async def newmeeting(env: Env) -> None:
 
 @dataclass
 class _Flow:
-    """A guided /newmeeting in progress, kept in the database (bot.conversation_state)."""
+    """A guided /newmeeting in progress, kept in the database (storage.conversation_state)."""
 
     step: str = "title"
     title: str = ""

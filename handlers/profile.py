@@ -4,10 +4,10 @@ from zoneinfo import available_timezones
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import members
-from bot.i18n import N_, SUPPORTED, Translator
-from bot.meeting_time import UnknownTimezone, resolve_timezone
-from bot.vocabulary import ACCESS_LEVELS, network_label, roles_label
+from bot.services import members
+from bot.i18n.translation import N_, SUPPORTED, Translator
+from bot.domain.meeting_time import UnknownTimezone, resolve_timezone
+from bot.domain.labels import ACCESS_LEVELS, network_label, roles_label
 from handlers.common import CommandSpec, Env, button, callback_args, command
 
 COMMANDS = [

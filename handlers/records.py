@@ -16,13 +16,14 @@ from datetime import date
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import members, minutes as minutes_domain, outbox, records
-from bot.access import choose_language, has_access
-from bot.dispatcher import Rendered, Skip, renderer
-from bot.i18n import N_, SUPPORTED, Safe, Translator
-from bot.minutes import ActionRecord, Minutes, Person
+from bot.services import members, minutes as minutes_domain, records
+from storage import outbox
+from bot.domain.access import choose_language, has_access
+from bot.delivery.dispatcher import Rendered, Skip, renderer
+from bot.i18n.translation import N_, SUPPORTED, Safe, Translator
+from bot.services.minutes import ActionRecord, Minutes, Person
 from bot.services import Services
-from bot.sending import Buttons
+from bot.delivery.sending import Buttons
 from storage.models import AgendaItem, Meeting, Member, OutboxMessage, Vote
 from handlers.common import CommandSpec, Env, button, callback_args, callback_ints, command
 

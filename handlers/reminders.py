@@ -1,7 +1,7 @@
 """Reminders as members read them, and the commands that steer them.
 
-The outbox rows planned by :mod:`bot.reminders` (meetings, action items, the chair's weekly
-digest) and :mod:`bot.polls` (``poll_reminder``) are rendered here at send time, from the
+The outbox rows planned by :mod:`bot.services.reminders` (meetings, action items, the chair's weekly
+digest) and :mod:`bot.services.polls` (``poll_reminder``) are rendered here at send time, from the
 current records and in the reader's current language and zone: a renamed meeting, a moved
 agenda or a new ``/lang`` shows as it is when the message leaves. A renderer raises
 ``Skip("missed")`` when what it reminds of is already past (the bot was down) and
@@ -22,14 +22,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, TypeHandler
 
-from bot import members
-from bot.access import choose_language, has_access
-from bot.dispatcher import BLOCKED, DELIVERY_REPORT, UNREACHABLE, Rendered, Skip, renderer
-from bot.durations import DurationError, format_duration, parse_duration
-from bot.i18n import N_, Safe, Translator, escape
+from bot.services import members
+from bot.domain.access import choose_language, has_access
+from bot.delivery.dispatcher import BLOCKED, DELIVERY_REPORT, UNREACHABLE, Rendered, Skip, renderer
+from bot.domain.durations import DurationError, format_duration, parse_duration
+from bot.i18n.translation import N_, Safe, Translator, escape
 from bot.logsafe import describe_exception
-from bot.outbox import MESSAGE
-from bot.reminders import (
+from storage.outbox import MESSAGE
+from bot.services.reminders import (
     ACTION_MORNING, ACTION_OVERDUE, ACTION_REMINDER, MEETING_REMINDER, OVERDUE_DIGEST, POLL_REMINDER,
     cancel_member_reminders, meeting_offsets, plan_digests, replan_meeting, replan_member,
 )

@@ -4,10 +4,10 @@ from itertools import groupby
 
 from telegram.ext import Application, CommandHandler
 
-from bot import members
-from bot.i18n import N_, Safe, escape
-from bot.names import fold
-from bot.vocabulary import network_label, roles_label
+from bot.services import members
+from bot.i18n.translation import N_, Safe, escape
+from bot.domain.names import fold
+from bot.domain.labels import network_label, roles_label
 from handlers.common import CommandSpec, Env, command
 
 COMMANDS = [

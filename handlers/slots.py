@@ -1,6 +1,6 @@
 """Finding a fair meeting time and asking the members: /findslot, /poll, /closepoll.
 
-``/findslot <minutes> [from YYYY-MM-DD] [days]`` ranks starts with :func:`bot.slots.find_slots`
+``/findslot <minutes> [from YYYY-MM-DD] [days]`` ranks starts with :func:`bot.domain.fair_slots.find_slots`
 (rotation from the meetings already held) and shows the best non-overlapping ones, each with
 every continental network's local times and the reason of its rank, plus a PNG chart.
 
@@ -26,11 +26,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import polls, slots
-from bot.i18n import N_, Safe, Translator, escape
-from bot.names import fold
-from bot.slot_chart import render_slot_chart
-from bot.vocabulary import network_label
+from bot.services import polls
+from bot.domain import fair_slots as slots
+from bot.i18n.translation import N_, Safe, Translator, escape
+from bot.domain.names import fold
+from bot.domain.slot_chart import render_slot_chart
+from bot.domain.labels import network_label
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, callback_ints, command
 from storage.models import AvailabilityPoll, Meeting, Member, PollSlot
 

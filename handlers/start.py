@@ -2,9 +2,9 @@
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import members
-from bot.access import has_access
-from bot.i18n import N_
+from bot.services import members
+from bot.domain.access import has_access
+from bot.i18n.translation import N_
 from handlers.common import BUTTON_EXPIRED, REFUSAL, CommandSpec, Env, button, command
 
 COMMANDS = [

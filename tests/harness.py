@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.application import build_application
+from bot.telegram.application import build_application
 from bot.bootstrap import prepared_services
 from bot.config import load_settings
-from bot.i18n import I18n
-from bot.names import match_name
-from bot.offline import GROUP_CHAT, OfflineBotApi, OfflineChat, Person, SentMessage
+from bot.i18n.translation import I18n
+from bot.domain.names import match_name
+from bot.telegram.offline import GROUP_CHAT, OfflineBotApi, OfflineChat, Person, SentMessage
 from bot.services import Services
-from storage.importers import import_organisations, import_roster
+from bot.services.importers import import_organisations, import_roster
 from storage.models import Committee, Member
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -2,7 +2,7 @@
 
 Each entry:
 - question, lang (fr/en/es: the language of the question), via ("ask" = free text,
-  "who" = /who, "org" = /org), intent (bot.lookup.Intent value);
+  "who" = /who, "org" = /org), intent (bot.domain.lookup.Intent value);
 - expect_people: names, and expect_orgs: (acronym or name, country as in data/ or None).
   They are the exact set of matches, unless expect_total is given: then they must be among
   the matches and expect_total is their number (for lists too long to spell out);

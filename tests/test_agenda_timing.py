@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.agenda_timing import AgendaItem, time_agenda
+from bot.domain.agenda_timing import AgendaItem, time_agenda
 
 START = datetime(2026, 5, 4, 13, 0, tzinfo=UTC)
 

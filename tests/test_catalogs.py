@@ -5,8 +5,8 @@ from html.parser import HTMLParser
 
 from babel.messages.pofile import read_po
 
-from bot.catalogs import PLACEHOLDER, problems
-from bot.i18n import LOCALES_DIR, SUPPORTED, I18n
+from bot.i18n.catalogs import PLACEHOLDER, problems
+from bot.i18n.translation import LOCALES_DIR, SUPPORTED, I18n
 
 ALLOWED_TAGS = {"b", "i", "u", "s", "a", "code", "pre", "blockquote"}
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from bot.config import ConfigError, load_settings
-from bot.durations import DurationError, format_duration, parse_duration
+from bot.domain.durations import DurationError, format_duration, parse_duration
 
 
 def test_defaults_without_file(monkeypatch):

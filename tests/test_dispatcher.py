@@ -13,12 +13,12 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 
 import handlers.reminders  # noqa: F401 - registers the renderers
 from bot.config import load_settings
-from bot.dispatcher import (
+from bot.delivery.dispatcher import (
     BATCH, BLOCKED, CONCURRENCY, DELIVERY_REPORT, LEASE, MAX_ATTEMPTS, UNREACHABLE, Dispatcher, backoff,
 )
-from bot.i18n import I18n
-from bot.members import ensure_committee
-from bot.outbox import enqueue_text
+from bot.i18n.translation import I18n
+from bot.services.members import ensure_committee
+from storage.outbox import enqueue_text
 from bot.services import Services
 from storage.database import Database
 from storage.models import Member, OutboxMessage
@@ -243,7 +243,7 @@ async def test_batches_larger_than_one_claim_all_go_out(world):
 
 
 async def test_a_retried_meeting_reminder_is_still_sent_not_taken_for_a_moved_meeting(world):
-    from bot.reminders import replan_meeting
+    from bot.services.reminders import replan_meeting
     from storage.models import Meeting
 
     services, clock = world

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.cli.export import TABLES, export_record
+from bot.entrypoints.cli.export import TABLES, export_record
 from storage.models import Rsvp
 from tests.databases import PostgresScratch
 from tests.test_records_handlers import CHAIR, MEMBER, SECRETARIAT, make_meeting

@@ -10,8 +10,8 @@ import icalendar
 import pytest
 from dateutil.rrule import rrulestr
 
-from bot.ics import CalendarMeeting, meeting_calendar, meeting_uid
-from bot.recurrence import CANCELLED, effective_occurrences, parse_recurrence
+from bot.domain.ics import CalendarMeeting, meeting_calendar, meeting_uid
+from bot.domain.recurrence import CANCELLED, effective_occurrences, parse_recurrence
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 KATHMANDU = ZoneInfo("Asia/Kathmandu")

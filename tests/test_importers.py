@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.database import Database
-from storage.importers import ImportProblems, export_roster, import_organisations, import_roster
+from bot.services.importers import ImportProblems, export_roster, import_organisations, import_roster
 from storage.models import Member, Organisation
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -3,7 +3,7 @@ member's language, and changes nothing (both databases)."""
 
 import pytest
 
-from bot.meeting_time import UnknownTimezone, resolve_timezone
+from bot.domain.meeting_time import UnknownTimezone, resolve_timezone
 
 SAMY = "Samy Arokiasamy"  # Asia/Kolkata, writes in English
 

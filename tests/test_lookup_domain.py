@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from babel import Locale
 
-from bot.lookup import Directory, Intent, Narrowing, OrganisationRecord, PersonRecord
-from bot.lookup.countries import LANGUAGES, country_aliases, country_code
-from bot.lookup.csv_source import load_organisations, load_people
-from bot.lookup.normalize import normalize, tokenize
+from bot.domain.lookup import Directory, Intent, Narrowing, OrganisationRecord, PersonRecord
+from bot.domain.lookup.countries import LANGUAGES, country_aliases, country_code
+from bot.domain.lookup.csv_source import load_organisations, load_people
+from bot.domain.lookup.normalize import normalize, tokenize
 from tests.lookup_questions import QUESTIONS
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -11,10 +11,10 @@ from typing import Any
 from babel import Locale
 from sqlalchemy import select
 
-from bot.directory_cache import cache_for
-from bot.lookup.countries import country_code
-from bot.offline import GROUP_CHAT, SentMessage
-from storage.importers import import_organisations
+from bot.services.directory_cache import cache_for
+from bot.domain.lookup.countries import country_code
+from bot.telegram.offline import GROUP_CHAT, SentMessage
+from bot.services.importers import import_organisations
 from storage.models import Member, Organisation
 from tests.lookup_questions import QUESTIONS
 

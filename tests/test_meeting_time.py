@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.meeting_time import (
+from bot.domain.meeting_time import (
     AmbiguousLocalTime,
     DurationOutOfRange,
     MalformedDateTime,

@@ -1,4 +1,4 @@
-"""bot.meetings without Telegram: parsers, and series, moves and calendars on both databases."""
+"""bot.services.meetings without Telegram: parsers, and series, moves and calendars on both databases."""
 
 from datetime import datetime, timedelta, timezone
 
@@ -6,8 +6,8 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
-from bot import meetings
-from bot.recurrence import StartNotOnRule, parse_recurrence
+from bot.services import meetings
+from bot.domain.recurrence import StartNotOnRule, parse_recurrence
 from storage.database import Database
 from storage.models import AuditEntry, Meeting, Member, OutboxMessage
 

@@ -4,7 +4,7 @@
 import html
 import re
 
-from bot.sending import split_message
+from bot.delivery.sending import split_message
 from tests.hostile.lab import html_problems
 from tests.test_records_handlers import make_meeting
 

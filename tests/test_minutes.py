@@ -1,11 +1,11 @@
-"""The minutes' structure (bot/minutes.py) built from stored records, and its three renderings
+"""The minutes' structure (bot/services/minutes.py) built from stored records, and its three renderings
 (Telegram HTML, Markdown, standalone HTML page) in French, English and Spanish."""
 
 from datetime import date, datetime, timedelta, timezone
 from html.parser import HTMLParser
 
-from bot import minutes, records
-from bot.i18n import I18n
+from bot.services import minutes, records
+from bot.i18n.translation import I18n
 from handlers.records import as_html_page, as_markdown, render_parts
 from storage.models import AgendaItem, Meeting, Member
 

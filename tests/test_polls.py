@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot import polls
+from bot.services import polls
 from storage.models import AvailabilityPoll, Meeting, Member, OutboxMessage, PollAnswer, PollSlot
 
 

@@ -7,7 +7,7 @@ from dateutil.rrule import rrulestr  # icalendar's own dependency: an independen
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.recurrence import (
+from bot.domain.recurrence import (
     CANCELLED,
     LAST,
     Frequency,

@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from bot.reminders import action_reminder_plan, meeting_reminder_plan, replan_action, replan_meeting
+from bot.services.reminders import action_reminder_plan, meeting_reminder_plan, replan_action, replan_meeting
 from storage.database import Database
 from storage.models import ActionItem, Meeting, Member, OutboxMessage, Rsvp
 

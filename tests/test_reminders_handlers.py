@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from bot.polls import open_poll
-from bot.reminders import OVERDUE_DIGEST, plan_digests, replan_action, replan_meeting
+from bot.services.polls import open_poll
+from bot.services.reminders import OVERDUE_DIGEST, plan_digests, replan_action, replan_meeting
 from storage.models import ActionItem, AgendaItem, Meeting, Member, OutboxMessage, PollAnswer, PollSlot, Rsvp
 
 UTC = timezone.utc

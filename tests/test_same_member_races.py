@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 
-from bot import meetings
-from bot.reminders import MEETING_REMINDER
+from bot.services import meetings
+from bot.services.reminders import MEETING_REMINDER
 from handlers.common import FAILED
 from storage.models import Attendance, Ballot, Meeting, OutboxMessage, ProcessedUpdate, Rsvp
 from tests.test_records_handlers import make_meeting

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot import conversation_state
-from bot.application import build_application
+from storage import conversation_state
+from bot.telegram.application import build_application
 from bot.bootstrap import prepared_services
-from bot.offline import OfflineBotApi, OfflineChat
+from bot.telegram.offline import OfflineBotApi, OfflineChat
 from handlers.common import FAILED
 from storage.models import Meeting
 from tests.harness import BotHarness

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from PIL import Image, ImageDraw
 
-from bot.slot_chart import (
+from bot.domain.slot_chart import (
     CELL_WIDTH,
     HEADER_HEIGHT,
     HIGHLIGHT,
@@ -19,7 +19,7 @@ from bot.slot_chart import (
     default_chart_start,
     render_slot_chart,
 )
-from bot.slots import Member, SlotCandidate, SlotQuery, find_slots
+from bot.domain.fair_slots import Member, SlotCandidate, SlotQuery, find_slots
 
 COMMITTEE = [
     Member("Mary Karol Luna", "America/Guatemala"),

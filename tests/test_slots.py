@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bot.slots import (
+from bot.domain.fair_slots import (
     Blocker,
     Member,
     OffsetSpan,

@@ -119,7 +119,7 @@ def test_every_bad_argument_is_named():
 
     import pytest
 
-    from bot.cli import slots as command
+    from bot.entrypoints.cli import slots as command
     from bot.config import load_settings
 
     parser = argparse.ArgumentParser()

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.application import upkeep
+from bot.telegram.application import upkeep
 from storage.models import Meeting, OutboxMessage, ProcessedUpdate
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import I18n, Translator
+from bot.i18n.translation import I18n, Translator
 from tests.databases import POSTGRES_ADMIN_URL, PostgresScratch, postgres_or_reason, require_postgres, run_sync
 from tests.e2e.botproc import TOKEN, Deployment, demo_people, install, local_times, minutes_between, texts
 from tests.e2e.emulator import Chat, EmulatorClient, User
@@ -199,7 +199,7 @@ def parse_members(text: str) -> tuple[str, dict[str, list[tuple[str, str, str]]]
 
 
 def expected_sections(lang: str) -> dict[str, list[tuple[str, str]]]:
-    from bot.vocabulary import network_label
+    from bot.domain.labels import network_label
 
     expected: dict[str, list[tuple[str, str]]] = {}
     for person in sorted(PEOPLE.values(), key=lambda p: (p.network or "", p.name)):

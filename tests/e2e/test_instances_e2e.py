@@ -44,8 +44,8 @@ class Pair:
 
 
 async def _plan_meeting(url: str) -> tuple[int, datetime]:
-    """A meeting starting in LEAD + 1 minute, its 1-minute reminders planned (bot.reminders)."""
-    from bot.meetings import create_meeting
+    """A meeting starting in LEAD + 1 minute, its 1-minute reminders planned (bot.services.reminders)."""
+    from bot.services.meetings import create_meeting
     from storage.database import Database
 
     database = Database(url)

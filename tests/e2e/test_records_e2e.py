@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import I18n
+from bot.i18n.translation import I18n
 from storage.database import Database
 from storage.models import AgendaItem, Meeting
 from tests.databases import require_postgres, run_sync

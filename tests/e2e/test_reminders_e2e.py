@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import I18n
-from bot.reminders import replan_meeting
+from bot.i18n.translation import I18n
+from bot.services.reminders import replan_meeting
 from storage.database import Database
 from storage.models import AgendaItem, Meeting, Member
 from tests.databases import require_postgres, run_sync

@@ -24,8 +24,8 @@ import pytest
 
 from bot.bootstrap import open_services
 from bot.config import load_settings
-from bot.dispatcher import CONCURRENCY
-from bot.reminders import replan_meeting
+from bot.delivery.dispatcher import CONCURRENCY
+from bot.services.reminders import replan_meeting
 from storage.database import Database
 from storage.models import AgendaItem, Meeting, Member, OutboxMessage
 from tests.databases import POSTGRES_ADMIN_URL, PostgresScratch, postgres_or_reason, require_postgres, run_sync

@@ -1,6 +1,6 @@
 """``main.py run`` with the dispatcher's lease and backoff shortened, for the fault tests.
 
-``bot/dispatcher.py`` reads ``LEASE`` and ``BACKOFF_BASE_SECONDS`` from its module when it
+``bot/delivery/dispatcher.py`` reads ``LEASE`` and ``BACKOFF_BASE_SECONDS`` from its module when it
 claims a row or schedules a retry; they are not configuration, so the tests set them here
 (``FAULTS_LEASE_SECONDS``, ``FAULTS_BACKOFF_BASE_SECONDS``) instead of waiting two minutes
 for the rows a killed bot had claimed. Everything else is the real ``main.main``.
@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bot import dispatcher  # noqa: E402
+from bot.delivery import dispatcher  # noqa: E402
 
 if "FAULTS_LEASE_SECONDS" in os.environ:
     dispatcher.LEASE = timedelta(seconds=float(os.environ["FAULTS_LEASE_SECONDS"]))

@@ -21,7 +21,7 @@ from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.i18n import I18n
+from bot.i18n.translation import I18n
 from handlers.common import FAILED
 from tests.e2e.emulator import EmulatorClient, stop
 from tests.faults.conftest import TALLY, count_per_chat, person, reminders

@@ -16,8 +16,8 @@ import time
 import asyncpg
 from sqlalchemy import select
 
-from bot.dispatcher import CONCURRENCY
-from bot.i18n import I18n
+from bot.delivery.dispatcher import CONCURRENCY
+from bot.i18n.translation import I18n
 from handlers.common import FAILED
 from storage.database import Database
 from storage.models import AuditEntry, Member, ProcessedUpdate

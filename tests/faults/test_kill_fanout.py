@@ -3,7 +3,7 @@ reminder each), restarted each time: every reminder is eventually sent, and a ki
 only what was on its way (sent to Telegram, not yet marked sent) when it struck.
 
 The processes run ``main.py run`` through ``run_bot.py`` with a 4-second lease instead of two
-minutes (module constant of ``bot/dispatcher.py``), so the rows a killed bot had claimed come
+minutes (module constant of ``bot/delivery/dispatcher.py``), so the rows a killed bot had claimed come
 back within the test. The random points come from ``FAULTS_SEED`` (printed on failure).
 
 Duplicates: a kill repeats the rows whose message Telegram had accepted but whose "sent" mark
@@ -18,7 +18,7 @@ import random
 
 import pytest
 
-from bot.dispatcher import CONCURRENCY
+from bot.delivery.dispatcher import CONCURRENCY
 from tests.e2e.emulator import stop
 from tests.faults.conftest import TALLY, count_per_chat, person, reminders
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from bot.offline import SentMessage
+from bot.telegram.offline import SentMessage
 from storage.models import ActionItem, AgendaItem, AvailabilityPoll, Meeting, Member, PollSlot, Vote
 from tests.databases import require_postgres
 from tests.harness import start_harness

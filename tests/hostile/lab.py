@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from bot.offline import Person, SentMessage
+from bot.telegram.offline import Person, SentMessage
 from handlers.common import BUTTON_EXPIRED, CHAIR_ONLY, FAILED, NOT_ALLOWED, REFUSAL, UNREGISTERED_GROUP
 from storage.models import Member
 from tests.harness import BotHarness

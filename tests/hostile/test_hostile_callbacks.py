@@ -10,7 +10,7 @@ a toast or a refusal, and every press is answered.
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.offline import SentMessage
+from bot.telegram.offline import SentMessage
 from tests.hostile import corpus
 from tests.hostile.conftest import CHAIR, MEMBER, OTHER_GROUP, REMOVED, SECRETARIAT
 from tests.hostile.lab import Lab

@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.meetings import MAX_ITEM_MINUTES, BadDuration, check_duration
-from bot.durations import DurationError, parse_duration
-from bot.meeting_time import MeetingTimeError, UnknownTimezone, resolve_timezone
-from bot.meeting_time import parse_duration as parse_meeting_duration
-from bot.offline import GROUP_CHAT
-from bot.records import parse_date
+from bot.services.meetings import MAX_ITEM_MINUTES, BadDuration, check_duration
+from bot.domain.durations import DurationError, parse_duration
+from bot.domain.meeting_time import MeetingTimeError, UnknownTimezone, resolve_timezone
+from bot.domain.meeting_time import parse_duration as parse_meeting_duration
+from bot.telegram.offline import GROUP_CHAT
+from bot.services.records import parse_date
 from handlers import all_commands
 from handlers.meetings import _looks_like_duration, _looks_like_zone
 from storage.models import ActionItem, AgendaItem, Decision, Meeting, Note, Vote

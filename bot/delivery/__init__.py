@@ -1,0 +1,1 @@
+"""The outbox dispatcher and the Bot API sends it makes."""

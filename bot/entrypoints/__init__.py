@@ -1,0 +1,1 @@
+"""What an operator runs: the offline console and the command-line tools."""

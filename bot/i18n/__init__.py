@@ -1,0 +1,1 @@
+"""Catalogs, translation and CLDR formatting; imports nothing else of ours."""

@@ -1,0 +1,136 @@
+"""Translations and locale-aware formatting for French, English and Spanish.
+
+Catalogs live in ``locales/<lang>/LC_MESSAGES/<area>.po``, one per area of the bot, and
+are compiled in memory at start (no build step to forget). Every value interpolated
+into a message is HTML-escaped unless it is already :class:`Safe`, so a member named
+``<b>`` can never change how a reply is rendered.
+"""
+
+import gettext
+import html
+import io
+from datetime import date, datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+SUPPORTED = ("fr", "en", "es")
+
+
+class Safe(str):
+    """Text that is already valid Telegram HTML (a rendered message, an escaped value)."""
+
+
+def escape(value: object) -> Safe:
+    if isinstance(value, Safe):
+        return value
+    return Safe(html.escape(str(value), quote=False))
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction without translating it yet (translated when shown)."""
+    return message
+
+
+def load_catalogs(directory: Path = LOCALES_DIR) -> dict[str, gettext.GNUTranslations]:
+    """Compile every ``.po`` file of each language into one merged translation table."""
+    catalogs: dict[str, gettext.GNUTranslations] = {}
+    for lang in SUPPORTED:
+        merged: gettext.GNUTranslations | None = None
+        for po_path in sorted((directory / lang / "LC_MESSAGES").glob("*.po")):
+            with po_path.open("rb") as po_file:
+                catalog = read_po(po_file, locale=lang)
+            buffer = io.BytesIO()
+            write_mo(buffer, catalog)
+            buffer.seek(0)
+            translations = gettext.GNUTranslations(buffer)
+            if merged is None:
+                merged = translations
+            else:
+                merged._catalog.update(translations._catalog)  # type: ignore[attr-defined]
+        catalogs[lang] = merged or gettext.NullTranslations()  # type: ignore[assignment]
+    return catalogs
+
+
+class Translator:
+    """Everything a reply needs in one reader's language: messages, dates, numbers."""
+
+    def __init__(self, lang: str, catalog: gettext.NullTranslations):
+        self.lang = lang
+        self.locale = Locale.parse(lang)
+        self._catalog = catalog
+
+    def __call__(self, message: str, /, **values: object) -> Safe:
+        return self._format(self._catalog.gettext(message), values)
+
+    def plural(self, singular: str, plural: str, count: int, /, **values: object) -> Safe:
+        return self._format(self._catalog.ngettext(singular, plural, count), {"n": count, **values})
+
+    @staticmethod
+    def _format(template: str, values: dict[str, object]) -> Safe:
+        if not values:
+            return Safe(template)
+        return Safe(template.format(**{key: _escaped(value) for key, value in values.items()}))
+
+    def number(self, value: float) -> str:
+        return format_decimal(value, locale=self.locale)
+
+    def date(self, value: date) -> str:
+        return format_date(value, "full", locale=self.locale)
+
+    def time(self, moment: datetime, zone: str) -> str:
+        """Local clock time, 24-hour in every language: 14:00 reads safely across cultures."""
+        return format_datetime(moment, "HH:mm", tzinfo=ZoneInfo(zone), locale=self.locale)
+
+    def datetime(self, moment: datetime, zone: str) -> str:
+        """``mardi 3 mars 2026, 14:00 (Asia/Jakarta, UTC+07:00)``: always naming the zone."""
+        local = moment.astimezone(ZoneInfo(zone))
+        day = format_date(local.date(), "full", locale=self.locale)
+        return f"{day}, {local:%H:%M} ({zone_label(moment, zone)})"
+
+    def short_datetime(self, moment: datetime, zone: str) -> str:
+        """``mar. 3 mars, 14:00 (UTC+07:00)``: for tables where the zone is shown once."""
+        local = moment.astimezone(ZoneInfo(zone))
+        day = format_date(local.date(), "EEE d MMM", locale=self.locale)
+        return f"{day}, {local:%H:%M} ({utc_offset(moment, zone)})"
+
+    def language_name(self, code: str) -> str:
+        return Locale.parse(code).get_display_name(self.locale) or code
+
+
+def _escaped(value: object) -> object:
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else escape(value)
+
+
+def utc_offset(moment: datetime, zone: str) -> str:
+    """``UTC+05:45``: the offset in force at that moment, DST included."""
+    offset = moment.astimezone(ZoneInfo(zone)).utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign = "+" if minutes >= 0 else "-"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def zone_label(moment: datetime, zone: str) -> str:
+    return f"{zone}, {utc_offset(moment, zone)}"
+
+
+class I18n:
+    """The compiled catalogs of all languages; hands out one :class:`Translator` per reader."""
+
+    def __init__(self, directory: Path = LOCALES_DIR):
+        self._catalogs = load_catalogs(directory)
+        self._translators = {lang: Translator(lang, cat) for lang, cat in self._catalogs.items()}
+
+    def translator(self, lang: str) -> Translator:
+        return self._translators.get(lang, self._translators["en"])
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)

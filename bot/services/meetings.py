@@ -1,0 +1,533 @@
+"""Meetings as the committee runs them: create, move, cancel, answer, repeat, and their agendas.
+
+Plain async functions on the caller's session: no Telegram types and no sentences. Every
+change is audited and re-plans the meeting's reminders (:func:`bot.services.reminders.replan_meeting`)
+in the same transaction. Problems are exceptions carrying data; the handlers phrase them.
+
+Series. A recurring meeting is its first meeting (the *head*: ``recurrence`` holds the RRULE,
+``series_id`` its own id) plus one ``Meeting`` row per later occurrence (``series_id`` = the
+head's id), so each occurrence is a meeting of its own: moved, cancelled, answered, given an
+agenda alone. Rows are materialised over a rolling horizon: every occurrence starting within
+:data:`SERIES_HORIZON` (90 days) of now, and at least :data:`SERIES_MIN_AHEAD` upcoming ones.
+The horizon is extended whenever meetings are listed or shown, when a series is created and
+when one of its occurrences changes (:func:`extend_all_series`).
+
+An occurrence's original start (its RECURRENCE-ID in the .ics) is not a column: it is read
+from the audit trail, where the first ``meeting.rescheduled`` entry of a row records where it
+was (``details["from"]``); a row never moved still is where the series put it. This keeps the
+schema as it is; the audit trail is append-only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain.agenda_timing import AgendaItem as TimingItem
+from bot.domain.agenda_timing import AgendaTiming, time_agenda
+from bot.domain.ics import CalendarMeeting, meeting_calendar
+from bot.services.members import audit
+from bot.domain.recurrence import (
+    CANCELLED,
+    OccurrenceChange,
+    Recurrence,
+    from_rrule,
+    occurrence_starts,
+    to_rrule,
+)
+from bot.services.reminders import replan_meeting
+from storage.models import ActionItem, AgendaItem, AuditEntry, Meeting, Member, Rsvp
+from storage.upsert import upsert
+
+MAX_TITLE = 200
+DEFAULT_DURATION = 90
+MIN_DURATION, MAX_DURATION = 5, 720
+MAX_ITEM_MINUTES = 720
+MAX_LINK = 500
+RSVP_ANSWERS = ("yes", "no", "maybe")
+SERIES_HORIZON = timedelta(days=90)
+SERIES_MIN_AHEAD = 4
+REVIEW_KIND = "action_review"
+REVIEW_TITLE = "Review of action items"  # stored; shown translated by the handlers
+REVIEW_MINUTES = 10
+MAX_ID = 10**9
+
+
+# --- errors ------------------------------------------------------------------------------
+
+
+class MeetingError(Exception):
+    """Base of the errors below."""
+
+
+@dataclass(eq=False)
+class EmptyTitle(MeetingError):
+    pass
+
+
+@dataclass(eq=False)
+class TitleTooLong(MeetingError):
+    limit: int
+
+
+@dataclass(eq=False)
+class BadDuration(MeetingError):
+    minimum: int
+    maximum: int
+
+
+@dataclass(eq=False)
+class NotScheduled(MeetingError):
+    """The meeting was cancelled: it cannot be moved, answered or repeated."""
+
+    meeting_id: int
+
+
+@dataclass(eq=False)
+class MeetingOver(MeetingError):
+    """The meeting has already ended."""
+
+    meeting_id: int
+
+
+@dataclass(eq=False)
+class AlreadyRecurring(MeetingError):
+    meeting_id: int
+
+
+@dataclass(eq=False)
+class BadLink(MeetingError):
+    pass
+
+
+@dataclass(eq=False)
+class BadPosition(MeetingError):
+    maximum: int
+
+
+@dataclass(eq=False)
+class AlreadyDecided(MeetingError):
+    status: str
+
+
+# --- small parsers -----------------------------------------------------------------------
+
+
+def parse_id(text: str | None) -> int | None:
+    """``12`` or ``#12`` as a positive id; None for anything else."""
+    text = (text or "").strip().removeprefix("#")
+    if not text.isdecimal() or not text.isascii() or len(text) > 9 or int(text) == 0:
+        return None
+    return int(text)
+
+
+def clean_title(text: str, limit: int = MAX_TITLE) -> str:
+    """Whitespace collapsed; empty and overlong titles refused (HTML is escaped on output)."""
+    title = " ".join((text or "").split())
+    if not title:
+        raise EmptyTitle()
+    if len(title) > limit:
+        raise TitleTooLong(limit)
+    return title
+
+
+def check_duration(minutes: int) -> int:
+    if not MIN_DURATION <= minutes <= MAX_DURATION:
+        raise BadDuration(MIN_DURATION, MAX_DURATION)
+    return minutes
+
+
+def clean_link(url: str) -> str:
+    """An http(s) URL with a host, no spaces, no quotes or angle brackets."""
+    from urllib.parse import urlsplit
+
+    url = (url or "").strip()
+    if len(url) > MAX_LINK or any(c.isspace() or c in "<>\"'`" for c in url):
+        raise BadLink()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise BadLink() from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise BadLink()
+    return url
+
+
+def ends_at(meeting: Meeting) -> datetime:
+    return meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+async def get_meeting(session: AsyncSession, meeting_id: int | None) -> Meeting | None:
+    if meeting_id is None or meeting_id > MAX_ID:
+        return None
+    return await session.get(Meeting, meeting_id)
+
+
+async def upcoming(session: AsyncSession, now: datetime, limit: int = 20) -> list[Meeting]:
+    """Scheduled meetings not yet over, soonest first."""
+    rows = await session.scalars(select(Meeting).where(
+        Meeting.status == "scheduled", Meeting.starts_at >= now - timedelta(minutes=MAX_DURATION),
+    ).order_by(Meeting.starts_at, Meeting.id))
+    return [m for m in rows if ends_at(m) > now][:limit]
+
+
+async def next_meeting(session: AsyncSession, now: datetime) -> Meeting | None:
+    found = await upcoming(session, now, limit=1)
+    return found[0] if found else None
+
+
+async def rsvp_counts(session: AsyncSession, meeting_ids: list[int]) -> dict[int, Counter[str]]:
+    counts: dict[int, Counter[str]] = {mid: Counter() for mid in meeting_ids}
+    if meeting_ids:
+        rows = await session.execute(select(Rsvp.meeting_id, Rsvp.answer, func.count()).where(
+            Rsvp.meeting_id.in_(meeting_ids)).group_by(Rsvp.meeting_id, Rsvp.answer))
+        for meeting_id, answer, number in rows:
+            counts[meeting_id][answer] = number
+    return counts
+
+
+async def rsvps(session: AsyncSession, meeting: Meeting) -> dict[int, str]:
+    """member id → answer."""
+    rows = await session.execute(select(Rsvp.member_id, Rsvp.answer).where(Rsvp.meeting_id == meeting.id))
+    return dict(rows.tuples().all())
+
+
+# --- creating and changing -------------------------------------------------------------
+
+
+async def create_meeting(session: AsyncSession, *, title: str, starts_at: datetime, zone: str,
+                         duration_minutes: int, by: Member | None, now: datetime,
+                         offsets: list[timedelta], link: str | None = None,
+                         series_id: int | None = None) -> Meeting:
+    """A scheduled meeting with its reminders planned (``starts_at`` aware, in the future)."""
+    ZoneInfo(zone)  # an unknown zone is a programming error here: the handlers resolve it
+    meeting = Meeting(title=clean_title(title), starts_at=starts_at.astimezone(UTC),
+                      duration_minutes=check_duration(duration_minutes), timezone=zone,
+                      link=clean_link(link) if link else None, series_id=series_id, status="scheduled",
+                      sequence=0, created_by_id=by.id if by else None, created_at=now)
+    session.add(meeting)
+    await session.flush()
+    await audit(session, by, "meeting.created", "meeting", meeting.id, series=series_id)
+    await replan_meeting(session, meeting, offsets, now)
+    return meeting
+
+
+def _check_changeable(meeting: Meeting, now: datetime) -> None:
+    if meeting.status != "scheduled":
+        raise NotScheduled(meeting.id)
+    if ends_at(meeting) <= now:
+        raise MeetingOver(meeting.id)
+
+
+async def reschedule(session: AsyncSession, meeting: Meeting, new_start: datetime, *, by: Member | None,
+                     now: datetime, offsets: list[timedelta], zone: str | None = None) -> datetime:
+    """Move one meeting (one occurrence of a series); the previous start is returned."""
+    _check_changeable(meeting, now)
+    previous = meeting.starts_at
+    meeting.starts_at = new_start.astimezone(UTC)
+    if zone and meeting.recurrence is None and meeting.series_id is None:
+        meeting.timezone = zone  # a one-off meeting follows the zone it was moved in
+    meeting.sequence += 1
+    await audit(session, by, "meeting.rescheduled", "meeting", meeting.id,
+                **{"from": previous.isoformat(), "to": meeting.starts_at.isoformat()})
+    await replan_meeting(session, meeting, offsets, now)
+    return previous
+
+
+async def cancel(session: AsyncSession, meeting: Meeting, *, by: Member | None, now: datetime,
+                 offsets: list[timedelta]) -> None:
+    """Call one meeting (one occurrence) off; its pending reminders are cancelled."""
+    _check_changeable(meeting, now)
+    meeting.status = "cancelled"
+    meeting.sequence += 1
+    await audit(session, by, "meeting.cancelled", "meeting", meeting.id)
+    await replan_meeting(session, meeting, offsets, now)
+
+
+async def set_link(session: AsyncSession, meeting: Meeting, url: str, *, by: Member | None,
+                   now: datetime) -> None:
+    _check_changeable(meeting, now)
+    meeting.link = clean_link(url)
+    meeting.sequence += 1
+    await audit(session, by, "meeting.link_set", "meeting", meeting.id)
+
+
+async def rename(session: AsyncSession, meeting: Meeting, title: str, *, by: Member | None,
+                 now: datetime) -> None:
+    """A new title (meetings made from a slot start with a default one)."""
+    _check_changeable(meeting, now)
+    meeting.title = clean_title(title)
+    meeting.sequence += 1
+    await audit(session, by, "meeting.renamed", "meeting", meeting.id)
+
+
+async def set_rsvp(session: AsyncSession, meeting: Meeting, member: Member, answer: str, *,
+                   now: datetime, offsets: list[timedelta]) -> str | None:
+    """Record ``member``'s answer (yes, no, maybe); the previous one is returned."""
+    if answer not in RSVP_ANSWERS:
+        raise ValueError(answer)
+    _check_changeable(meeting, now)
+    previous = await session.scalar(select(Rsvp.answer).where(Rsvp.meeting_id == meeting.id,
+                                                              Rsvp.member_id == member.id))
+    await upsert(session, Rsvp, [{"meeting_id": meeting.id, "member_id": member.id, "answer": answer,
+                                  "updated_at": now}], key=("meeting_id", "member_id"), update=("answer", "updated_at"))
+    await audit(session, member, "meeting.rsvp", "meeting", meeting.id, answer=answer)
+    await replan_meeting(session, meeting, offsets, now)
+    return previous
+
+
+# --- series ------------------------------------------------------------------------------
+
+
+async def series_rows(session: AsyncSession, head_id: int) -> list[Meeting]:
+    return list(await session.scalars(select(Meeting).where(
+        or_(Meeting.series_id == head_id, Meeting.id == head_id)).order_by(Meeting.id)))
+
+
+async def series_head(session: AsyncSession, meeting: Meeting) -> Meeting | None:
+    if meeting.series_id is None:
+        return meeting if meeting.recurrence else None
+    return meeting if meeting.series_id == meeting.id else await session.get(Meeting, meeting.series_id)
+
+
+async def original_starts(session: AsyncSession, meetings: list[Meeting]) -> dict[int, datetime]:
+    """Where each meeting was first scheduled (see the module's docstring)."""
+    found = {m.id: m.starts_at for m in meetings}
+    if not found:
+        return found
+    entries = await session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "meeting.rescheduled", AuditEntry.entity_type == "meeting",
+        AuditEntry.entity_id.in_(list(found))).order_by(AuditEntry.id.desc()))
+    for entry in entries:  # newest first, so the first move of each row is written last
+        if isinstance(entry.details, dict) and entry.details.get("from"):
+            found[entry.entity_id] = datetime.fromisoformat(entry.details["from"]).astimezone(UTC)
+    return found
+
+
+async def make_recurring(session: AsyncSession, meeting: Meeting, rule: Recurrence, *, by: Member | None,
+                         now: datetime, offsets: list[timedelta]) -> list[Meeting]:
+    """Turn a one-off meeting into the head of a series; the occurrences materialised.
+
+    Raises :class:`bot.domain.recurrence.StartNotOnRule` when the meeting's date does not fit the
+    rule (a "first Tuesday" series must start on a first Tuesday)."""
+    _check_changeable(meeting, now)
+    if meeting.recurrence or meeting.series_id is not None:
+        raise AlreadyRecurring(meeting.id)
+    originals = await original_starts(session, [meeting])
+    next(occurrence_starts(originals[meeting.id], ZoneInfo(meeting.timezone), rule))  # StartNotOnRule
+    meeting.recurrence = to_rrule(rule)
+    meeting.series_id = meeting.id
+    meeting.sequence += 1
+    await audit(session, by, "meeting.recurrence_set", "meeting", meeting.id, rrule=meeting.recurrence)
+    return await extend_series(session, meeting, now=now, offsets=offsets)
+
+
+async def extend_series(session: AsyncSession, head: Meeting, *, now: datetime, offsets: list[timedelta],
+                        horizon: timedelta = SERIES_HORIZON, min_ahead: int = SERIES_MIN_AHEAD) -> list[Meeting]:
+    """Materialise the series' occurrences up to the horizon; the rows created."""
+    if not head.recurrence:
+        return []
+    rule = from_rrule(head.recurrence)
+    rows = await series_rows(session, head.id)
+    originals = await original_starts(session, rows)
+    last_known = max(originals.values())
+    limit = now + horizon
+    ahead, created = 0, []
+    for start in occurrence_starts(originals[head.id], ZoneInfo(head.timezone), rule):
+        if start > now:
+            ahead += 1
+        if start > limit and ahead > min_ahead:
+            break
+        if start <= last_known or start <= now:
+            continue
+        row = Meeting(title=head.title, starts_at=start, duration_minutes=head.duration_minutes,
+                      timezone=head.timezone, link=head.link, series_id=head.id, status="scheduled",
+                      reminder_offsets=head.reminder_offsets, sequence=0,
+                      created_by_id=head.created_by_id, created_at=now)
+        session.add(row)
+        created.append(row)
+    if created:
+        await session.flush()
+        await audit(session, None, "meeting.series_extended", "meeting", head.id,
+                    created=[row.id for row in created])
+        for row in created:
+            await replan_meeting(session, row, offsets, now)
+    return created
+
+
+async def extend_all_series(session: AsyncSession, *, now: datetime, offsets: list[timedelta]) -> list[Meeting]:
+    heads = await session.scalars(select(Meeting).where(Meeting.recurrence.is_not(None)))
+    created: list[Meeting] = []
+    for head in list(heads):
+        created += await extend_series(session, head, now=now, offsets=offsets)
+    return created
+
+
+async def series_changes(session: AsyncSession, head: Meeting) -> tuple[datetime, dict[datetime, OccurrenceChange], int]:
+    """The series' anchor, its moved and cancelled occurrences keyed by original start, and a
+    sequence that grows with every change to any of its occurrences."""
+    rows = await series_rows(session, head.id)
+    originals = await original_starts(session, rows)
+    changes: dict[datetime, OccurrenceChange] = {}
+    for row in rows:
+        if row.status == "cancelled":
+            changes[originals[row.id]] = CANCELLED
+        elif row.starts_at != originals[row.id]:
+            changes[originals[row.id]] = row.starts_at
+    return originals[head.id], changes, sum(row.sequence for row in rows)
+
+
+async def calendar_file(session: AsyncSession, meeting: Meeting, *, organizer: str, stamp: datetime,
+                        description: str = "") -> bytes:
+    """The .ics of a meeting, or of its whole series (RRULE, EXDATE, moved occurrences)."""
+    head = await series_head(session, meeting)
+    if head is None:
+        calendar = CalendarMeeting(
+            meeting_id=meeting.id, title=meeting.title, start=meeting.starts_at,
+            duration=timedelta(minutes=meeting.duration_minutes), zone=ZoneInfo(meeting.timezone),
+            organizer_name=organizer, description=description, video_url=meeting.link,
+            sequence=meeting.sequence, cancelled=meeting.status == "cancelled")
+    else:
+        anchor, changes, sequence = await series_changes(session, head)
+        calendar = CalendarMeeting(
+            meeting_id=head.id, title=head.title, start=anchor,
+            duration=timedelta(minutes=head.duration_minutes), zone=ZoneInfo(head.timezone),
+            organizer_name=organizer, description=description, video_url=head.link,
+            recurrence=from_rrule(head.recurrence or ""), changes=changes, sequence=sequence)
+    return meeting_calendar(calendar, stamp=stamp)
+
+
+# --- agendas -----------------------------------------------------------------------------
+
+
+async def agenda(session: AsyncSession, meeting: Meeting, status: str = "approved") -> list[AgendaItem]:
+    return list(await session.scalars(select(AgendaItem).where(
+        AgendaItem.meeting_id == meeting.id, AgendaItem.status == status,
+    ).order_by(AgendaItem.position, AgendaItem.id)))
+
+
+async def get_item(session: AsyncSession, item_id: int | None) -> AgendaItem | None:
+    if item_id is None or item_id > MAX_ID:
+        return None
+    return await session.get(AgendaItem, item_id)
+
+
+async def _renumber(session: AsyncSession, items: list[AgendaItem]) -> None:
+    for position, item in enumerate(items, start=1):
+        item.position = position
+    await session.flush()
+
+
+async def add_item(session: AsyncSession, meeting: Meeting, title: str, *, by: Member | None,
+                   now: datetime, minutes: int | None = None, owner: Member | None = None,
+                   proposed: bool = False) -> AgendaItem:
+    """Append an item (approved, or proposed and awaiting the chair)."""
+    _check_changeable(meeting, now)
+    if minutes is not None and not 1 <= minutes <= MAX_ITEM_MINUTES:
+        raise BadDuration(1, MAX_ITEM_MINUTES)
+    last = await session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
+    item = AgendaItem(meeting_id=meeting.id, position=(last or 0) + 1, title=clean_title(title),
+                      minutes=minutes, owner_id=owner.id if owner else None,
+                      proposed_by_id=by.id if by and proposed else None,
+                      status="proposed" if proposed else "approved", kind="item")
+    session.add(item)
+    await session.flush()
+    await audit(session, by, "agenda.proposed" if proposed else "agenda.item_added", "agenda_item", item.id,
+                meeting=meeting.id)
+    return item
+
+
+async def move_item(session: AsyncSession, item: AgendaItem, position: int, *, by: Member | None) -> None:
+    """Put an approved item at ``position`` (1-based) among the approved items."""
+    meeting = await session.get(Meeting, item.meeting_id)
+    assert meeting is not None
+    items = [i for i in await agenda(session, meeting) if i.id != item.id]
+    if item.status != "approved":
+        raise AlreadyDecided(item.status)
+    if not 1 <= position <= len(items) + 1:
+        raise BadPosition(len(items) + 1)
+    items.insert(position - 1, item)
+    await _renumber(session, items)
+    await audit(session, by, "agenda.item_moved", "agenda_item", item.id, position=position)
+
+
+async def drop_item(session: AsyncSession, item: AgendaItem, *, by: Member | None) -> None:
+    meeting = await session.get(Meeting, item.meeting_id)
+    assert meeting is not None
+    await audit(session, by, "agenda.item_dropped", "agenda_item", item.id, meeting=meeting.id)
+    await session.delete(item)
+    await session.flush()
+    await _renumber(session, await agenda(session, meeting))
+
+
+async def decide_proposal(session: AsyncSession, item: AgendaItem, approve: bool, *, by: Member | None) -> None:
+    """Approve (appended to the agenda) or decline a proposed item."""
+    if item.status != "proposed":
+        raise AlreadyDecided(item.status)
+    meeting = await session.get(Meeting, item.meeting_id)
+    assert meeting is not None
+    if approve:
+        last = await session.scalar(select(func.max(AgendaItem.position)).where(
+            AgendaItem.meeting_id == meeting.id, AgendaItem.status == "approved"))
+        item.position = (last or 0) + 1
+    item.status = "approved" if approve else "declined"
+    await audit(session, by, "agenda.approved" if approve else "agenda.declined", "agenda_item", item.id)
+
+
+async def open_actions_before(session: AsyncSession, meeting: Meeting) -> list[ActionItem]:
+    """Open action items (not deleted) from meetings held before this one, or recorded before
+    it without a meeting: what its "Review of action items" lists. Soonest due first."""
+    earlier = select(Meeting.id).where(Meeting.starts_at < meeting.starts_at, Meeting.id != meeting.id)
+    rows = await session.scalars(select(ActionItem).where(
+        ActionItem.status == "open", ActionItem.deleted_at.is_(None),
+        or_(ActionItem.meeting_id.in_(earlier),
+            ActionItem.meeting_id.is_(None) & (ActionItem.created_at < meeting.starts_at)),
+    ).order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id))
+    return list(rows)
+
+
+async def ensure_action_review(session: AsyncSession, meeting: Meeting, now: datetime) -> AgendaItem | None:
+    """The hook: a meeting not yet held, with open action items from earlier meetings, gets a
+    standard "Review of action items" item at the top of its agenda (once; the chair may move
+    or drop it). Returns the item, or None."""
+    existing = await session.scalar(select(AgendaItem).where(
+        AgendaItem.meeting_id == meeting.id, AgendaItem.kind == REVIEW_KIND))
+    if existing is not None:
+        return existing
+    if meeting.status != "scheduled" or meeting.starts_at <= now:
+        return None
+    if not await open_actions_before(session, meeting):
+        return None
+    items = await agenda(session, meeting)
+    review = AgendaItem(meeting_id=meeting.id, position=1, title=REVIEW_TITLE, minutes=REVIEW_MINUTES,
+                        status="approved", kind=REVIEW_KIND)
+    session.add(review)
+    await _renumber(session, [review, *items])
+    await audit(session, None, "agenda.review_added", "agenda_item", review.id, meeting=meeting.id)
+    return review
+
+
+def timing(meeting: Meeting, items: list[AgendaItem]) -> AgendaTiming:
+    """Clock times (UTC) of each item laid end to end from the meeting's start."""
+    return time_agenda(meeting.starts_at, timedelta(minutes=meeting.duration_minutes),
+                       [TimingItem(item.title, item.minutes) for item in items])
+
+
+__all__ = [
+    "DEFAULT_DURATION", "MAX_TITLE", "REVIEW_KIND", "RSVP_ANSWERS", "SERIES_HORIZON", "SERIES_MIN_AHEAD",
+    "AlreadyDecided", "AlreadyRecurring", "BadDuration", "BadLink", "BadPosition", "EmptyTitle",
+    "MeetingError", "MeetingOver", "NotScheduled", "TitleTooLong",
+    "add_item", "agenda", "calendar_file", "cancel", "check_duration", "clean_link", "clean_title",
+    "create_meeting", "decide_proposal", "drop_item", "ends_at", "ensure_action_review",
+    "extend_all_series", "extend_series", "get_item", "get_meeting", "make_recurring", "move_item",
+    "next_meeting", "open_actions_before", "original_starts", "parse_id", "reschedule", "rsvp_counts",
+    "rsvps", "series_changes", "series_head", "series_rows", "set_link", "set_rsvp", "timing", "upcoming",
+]

@@ -1,0 +1,191 @@
+"""The one place the python-telegram-bot Application is built, for every running mode."""
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes
+from telegram.request import BaseRequest
+
+import handlers
+from storage.conversation_state import forget_expired
+from bot.delivery.dispatcher import Dispatcher
+from bot.i18n.translation import SUPPORTED
+from bot.services.meetings import extend_all_series
+from bot.services.reminders import plan_digests
+from bot.services import Services
+from storage.models import ProcessedUpdate
+
+log = logging.getLogger("inspir.app")
+OFFLINE_TOKEN = "0:offline"
+# Updates handled at the same time. Handling one is mostly waiting (database round trips,
+# the Bot API), so one at a time left the process idle most of the time: see bench/README.md.
+CONCURRENT_UPDATES = 8
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates of different chats are handled concurrently (up to ``max_concurrent_updates``);
+    those of one chat one after the other, in the order received, so that a member's messages
+    (a guided dialogue, two taps on a button) and the group's meeting record keep their order.
+    """
+
+    def __init__(self, max_concurrent_updates: int):
+        super().__init__(max_concurrent_updates)
+        self._chats: dict[int | None, tuple[asyncio.Lock, int]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        key = chat.id if chat is not None else None
+        lock, users = self._chats.get(key) or (asyncio.Lock(), 0)
+        self._chats[key] = (lock, users + 1)
+        try:
+            try:
+                await lock.acquire()  # FIFO: the updates of this chat in the order they arrived
+            except BaseException:
+                getattr(coroutine, "close", lambda: None)()  # cancelled while waiting (shutdown)
+                raise
+            try:
+                await coroutine
+            finally:
+                lock.release()
+        finally:
+            lock, users = self._chats[key]
+            if users == 1:
+                del self._chats[key]
+            else:
+                self._chats[key] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+
+def file_url_for(base_url: str) -> str:
+    """``http://host/bot`` → ``http://host/file/bot``, as the Bot API serves files."""
+    root, _, last = base_url.rstrip("/").rpartition("/")
+    return f"{root}/file/{last}" if root else base_url
+
+
+def build_application(services: Services, request: BaseRequest | None = None) -> Application:
+    """The bot with every handler; ``request`` replaces HTTP (offline console and tests)."""
+    settings = services.settings
+    token = settings.telegram.token.get_secret_value() or OFFLINE_TOKEN
+    builder = (
+        Application.builder()
+        .token(token)
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
+    )
+    if settings.telegram.base_url:
+        builder = builder.base_url(settings.telegram.base_url).base_file_url(
+            file_url_for(settings.telegram.base_url))
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
+    application.bot_data["services"] = services
+    application.bot_data["dispatcher"] = Dispatcher(services, application.bot)
+    handlers.register_all(application)
+    return application
+
+
+DISPATCH_INTERVAL_SECONDS = 10
+EXACT_JOB = "outbox-exact"
+
+
+async def _dispatch_due(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await context.bot_data["dispatcher"].run_once()
+
+
+async def _start_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """At start: plan the chair's next weekly digest (idempotent), then catch up on whatever
+    fell due while the bot was down (renderers send what is still ahead, mark the rest missed)."""
+    services: Services = context.bot_data["services"]
+    settings = services.settings
+    try:
+        async with services.db.transaction() as session:
+            await plan_digests(session, settings.reminders.digest_day, settings.reminders.digest_time,
+                               settings.committee.timezone, services.clock())
+    except Exception as error:  # noqa: BLE001 - the bot must start; the next start retries
+        log.error("could not plan the weekly digest: %s", type(error).__name__)
+    await context.bot_data["dispatcher"].run_once()
+
+
+def schedule_dispatcher(application: Application) -> None:
+    """The JobQueue only wakes the dispatcher; what is due lives in the database.
+
+    A periodic tick (every 10 s) and, after each run, one exact wake-up at the next row's due
+    time, so a reminder due at 14:00:00 leaves at 14:00:00, not up to a tick later."""
+    job_queue = application.job_queue
+    assert job_queue is not None
+    dispatcher: Dispatcher = application.bot_data["dispatcher"]
+    services: Services = application.bot_data["services"]
+
+    def wake_at(when: datetime) -> None:
+        delay = (when - services.clock()).total_seconds()
+        delay = delay if delay > 0 else 1.0  # due already: rows another instance holds; no hot loop
+        if delay >= DISPATCH_INTERVAL_SECONDS * 30:
+            return  # far ahead: the periodic tick will get closer first
+        for job in job_queue.get_jobs_by_name(EXACT_JOB):
+            job.schedule_removal()
+        job_queue.run_once(_dispatch_due, when=delay, name=EXACT_JOB)
+
+    dispatcher.on_next_due = wake_at
+    job_queue.run_once(_start_outbox, when=0, name="outbox-start")
+    job_queue.run_repeating(_dispatch_due, interval=DISPATCH_INTERVAL_SECONDS,
+                            first=DISPATCH_INTERVAL_SECONDS, name="outbox")
+
+
+UPKEEP_INTERVAL = timedelta(hours=6)
+PROCESSED_UPDATES_KEPT = timedelta(days=30)
+
+
+async def upkeep(services: Services) -> int:
+    """Keep recurring series materialised over their rolling horizon (with their reminders)
+    even when nobody opens /meetings, and forget update ids too old to be redelivered and
+    dialogues and saved questions past their lifetime.
+    Returns how many occurrences were added."""
+    now = services.clock()
+    async with services.db.transaction() as session:
+        created = await extend_all_series(session, now=now, offsets=services.settings.reminders.meeting_offsets)
+        await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.at < now - PROCESSED_UPDATES_KEPT))
+        await forget_expired(session, now)
+    return len(created)
+
+
+async def _upkeep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    try:
+        if await upkeep(context.bot_data["services"]):
+            context.bot_data["dispatcher"].wake()
+    except Exception as error:  # noqa: BLE001 - the next run retries
+        log.error("upkeep failed: %s", type(error).__name__)
+
+
+def schedule_upkeep(application: Application) -> None:
+    assert application.job_queue is not None
+    application.job_queue.run_repeating(_upkeep_job, interval=UPKEEP_INTERVAL, first=60, name="upkeep")
+
+
+def command_list(services: Services, lang: str) -> list[BotCommand]:
+    t = services.i18n.translator(lang)
+    return [BotCommand(spec.name, t(spec.description)[:256]) for spec in handlers.all_commands()
+            if spec.access in ("anyone", "member")]
+
+
+async def announce_commands(application: Application) -> None:
+    """Register the command menu in each language; a failure must not stop the bot."""
+    services: Services = application.bot_data["services"]
+    try:
+        for lang in SUPPORTED:
+            await application.bot.set_my_commands(command_list(services, lang), language_code=lang)
+        default = services.settings.committee.default_language
+        await application.bot.set_my_commands(command_list(services, default))
+    except TelegramError as error:
+        log.warning("could not register the command list: %s", type(error).__name__)
+
