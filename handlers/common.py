@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from storage import conversation_state, outbox
 from bot.services import members
-from storage import outbox
 from bot.domain.access import choose_language, has_access
 from bot.i18n.translation import N_, Safe, Translator
 from bot.input.numbers import MAX_ID, parse_number
@@ -320,6 +320,29 @@ def button(access: str | None = "member"):  # type: ignore[no-untyped-def]
                 log.info("callback answer failed: %s", type(error).__name__)
         return callback
     return decorate
+
+
+DIALOGUE_GROUP = -2  # before every other handler group: a dialogue under way takes the text first
+
+
+def dialogue_step(kind: str, callback):  # type: ignore[no-untyped-def]
+    """The PTB callback for free text during a ``kind`` dialogue (register it in
+    ``DIALOGUE_GROUP``): when the sender has one under way in this chat (asked in the database,
+    so every instance agrees), ``callback`` handles the text and no other handler sees it;
+    otherwise the text goes on to the other handlers (lookup questions). PTB runs one handler
+    per group, so a second dialogue kind would share this step rather than add another."""
+    @functools.wraps(callback)
+    async def step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        services: Services = context.bot_data["services"]
+        if update.effective_user is None or update.effective_chat is None:
+            return
+        async with services.db.reading() as session:
+            under_way = await conversation_state.in_dialogue(session, update.effective_chat.id,
+                                                             update.effective_user.id, services.clock())
+        if under_way == kind:
+            await callback(update, context)
+            raise ApplicationHandlerStop
+    return step
 
 
 def callback_args(data: str | None, prefix: str, count: int) -> list[str] | None:

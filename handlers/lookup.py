@@ -13,6 +13,7 @@ from babel.dates import format_date
 from telegram import Message
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from storage import conversation_state
 from bot.services.directory_cache import cache_for
 from bot.i18n.translation import N_, Safe, Translator, escape, zone_label
 from bot.domain.lookup import Directory, Intent, LookupResult, Narrowing, OrganisationRecord, PersonRecord
@@ -270,7 +271,8 @@ async def answer(env: Env, scope: str, query: str) -> None:
     text, pages = render(env, result, query)
     buttons = None
     if pages > 1:
-        buttons = _page_buttons(env, cache.remember(env.member.id, scope, query), 0, pages)
+        token = await conversation_state.save_question(env.session, env.member.id, scope, query, env.now)
+        buttons = _page_buttons(env, token, 0, pages)
     env.reply(text, buttons, personal=_is_personal(result))
 
 
@@ -330,7 +332,7 @@ async def page_button(env: Env) -> None:
         return
     assert env.member is not None
     cache = cache_for(env.services.db)
-    saved = cache.recall(parts[0])
+    saved = await conversation_state.saved_question(env.session, parts[0], env.now)
     if saved is None:
         env.toast = env.t(BUTTON_EXPIRED)
         return

@@ -5,19 +5,17 @@ Every change is made by :mod:`bot.services.meetings` (which audits it and re-pla
 module reads what users type and tells everyone, each in their language and time zone.
 """
 
-import time
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import Message
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from storage import conversation_state
 from bot.services import meetings as service
 from bot.services import members
 from bot.i18n.translation import N_, Safe, Translator, utc_offset
 from bot.input.numbers import parse_id
-from bot.domain.durations import looks_like_duration
 from bot.domain.meeting_time import (
     AmbiguousLocalTime,
     DurationOutOfRange,
@@ -28,6 +26,7 @@ from bot.domain.meeting_time import (
     NonexistentDate,
     PastDateTime,
     SkippedLocalTime,
+    TooFarAhead,
     UnknownTimezone,
     parse_duration,
     parse_meeting_start,
@@ -38,7 +37,9 @@ from bot.domain.meeting_time import (
 from bot.domain.names import fold
 from bot.domain.night import at_night
 from bot.domain.recurrence import Frequency, Recurrence, from_rrule, parse_recurrence
-from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
+from handlers.common import (
+    BUTTON_EXPIRED, DIALOGUE_GROUP, CommandSpec, Env, button, callback_args, command, dialogue_step,
+)
 from handlers.shared.agenda_text import agenda_lines
 from handlers.shared.replies import explain_refusal, meeting_from_arg, title_or_reply
 from handlers.shared.reach_text import fanout_text
@@ -68,7 +69,8 @@ _ANSWER_WORDS = {
 ORDINALS = {1: N_("first"), 2: N_("second"), 3: N_("third"), 4: N_("fourth"), -1: N_("last")}
 CREATED, MOVED, CANCELLED = "created", "moved", "cancelled"
 MEETINGS_SHOWN = 15
-FLOW_LIFETIME = 30 * 60  # seconds a guided /newmeeting waits for the next answer
+FLOW = "newmeeting"  # the dialogue's kind in storage.conversation_state
+FLOW_LIFETIME = timedelta(minutes=30)  # how long a guided /newmeeting waits for the next answer
 DURATION_CHOICES = (60, 90, 120)
 
 
@@ -88,6 +90,12 @@ def _looks_like_zone(token: str) -> bool:
     import re
 
     return re.fullmatch(r"[A-Za-z][A-Za-z_]*(?:/[A-Za-z0-9_+\-]+)+", token) is not None or token.upper() in ("UTC", "GMT")
+
+
+def _looks_like_duration(token: str) -> bool:
+    """A token opening with a digit (any script, ² too) is a duration to check, never a title
+    word: 99999999999999999999 is refused with the range, not folded into the title."""
+    return token[:1].isdigit()
 
 
 def zone_from_text(env: Env, text: str) -> str | None:
@@ -123,6 +131,9 @@ def time_error_text(t: Translator, error: MeetingTimeError, typed: str, zone: st
     if isinstance(error, PastDateTime):
         return t("{when} is already past: a meeting can only be planned in the future. Nothing was changed.",
                  when=t.datetime(error.when_utc, zone))
+    if isinstance(error, TooFarAhead):
+        return t("That is too far ahead: a meeting can be planned up to {latest}. Nothing was changed.",
+                 latest=t.date(error.latest_utc.astimezone(ZoneInfo(zone)).date()))
     if isinstance(error, (MalformedDuration, DurationOutOfRange)):
         return t(DURATION_BOUNDS, low=service.MIN_DURATION, high=service.MAX_DURATION)
     return t("I could not read “{text}” as a date and time. Write it as YYYY-MM-DD HH:MM, "
@@ -294,7 +305,7 @@ async def newmeeting(env: Env) -> None:
             return
         zone, rest = found, rest[1:]
     minutes = service.DEFAULT_DURATION
-    if rest and looks_like_duration(rest[0]):
+    if rest and _looks_like_duration(rest[0]):
         try:
             minutes = int(parse_duration(rest[0]).total_seconds() // 60)
         except MeetingTimeError as error:
@@ -314,42 +325,35 @@ async def newmeeting(env: Env) -> None:
 
 @dataclass
 class _Flow:
-    """A guided /newmeeting in progress (in memory: it only has to outlive the conversation)."""
+    """A guided /newmeeting in progress, kept in the database (storage.conversation_state)."""
 
     step: str = "title"
     title: str = ""
     zone: str = ""
     starts_at: datetime | None = None
     minutes: int = service.DEFAULT_DURATION
-    touched: float = field(default_factory=time.monotonic)
 
 
-_FLOWS: dict[tuple[int, int], _Flow] = {}
-
-
-def _flow_key(env: Env) -> tuple[int, int]:
+async def _current_flow(env: Env) -> _Flow | None:
     assert env.sender is not None
-    return env.chat_id, env.sender.user_id
-
-
-def _current_flow(env: Env) -> _Flow | None:
-    flow = _FLOWS.get(_flow_key(env))
-    if flow is None or time.monotonic() - flow.touched > FLOW_LIFETIME:
-        _FLOWS.pop(_flow_key(env), None)
+    data = await conversation_state.dialogue(env.session, env.chat_id, env.sender.user_id, FLOW, env.now)
+    if data is None:
         return None
-    flow.touched = time.monotonic()
-    return flow
+    starts_at = data.pop("starts_at", None)
+    return _Flow(**data, starts_at=datetime.fromisoformat(starts_at) if starts_at else None)
 
 
-class _InFlow(filters.MessageFilter):
-    """Text messages of someone in the middle of a guided /newmeeting, in that chat."""
+async def _keep_flow(env: Env, flow: _Flow) -> None:
+    """Save the step reached, in this update's transaction (a failed step is not saved)."""
+    assert env.sender is not None
+    data = {**asdict(flow), "starts_at": flow.starts_at.isoformat() if flow.starts_at else None}
+    await conversation_state.keep_dialogue(env.session, env.chat_id, env.sender.user_id, FLOW, data,
+                                           env.now, FLOW_LIFETIME)
 
-    def filter(self, message: Message) -> bool:
-        user = message.from_user
-        if user is None:
-            return False
-        flow = _FLOWS.get((message.chat.id, user.id))
-        return flow is not None and time.monotonic() - flow.touched <= FLOW_LIFETIME
+
+async def _end_flow(env: Env) -> None:
+    assert env.sender is not None
+    await conversation_state.end_dialogue(env.session, env.chat_id, env.sender.user_id)
 
 
 def _cancel_row(t: Translator) -> list[tuple[str, str]]:
@@ -357,7 +361,7 @@ def _cancel_row(t: Translator) -> list[tuple[str, str]]:
 
 
 async def _start_flow(env: Env) -> None:
-    _FLOWS[_flow_key(env)] = _Flow()
+    await _keep_flow(env, _Flow())
     env.reply(env.t("Let us plan a meeting. What is its title?"), [_cancel_row(env.t)])
 
 
@@ -393,9 +397,14 @@ def _confirm(env: Env, flow: _Flow) -> None:
 @command(access="secretariat")
 async def newmeeting_answer(env: Env) -> None:
     """A text reply during a guided /newmeeting."""
-    flow = _current_flow(env)
+    flow = await _current_flow(env)
     if flow is None:
         return
+    await _step(env, flow)
+    await _keep_flow(env, flow)
+
+
+async def _step(env: Env, flow: _Flow) -> None:
     text = env.text.strip()
     if flow.step == "title":
         title = title_or_reply(env, text)
@@ -428,24 +437,26 @@ async def newmeeting_answer(env: Env) -> None:
 
 @button(access="secretariat")
 async def newmeeting_button(env: Env) -> None:
-    flow = _current_flow(env)
+    flow = await _current_flow(env)
     parts = env.data.split(":")
     if flow is None or len(env.data) > 64 or parts[0] != "nm" or len(parts) < 2:
         env.toast = env.t(BUTTON_EXPIRED)
         return
     action = parts[1:]
     if action == ["cancel"]:
-        _FLOWS.pop(_flow_key(env), None)
+        await _end_flow(env)
         env.edit(env.t("Planning cancelled: nothing was created."))
     elif flow.step == "zone" and action in (["zone", "me"], ["zone", "committee"]):
         flow.zone = env.zone_of(env.member) if action[1] == "me" else env.committee.timezone
         flow.step = "start"
+        await _keep_flow(env, flow)
         env.edit(_ask_start(env, flow), [_cancel_row(env.t)])
     elif flow.step == "duration" and len(action) == 2 and action[0] == "dur" and action[1] in map(str, DURATION_CHOICES):
         flow.minutes = int(action[1])
         _confirm(env, flow)
+        await _keep_flow(env, flow)
     elif flow.step == "confirm" and action == ["ok"]:
-        _FLOWS.pop(_flow_key(env), None)
+        await _end_flow(env)
         assert flow.starts_at is not None
         if flow.starts_at <= env.now:
             env.edit(time_error_text(env.t, PastDateTime(flow.starts_at, env.now), "", flow.zone))
@@ -732,7 +743,9 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("ics", ics))
     application.add_handler(CallbackQueryHandler(rsvp_button, pattern=r"^rsvp:"))
     application.add_handler(CallbackQueryHandler(newmeeting_button, pattern=r"^nm:"))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & _InFlow(), newmeeting_answer))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND,
+                                           dialogue_step(FLOW, newmeeting_answer)),
+                            group=DIALOGUE_GROUP)
 
 
 __all__ = ["COMMANDS", "announce", "create_and_announce", "meeting_from_arg", "register"]

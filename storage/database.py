@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_BEGIN = "sqlite_begin"
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -29,21 +30,22 @@ def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-
     cursor.close()
 
 
-def _begin_immediate(connection: Connection) -> None:
+def _begin(connection: Connection) -> None:
     """Take SQLite's one write lock when the transaction begins, not at its first write.
 
     Every update writes (its update id at least). A deferred transaction that read first and
     writes later cannot take the lock once another transaction has committed since its read,
     and waits the whole busy timeout to fail; beginning IMMEDIATE queues the transactions
-    instead, each for the few milliseconds another one holds the lock."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    instead, each for the few milliseconds another one holds the lock. Only a read
+    (:meth:`Database.reading`) begins deferred, needing no lock at all under WAL."""
+    connection.exec_driver_sql("BEGIN " + connection.get_execution_options().get(SQLITE_BEGIN, "IMMEDIATE"))
 
 
 def create_engine(url: str) -> AsyncEngine:
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
-        event.listen(engine.sync_engine, "begin", _begin_immediate)
+        event.listen(engine.sync_engine, "begin", _begin)
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
@@ -64,6 +66,13 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on any error."""
         async with self._sessions() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """A session that only reads: on SQLite it does not wait for (nor hold) the write lock."""
+        async with self._sessions() as session:
+            await session.connection(execution_options={SQLITE_BEGIN: "DEFERRED"})
             yield session
 
     async def upgrade(self) -> None:

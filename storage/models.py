@@ -356,3 +356,30 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class Dialogue(Base):
+    """A guided dialogue half-way (``kind`` names it, e.g. newmeeting): one per chat and person,
+    written in the update's transaction so a failed step does not advance it, shared by every
+    instance and kept across restarts until ``expires_at``."""
+
+    __tablename__ = "dialogue"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SavedQuery(Base):
+    """A question whose long answer has page buttons: a button carries ``token`` and a page
+    number, never the query or a member id; only its asker may turn the pages."""
+
+    __tablename__ = "saved_query"
+
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    asker_id: Mapped[int] = mapped_column(ForeignKey("member.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

@@ -7,6 +7,7 @@ idempotent: planning the same reminder twice leaves one row.
 """
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -19,31 +20,41 @@ from storage.upsert import upsert
 MESSAGE = "message"
 
 
+def owed(*, kind: str, due_at: datetime, dedupe_key: str, recipient_id: int | None = None,
+         chat_id: int | None = None, ref_type: str | None = None, ref_id: int | None = None,
+         payload: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One outbox row to plan (to a member by id, or to a chat)."""
+    return {"kind": kind, "due_at": due_at, "dedupe_key": dedupe_key, "state": "pending",
+            "recipient_id": recipient_id, "chat_id": chat_id, "ref_type": ref_type, "ref_id": ref_id,
+            "payload": payload or {}}
+
+
+async def enqueue_all(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """Owe the messages ``rows`` (from :func:`owed`); re-planning a still-pending (or cancelled)
+    one moves it instead of doubling it, and one already claimed or sent is left alone. An
+    upsert, because two updates (or two instances) may plan the same reminder at once."""
+    await upsert(session, OutboxMessage, rows, key=("dedupe_key",), update=("state", "due_at", "payload"),
+                 where=OutboxMessage.state.in_(("pending", "cancelled")))
+
+
 async def enqueue(session: AsyncSession, *, kind: str, due_at: datetime, dedupe_key: str,
                   recipient: Member | None = None, chat_id: int | None = None,
                   ref_type: str | None = None, ref_id: int | None = None,
-                  payload: dict[str, Any] | None = None) -> OutboxMessage | None:
-    """Owe a message; re-planning a still-pending (or cancelled) one moves it instead of doubling
-    it, and one already claimed or sent is left alone (then None). An upsert, because two
-    updates (or two instances) may plan the same reminder at the same moment."""
-    return await upsert(session, OutboxMessage, {
-        "kind": kind, "due_at": due_at, "dedupe_key": dedupe_key, "state": "pending",
-        "recipient_id": recipient.id if recipient else None, "chat_id": chat_id,
-        "ref_type": ref_type, "ref_id": ref_id, "payload": payload or {},
-    }, key=("dedupe_key",), update=("state", "due_at", "payload"),
-        where=OutboxMessage.state.in_(("pending", "cancelled")))
+                  payload: dict[str, Any] | None = None) -> None:
+    """Owe one message (see :func:`enqueue_all`)."""
+    await enqueue_all(session, [owed(kind=kind, due_at=due_at, dedupe_key=dedupe_key,
+                                     recipient_id=recipient.id if recipient else None, chat_id=chat_id,
+                                     ref_type=ref_type, ref_id=ref_id, payload=payload)])
 
 
 async def enqueue_text(session: AsyncSession, now: datetime, text: str,
                        buttons: list[list[tuple[str, str]]] | None = None, *,
                        recipient: Member | None = None, chat_id: int | None = None,
-                       ref_type: str | None = None, ref_id: int | None = None) -> OutboxMessage:
+                       ref_type: str | None = None, ref_id: int | None = None) -> None:
     """A message already rendered in its reader's language, to send as soon as possible."""
-    row = await enqueue(session, kind=MESSAGE, due_at=now, dedupe_key=f"message:{uuid.uuid4().hex}",
-                        recipient=recipient, chat_id=chat_id, ref_type=ref_type, ref_id=ref_id,
-                        payload={"text": text, "buttons": buttons or []})
-    assert row is not None  # a fresh key never conflicts
-    return row
+    await enqueue(session, kind=MESSAGE, due_at=now, dedupe_key=f"message:{uuid.uuid4().hex}",
+                  recipient=recipient, chat_id=chat_id, ref_type=ref_type, ref_id=ref_id,
+                  payload={"text": text, "buttons": buttons or []})
 
 
 async def cancel_pending(session: AsyncSession, ref_type: str, ref_id: int, kinds: tuple[str, ...],

@@ -67,7 +67,7 @@ class BotHarness:
         return self.services.db._sessions()
 
     async def member(self, name: str) -> Member:
-        async with self.services.db.transaction() as session:
+        async with self.services.db.reading() as session:
             members = list(await session.scalars(select(Member)))
             return match_name(name, members, lambda m: m.name).found  # type: ignore[return-value]
 

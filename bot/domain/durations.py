@@ -43,15 +43,6 @@ def read_duration(text: str, *, bare_minutes: bool = False) -> timedelta:
         raise DurationOverflow(text) from None
 
 
-def looks_like_duration(text: str) -> bool:
-    """Whether ``text`` is written as a duration (bare minutes included), whatever its size."""
-    try:
-        read_duration(text, bare_minutes=True)
-    except DurationError:
-        return False
-    return True
-
-
 def parse_duration(text: str) -> timedelta:
     """A reminder's lead time or a configured delay: units required, zero refused."""
     total = read_duration(text)

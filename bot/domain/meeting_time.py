@@ -90,6 +90,13 @@ class PastDateTime(MeetingTimeError):
 
 
 @dataclass(eq=False)
+class TooFarAhead(MeetingTimeError):
+    """A well-formed date past the planning horizon (``latest_utc``, from now)."""
+
+    latest_utc: datetime
+
+
+@dataclass(eq=False)
 class MalformedDuration(MeetingTimeError):
     text: str
 
@@ -138,12 +145,18 @@ def parse_local_datetime(text: str, zone: ZoneInfo) -> datetime:
 
 
 def parse_meeting_start(text: str, zone: ZoneInfo, *, now: datetime) -> datetime:
-    """Like parse_local_datetime, but a meeting cannot start at or before `now`."""
-    when = parse_local_datetime(text, zone)
+    """Like parse_local_datetime, but a meeting cannot start at or before `now`, nor past the
+    planning horizon (said so, not taken for an unreadable date)."""
+    try:
+        when = parse_local_datetime(text, zone)
+    except MalformedDateTime:
+        if _DATE_TIME.fullmatch(text.strip()):  # readable, only past the last datetime
+            raise TooFarAhead(now.astimezone(UTC) + MEETING_HORIZON) from None
+        raise
     if when <= now:
         raise PastDateTime(when, now.astimezone(UTC))
     if when - now > MEETING_HORIZON:  # year 9999: its end, reminders and series overflow
-        raise MalformedDateTime(text)
+        raise TooFarAhead(now.astimezone(UTC) + MEETING_HORIZON)
     return when
 
 
@@ -204,7 +217,8 @@ def parse_duration(
 
 # --- zones typed by users ---------------------------------------------------
 
-FUZZY_ACCEPT_SCORE = 85.0
+FUZZY_ACCEPT_SCORE = 85.0  # fuzz.ratio of the whole query: typos, not extra words
+_CITY_WORDS = re.compile(r"^(?:city of|ciudad de|ville de)\s+|\s+city$")
 FUZZY_MIN_NAME_LENGTH = 4  # legacy abbreviations (NZ, PRC, LHI) only match exactly
 FUZZY_SUGGEST_SCORE = 60.0
 FUZZY_CLEAR_LEAD = 4.0
@@ -214,8 +228,10 @@ MAX_SUGGESTIONS = 5
 def resolve_timezone(query: str) -> str:
     """Map an IANA name (any case) or a city/country name in fr/en/es to a canonical IANA zone.
 
-    Accents, case and small typos are forgiven; a country with several zones, or
-    a guess that is not clearly ahead of the next one, raises UnknownTimezone.
+    Accents, case, small typos and the word "city" are forgiven; the whole query must name
+    the place (``not Jakarta`` does not), so extra words are refused, never matched as a
+    substring. A country with several zones, or a guess that is not clearly ahead of the next
+    one, raises UnknownTimezone (with suggestions to confirm).
     """
     index = _zone_index()
     iana = index.iana_by_lower.get(query.strip().replace(" ", "_").casefold())
@@ -223,6 +239,9 @@ def resolve_timezone(query: str) -> str:
         return iana
     key = fold(query)
     exact = index.zones_by_name.get(key)
+    if exact is None:
+        key = _CITY_WORDS.sub("", key).strip() or key
+        exact = index.zones_by_name.get(key)
     if exact is not None:
         if len(exact) == 1:
             return next(iter(exact))
@@ -238,7 +257,7 @@ def resolve_timezone(query: str) -> str:
 def _rank_zones(key: str, index: _ZoneIndex) -> list[tuple[str, float]]:
     best: dict[str, float] = {}
     matches = process.extract(
-        key, index.fuzzy_names, scorer=fuzz.token_set_ratio, limit=30,
+        key, index.fuzzy_names, scorer=fuzz.ratio, limit=30,
         score_cutoff=FUZZY_SUGGEST_SCORE,
     )
     for name, score, _ in matches:

@@ -6,17 +6,13 @@ updated_at), and max(id) of the audit log. When the audit log moved on, one more
 whether a roster or directory import happened since (imports update organisations in place,
 which count and max(id) cannot see). Only a changed fingerprint or an import rebuilds.
 
-The cache also remembers recent queries server-side for the page buttons of long answers:
-a button carries a short random token and a page number, never the query or a member id.
+The questions behind the page buttons of long answers are kept in the database
+(:mod:`storage.conversation_state`), so every instance can turn the pages.
 """
 
 from __future__ import annotations
 
 import asyncio
-import secrets
-import time
-from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -28,18 +24,6 @@ from storage.database import Database
 from storage.models import AuditEntry, Member, Organisation
 
 IMPORT_ACTIONS = ("roster.imported", "organisations.imported")
-SAVED_QUERIES = 1000
-SAVED_QUERY_LIFETIME_S = 24 * 3600
-
-
-@dataclass(frozen=True)
-class SavedQuery:
-    """A question whose answer has page buttons: only its asker may turn the pages."""
-
-    asker_id: int
-    scope: str
-    text: str
-    saved_at: float
 
 
 def _fingerprint_query() -> Any:
@@ -74,14 +58,13 @@ async def load_records(session: AsyncSession) -> tuple[list[PersonRecord], list[
 
 
 class DirectoryCache:
-    """One per database: the current Directory, its fingerprint, and recent paged queries."""
+    """One per database: the current Directory and its fingerprint."""
 
     def __init__(self) -> None:
         self._directory: Directory | None = None
         self._fingerprint: tuple[Any, ...] | None = None
         self._audit_seen: int | None = None
         self._lock = asyncio.Lock()
-        self._queries: OrderedDict[str, SavedQuery] = OrderedDict()
         self.builds = 0
 
     async def directory(self, session: AsyncSession) -> Directory:
@@ -123,24 +106,6 @@ class DirectoryCache:
             self._audit_seen = audit_max  # nothing relevant happened: look past it next time
             return False
         return True
-
-    # Paged queries ---------------------------------------------------------------------
-
-    def remember(self, asker_id: int, scope: str, text: str) -> str:
-        """A token for the page buttons of this question (least recently used forgotten)."""
-        token = secrets.token_urlsafe(6)
-        self._queries[token] = SavedQuery(asker_id, scope, text, time.monotonic())
-        while len(self._queries) > SAVED_QUERIES:
-            self._queries.popitem(last=False)
-        return token
-
-    def recall(self, token: str) -> SavedQuery | None:
-        saved = self._queries.get(token)
-        if saved is None or time.monotonic() - saved.saved_at > SAVED_QUERY_LIFETIME_S:
-            self._queries.pop(token, None)
-            return None
-        self._queries.move_to_end(token)
-        return saved
 
 
 _CACHES: WeakKeyDictionary[Database, DirectoryCache] = WeakKeyDictionary()

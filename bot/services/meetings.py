@@ -286,8 +286,8 @@ async def set_rsvp(session: AsyncSession, meeting: Meeting, member: Member, answ
     _check_changeable(meeting, now)
     previous = await session.scalar(select(Rsvp.answer).where(Rsvp.meeting_id == meeting.id,
                                                               Rsvp.member_id == member.id))
-    await upsert(session, Rsvp, {"meeting_id": meeting.id, "member_id": member.id, "answer": answer,
-                                 "updated_at": now}, key=("meeting_id", "member_id"), update=("answer", "updated_at"))
+    await upsert(session, Rsvp, [{"meeting_id": meeting.id, "member_id": member.id, "answer": answer,
+                                  "updated_at": now}], key=("meeting_id", "member_id"), update=("answer", "updated_at"))
     await audit(session, member, "meeting.rsvp", "meeting", meeting.id, answer=answer)
     await replan_meeting(session, meeting, offsets, now)
     return previous

@@ -212,8 +212,8 @@ async def record_answer(session: AsyncSession, poll: AvailabilityPoll, slot_id: 
     slot = await session.get(PollSlot, slot_id)
     if slot is None or slot.poll_id != poll.id:
         return AnswerOutcome.UNKNOWN_SLOT
-    await upsert(session, PollAnswer, {"slot_id": slot_id, "member_id": member.id, "answer": answer,
-                                       "updated_at": now}, key=("slot_id", "member_id"), update=("answer", "updated_at"))
+    await upsert(session, PollAnswer, [{"slot_id": slot_id, "member_id": member.id, "answer": answer,
+                                        "updated_at": now}], key=("slot_id", "member_id"), update=("answer", "updated_at"))
     return AnswerOutcome.RECORDED
 
 

@@ -272,7 +272,7 @@ async def cast_ballot(session: AsyncSession, vote: Vote, member: Member, choice:
         raise RecordError("vote_closed", vote_id=vote.id)
     changed = await session.scalar(select(Ballot.id).where(Ballot.vote_id == vote.id,
                                                            Ballot.member_id == member.id)) is not None
-    await upsert(session, Ballot, {"vote_id": vote.id, "member_id": member.id, "choice": choice, "cast_at": now},
+    await upsert(session, Ballot, [{"vote_id": vote.id, "member_id": member.id, "choice": choice, "cast_at": now}],
                  key=("vote_id", "member_id"), update=("choice", "cast_at"))
     await audit(session, member, "ballot.changed" if changed else "ballot.cast", "vote", vote.id)
     return changed
@@ -295,7 +295,7 @@ async def set_attendance(session: AsyncSession, meeting: Meeting, member: Member
                          actor: Member) -> None:
     if status not in ATTENDANCE:
         raise RecordError("forged")
-    await upsert(session, Attendance, {"meeting_id": meeting.id, "member_id": member.id, "status": status},
+    await upsert(session, Attendance, [{"meeting_id": meeting.id, "member_id": member.id, "status": status}],
                  key=("meeting_id", "member_id"), update=("status",))
     await audit(session, actor, "attendance." + status, "meeting", meeting.id, member=member.id)
 

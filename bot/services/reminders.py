@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.durations import parse_duration
-from storage.outbox import cancel_pending, enqueue
+from storage.outbox import cancel_pending, enqueue, enqueue_all, owed
 from storage.models import ActionItem, AvailabilityPoll, Meeting, Member, OutboxMessage, Rsvp
 
 MEETING_REMINDER = "meeting_reminder"
@@ -87,11 +87,10 @@ async def replan_meeting(session: AsyncSession, meeting: Meeting, defaults: list
             Member.active.is_(True), Member.reminders_enabled.is_(True))) if m.id not in declined]
         planned = meeting_reminder_plan(meeting.id, meeting.starts_at, meeting_offsets(meeting, defaults),
                                         recipients, now)
-    for reminder in planned:
-        await enqueue(session, kind=MEETING_REMINDER, due_at=reminder.due_at, dedupe_key=reminder.dedupe_key,
-                      recipient=await session.get(Member, reminder.recipient_id),
-                      ref_type="meeting", ref_id=meeting.id,
-                      payload={"offset_minutes": reminder.offset_minutes})
+    await enqueue_all(session, [owed(kind=MEETING_REMINDER, due_at=reminder.due_at, dedupe_key=reminder.dedupe_key,
+                                     recipient_id=reminder.recipient_id, ref_type="meeting", ref_id=meeting.id,
+                                     payload={"offset_minutes": reminder.offset_minutes})
+                                for reminder in planned])
     await cancel_pending(session, "meeting", meeting.id, (MEETING_REMINDER,),
                          keep={r.dedupe_key for r in planned})
 

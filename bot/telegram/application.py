@@ -14,6 +14,7 @@ from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, Conte
 from telegram.request import BaseRequest
 
 from bot.delivery.dispatcher import Dispatcher, Renderer
+from storage.conversation_state import forget_expired
 from bot.i18n.translation import SUPPORTED
 from bot.services.meetings import extend_all_series
 from bot.services.reminders import plan_digests
@@ -147,12 +148,14 @@ PROCESSED_UPDATES_KEPT = timedelta(days=30)
 
 async def upkeep(services: Services) -> int:
     """Keep recurring series materialised over their rolling horizon (with their reminders)
-    even when nobody opens /meetings, and forget update ids too old to be redelivered.
+    even when nobody opens /meetings, and forget update ids too old to be redelivered and
+    dialogues and saved questions past their lifetime.
     Returns how many occurrences were added."""
     now = services.clock()
     async with services.db.transaction() as session:
         created = await extend_all_series(session, now=now, offsets=services.settings.reminders.meeting_offsets)
         await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.at < now - PROCESSED_UPDATES_KEPT))
+        await forget_expired(session, now)
     return len(created)
 
 
