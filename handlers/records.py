@@ -8,8 +8,6 @@ as Markdown and HTML files. The minutes are rendered at send time from the store
 (outbox kind ``minutes``), so what is sent is always the record as it stands.
 """
 
-import html
-import re
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,16 +21,18 @@ from bot.services.due_phrases import MalformedDue, split_due
 from bot.services.reach import NOT_LINKED, UNLINKED, Reach
 from bot.i18n.translation import N_, SUPPORTED, Safe, Translator
 from bot.input.numbers import parse_id
-from bot.services.minutes import ActionRecord, Minutes
 from bot.services import Services
 from bot.delivery.sending import Buttons
 from storage.models import AgendaItem, Meeting, Member, OutboxMessage, Vote
 from handlers.common import CommandSpec, Env, button, callback_args, command
+from handlers.shared.minutes_text import (
+    PARTS, counts_text, document_caption, minutes_filename,
+    render_parts,
+)
 from handlers.shared.reach_text import fanout_text
 from handlers.shared.replies import NO_SUCH_MEMBER, WHICH_MEMBER, due_not_past, name_of, resolve_member
 
 MINUTES = "minutes"
-PARTS = ("text", "md", "html")
 
 COMMANDS = [
     CommandSpec("startmeeting", N_("Open the record of a meeting (the next one, or /startmeeting NUMBER)"),
@@ -55,17 +55,12 @@ COMMANDS = [
 NO_RECORD = N_("No meeting record is open. The chair or the secretariat opens one with /startmeeting.")
 NO_MEETING = N_("There is no meeting #{id}.")
 EMPTY_TEXT = N_("Please add the text after the command, for example: {example}")
-VOTE_COUNTS = N_("yes {yes} · no {no} · abstain {abstain}")
 BAD_DUE = N_("I read “{text}” as a due date but it is not one: write it as YYYY-MM-DD, for example "
             "/action Samy: send the budget due 2026-12-15. Nothing was recorded.")
 GAVE_YOU = N_("{name} gave you action #{id}: {text}")
 DUE_LINE = N_("Due: {date}")
 ATTENDANCE_LABELS = {"present": N_("Present"), "apologies": N_("Apologies")}
 CHOICE_LABELS = {"yes": N_("Yes"), "no": N_("No"), "abstain": N_("Abstain")}
-
-
-def counts_text(t: Translator, counts: dict[str, int]) -> Safe:
-    return t(VOTE_COUNTS, yes=counts["yes"], no=counts["no"], abstain=counts["abstain"])
 
 
 async def _open_record(env: Env) -> Meeting | None:
@@ -428,153 +423,6 @@ async def undo(env: Env) -> None:
     labels = {"decision": N_("Removed decision #{id}: {text}"), "action": N_("Removed action #{id}: {text}"),
               "info": N_("Removed note #{id}: {text}"), "topic": N_("Removed topic: {text}")}
     env.reply(env.t(labels[undone.kind], id=undone.id, text=undone.text[:200]))
-
-
-# --- minutes --------------------------------------------------------------------------------
-
-Block = tuple[str, Safe]  # (style, Telegram-HTML-safe text): h1, h2, h3, p, li
-
-
-def minutes_blocks(t: Translator, record: Minutes, zone: str) -> list[Block]:
-    """The minutes in the reader's language as styled lines, rendered three ways below."""
-    blocks: list[Block] = [("h1", t("Minutes of meeting #{id}: {title}", id=record.meeting_id, title=record.title))]
-    blocks.append(("p", t("Date and time: {local}", local=t.datetime(record.starts_at, zone))))
-    blocks.append(("p", t("In UTC: {utc}", utc=t.datetime(record.starts_at, "UTC"))))
-    if record.opened_at:
-        blocks.append(("p", t("Record opened at {opened}, closed at {closed} ({zone}).",
-                              opened=t.time(record.opened_at, zone),
-                              closed=t.time(record.closed_at, zone) if record.closed_at else "—", zone=zone)))
-    if record.closed_at is None:
-        blocks.append(("p", t("Draft: the record of this meeting is still open.")))
-    blocks.append(("h2", t("Attendance")))
-    blocks.append(("p", t("Present ({n}): {names}", n=len(record.present),
-                          names=", ".join(name_of(t, p) for p in record.present) or "—")))
-    blocks.append(("p", t("Apologies ({n}): {names}", n=len(record.apologies),
-                          names=", ".join(name_of(t, p) for p in record.apologies) or "—")))
-    blocks.append(("p", t("Absent ({n}): {names}", n=len(record.absent),
-                          names=", ".join(name_of(t, p) for p in record.absent) or "—")))
-    blocks.append(("h2", t("Agenda and record")))
-    number = 0
-    for item in record.items:
-        if item.id is None:
-            blocks.append(("h3", t("Before the first item")))
-        else:
-            number += 1
-            blocks.append(("h3", t("{number}. {title}", number=number, title=item.title)))
-        for decision in item.decisions:
-            blocks.append(("li", t("Decision #{id}: {text}", id=decision.id, text=decision.text)))
-            if decision.vote:
-                blocks.append(("li", _vote_line(t, decision.vote)))
-        for loose_vote in item.votes:
-            blocks.append(("li", _vote_line(t, loose_vote)))
-        for note in item.notes:
-            blocks.append(("li", t("Note: {text} ({author})", text=note.text, author=name_of(t, note.author))))
-        for act in item.actions:
-            blocks.append(("li", _action_line(t, act, with_owner=True)))
-        if item.empty:
-            blocks.append(("p", t("Nothing recorded.")))
-    blocks.append(("h2", t("Actions by owner")))
-    if not record.actions_by_owner:
-        blocks.append(("p", t("No action items.")))
-    for owner, acts in record.actions_by_owner:
-        blocks.append(("h3", name_of(t, owner)))
-        for act in acts:
-            blocks.append(("li", _action_line(t, act, with_owner=False)))
-    return blocks
-
-
-def _vote_line(t: Translator, record: minutes_domain.VoteRecord) -> Safe:
-    status = t("closed") if record.closed else t("still open")
-    return t("Vote #{id}: {question}: {counts} ({status})", id=record.id, question=record.question,
-             counts=counts_text(t, record.counts), status=status)
-
-
-def _action_line(t: Translator, act: ActionRecord, with_owner: bool) -> Safe:
-    parts = [t("Action #{id}: {text}", id=act.id, text=act.text)]
-    if with_owner:
-        parts.append(t("owner: {name}", name=name_of(t, act.owner)))
-    parts.append(t("due {date}", date=t.date(act.due)) if act.due else t("no due date"))
-    if act.status == "done":
-        parts.append(t("done"))
-    return Safe(" · ".join(parts))
-
-
-def as_telegram(blocks: list[Block]) -> str:
-    lines = []
-    for style, text in blocks:
-        if style == "h1":
-            lines.append(f"<b>{text}</b>")
-        elif style == "h2":
-            lines.append(f"\n<b>{text}</b>")
-        elif style == "h3":
-            lines.append(f"<u>{text}</u>")
-        elif style == "li":
-            lines.append(f"• {text}")
-        else:
-            lines.append(text)
-    return "\n".join(lines)
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-
-
-def _markdown_text(text: Safe) -> str:
-    plain = _MD_SPECIAL.sub(r"\\\1", html.unescape(text))
-    return "\\" + plain if plain[:1] in ("#", "-", "+") else plain
-
-
-def as_markdown(blocks: list[Block]) -> str:
-    lines: list[str] = []
-    for style, text in blocks:
-        body = _markdown_text(text)
-        if style == "h1":
-            lines += [f"# {body}", ""]
-        elif style == "h2":
-            lines += ["", f"## {body}", ""]
-        elif style == "h3":
-            lines += ["", f"### {body}", ""]
-        elif style == "li":
-            lines.append(f"- {body}")
-        else:
-            lines += [body, ""]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-
-
-def as_html_page(blocks: list[Block], lang: str) -> str:
-    """A standalone page; the texts are already escaped (Telegram HTML without tags)."""
-    title = blocks[0][1] if blocks else ""
-    body: list[str] = []
-    in_list = False
-    for style, text in blocks:
-        if style == "li" and not in_list:
-            body.append("<ul>")
-            in_list = True
-        elif style != "li" and in_list:
-            body.append("</ul>")
-            in_list = False
-        tag = {"h1": "h1", "h2": "h2", "h3": "h3", "li": "li"}.get(style, "p")
-        body.append(f"<{tag}>{text}</{tag}>")
-    if in_list:
-        body.append("</ul>")
-    return ("<!DOCTYPE html>\n"
-            f'<html lang="{html.escape(lang)}">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>{title}</title>\n"
-            "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.4}"
-            "h3{margin-bottom:.2em}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
-
-
-def render_parts(t: Translator, record: Minutes, zone: str) -> dict[str, str]:
-    blocks = minutes_blocks(t, record, zone)
-    return {"text": as_telegram(blocks), "md": as_markdown(blocks), "html": as_html_page(blocks, t.lang)}
-
-
-def minutes_filename(meeting_id: int, lang: str, part: str) -> str:
-    return f"minutes-{meeting_id}-{lang}.{part}"
-
-
-def document_caption(t: Translator, meeting_id: int, part: str) -> str:
-    return t("Minutes of meeting #{id} ({format})", id=meeting_id, format="Markdown" if part == "md" else "HTML")
 
 
 async def render_minutes(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:

@@ -58,7 +58,7 @@ async def test_lang_choice_overrides_roster_language(bot):
 
 async def test_lang_buttons_and_forged_callback(bot):
     [menu] = await bot.send("Samy Arokiasamy", "/lang")
-    replies = await bot.press("Samy Arokiasamy", menu, menu.button_data("Fr"))
+    await bot.press("Samy Arokiasamy", menu, menu.button_data("Fr"))
     assert "français" in bot.api.messages[-1].text
     await bot.press("Samy Arokiasamy", menu, "lang:de")
     await bot.press("Samy Arokiasamy", menu, "lang:fr:extra")

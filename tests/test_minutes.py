@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 from bot.services import minutes, records
 from bot.i18n.translation import I18n
-from handlers.records import as_html_page, as_markdown, render_parts
+from handlers.shared.minutes_text import as_html_page, as_markdown, render_parts
 from storage.models import AgendaItem, Meeting, Member
 
 I18N = I18n()

@@ -3,7 +3,7 @@
 so, the rule changes from one occurrence on and a series stops, each announced once saying
 what changed; the .ics follows (UNTIL)."""
 
-from datetime import datetime, timezone
+from datetime import timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
