@@ -6,7 +6,7 @@ from bot.services import members
 from storage import outbox
 from bot.domain.access import has_access
 from bot.i18n.translation import N_
-from handlers.common import BUTTON_EXPIRED, REFUSAL, CommandSpec, Env, button, command
+from handlers.common import BUTTON_EXPIRED, CHAIR_ONLY, NOT_ALLOWED, REFUSAL, CommandSpec, Env, button, callback_args, command
 from storage.models import Member
 
 COMMANDS = [
@@ -64,21 +64,49 @@ async def _announce_link(env: Env, member: Member, redeemed: members.Redeemed) -
         env.owes_messages = True
 
 
+HELP_LEVELS = ("secretariat", "chair")
+HELP_TITLES = {"member": N_("<b>What I can do for you</b>"),
+               "secretariat": N_("<b>For the secretariat and the chair</b>"),
+               "chair": N_("<b>For the chair only</b>")}
+HELP_BUTTONS = {"secretariat": N_("Secretariat commands"), "chair": N_("Chair commands")}
+
+
+def _help_page(env: Env, level: str) -> str:
+    """The commands that need exactly ``level``: each page stays well under Telegram's 4,096
+    characters in every language, so /help is one message, not a wall cut in two."""
+    wanted = {"member": ("anyone", "member")}.get(level, (level,))
+    lines = [env.t(HELP_TITLES[level])]
+    lines += [f"/{spec.name}: {env.t(spec.description)}" for spec in env.commands if spec.access in wanted]
+    return "\n".join(lines)
+
+
 @command(access=None)
 async def help_command(env: Env) -> None:
     if env.member is None:
         env.reply(env.t(REFUSAL))
         return
-    lines = [env.t("<b>What I can do for you</b>")]
-    for spec in env.commands:
-        if spec.access == "anyone" or has_access(env.member.access, spec.access):
-            lines.append(f"/{spec.name}: {env.t(spec.description)}")
-    env.reply("\n".join(lines))
+    more = [level for level in HELP_LEVELS if has_access(env.member.access, level)]
+    buttons = [[(env.t(HELP_BUTTONS[level]), f"help:{level}") for level in more]] if more else None
+    env.reply(_help_page(env, "member"), buttons)
+
+
+@button(access=None)
+async def help_button(env: Env) -> None:
+    """The secretariat's and the chair's commands, on request: rights are checked again, so a
+    forged or forwarded button shows a member nothing more."""
+    parts = callback_args(env.data, "help", 1)
+    if env.member is None or parts is None or parts[0] not in HELP_LEVELS:
+        env.toast = env.t(BUTTON_EXPIRED)
+    elif not has_access(env.member.access, parts[0]):
+        env.toast = env.t(CHAIR_ONLY if parts[0] == "chair" else NOT_ALLOWED)
+    else:
+        env.reply(_help_page(env, parts[0]))
 
 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CallbackQueryHandler(help_button, pattern=r"^help:"))
 
 
 @command(access=None)

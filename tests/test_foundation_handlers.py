@@ -151,8 +151,36 @@ async def test_html_in_names_is_escaped(bot):
 async def test_help_lists_commands_by_access(bot):
     [member_help] = await bot.send("Samy Arokiasamy", "/help")
     [chair_help] = await bot.send("Bart Verstraeten", "/help")
-    assert "/invite" in chair_help.text and "/invite" not in member_help.text
-    assert "/members" in member_help.text
+    assert "/members" in member_help.text and "/invite" not in member_help.text
+    assert not member_help.buttons
+    [secretariat_page] = await bot.press("Bart Verstraeten", chair_help, "help:secretariat")
+    [chair_page] = await bot.press("Bart Verstraeten", chair_help, "help:chair")
+    assert "/invite" in secretariat_page.text and "/members" not in secretariat_page.text
+    assert "/bindgroup" in chair_page.text and "/invite" not in chair_page.text
+
+
+async def test_help_pages_each_fit_one_message_in_every_language(bot):
+    """The chair's /help was a 4,300-character wall Telegram cut in two: every page is one message."""
+    for name, language in (("Bart Verstraeten", "fr"), ("Bart Verstraeten", "es"), ("Bart Verstraeten", "en")):
+        await bot.send(name, f"/lang {language}")
+        [menu] = await bot.send(name, "/help")
+        pages = [menu]
+        for row in menu.buttons:
+            for button in row:
+                pages += await bot.press(name, menu, button["callback_data"])
+        assert len(pages) == 3
+        assert all(len(page.text) < 3500 for page in pages), [len(page.text) for page in pages]
+
+
+async def test_help_buttons_forged_or_above_ones_rights_show_nothing(bot):
+    [menu] = await bot.send("Samy Arokiasamy", "/help")
+    for data in ("help:chair", "help:secretariat", "help:member", "help:chair:x", "help:"):
+        assert await bot.press("Samy Arokiasamy", menu, data) == []
+        assert bot.api.callback_answers[-1].get("text")
+    [menu] = await bot.send("Denis Mushiya", "/help")
+    assert len(menu.buttons[0]) == 1
+    assert await bot.press("Denis Mushiya", menu, "help:chair") == []
+    assert bot.api.callback_answers[-1].get("text") == "Seule la présidence peut faire cela."
 
 
 async def test_tz_by_city_in_any_language(bot):
