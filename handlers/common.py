@@ -184,6 +184,9 @@ async def _open_env(services: Services, session: AsyncSession, update: Update) -
     assert who is not None and update.effective_chat is not None
     committee = await members.committee(session)
     member = await members.identify(session, who)
+    private = update.effective_chat.type == ChatType.PRIVATE
+    if member is not None and private:
+        await members.mark_reachable(session, member)
     lang = choose_language(member.chosen_language if member else None,
                            member.language if member else None, who.language_code,
                            committee.default_language)
@@ -193,7 +196,7 @@ async def _open_env(services: Services, session: AsyncSession, update: Update) -
     text = ((message.text or "") if message and not query else "").replace("\x00", "")
     return Env(services=services, session=session, committee=committee, member=member,
                t=services.i18n.translator(lang), chat_id=update.effective_chat.id,
-               in_group=update.effective_chat.type != ChatType.PRIVATE,
+               in_group=not private,
                args=text.split()[1:], text=text, sender=who, data=(query.data or "") if query else "",
                message_id=query.message.message_id if query and query.message else None)
 

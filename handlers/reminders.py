@@ -19,8 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes, TypeHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.services import members
 from bot.domain.access import choose_language, has_access
@@ -28,7 +27,6 @@ from bot.delivery.dispatcher import BLOCKED, DELIVERY_REPORT, UNREACHABLE, Rende
 from bot.domain.durations import DurationError, format_duration, parse_duration
 from bot.i18n.translation import N_, Safe, Translator, escape
 from bot.input.numbers import parse_id
-from bot.logsafe import describe_exception
 from storage.outbox import MESSAGE
 from bot.services.reach import NOT_LINKED, UNLINKED, roster_reach
 from bot.services.reminders import (
@@ -423,25 +421,7 @@ async def meetingreminders(env: Env) -> None:
               + t.plural("{n} reminder is planned.", "{n} reminders are planned.", pending))
 
 
-async def clear_unreachable(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Any update from a member marked unreachable proves the bot can reach them again."""
-    user = update.effective_user
-    if user is None or user.is_bot:
-        return
-    services: Services = context.bot_data["services"]
-    try:
-        async with services.db.transaction() as session:
-            member = await session.scalar(select(Member).where(Member.telegram_id == user.id,
-                                                               Member.unreachable_since.is_not(None)))
-            if member is not None:
-                member.unreachable_since = None
-                await members.audit(session, member, "member.reachable", "member", member.id)
-    except Exception as error:  # noqa: BLE001 - never stop the update's real handling
-        log.warning("could not clear an unreachable mark: %s", describe_exception(error))
-
-
 def register(application: Application) -> None:
-    application.add_handler(TypeHandler(Update, clear_unreachable), group=-1)
     application.add_handler(CommandHandler("reminders", reminders_command))
     application.add_handler(CommandHandler("meetingreminders", meetingreminders))
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.bootstrap import build_bot, prepared_services
@@ -15,7 +15,7 @@ from bot.domain.names import match_name
 from bot.telegram.offline import GROUP_CHAT, OfflineBotApi, OfflineChat, Person, SentMessage
 from bot.services import Services
 from bot.services.importers import import_organisations, import_roster
-from storage.models import Committee, Member
+from storage.models import Base, Committee, Member
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TELEGRAM_ID_BASE = 5000
@@ -79,6 +79,35 @@ class BotHarness:
         return "\n".join(m.text for m in messages)
 
 
+_DEMO_ROWS: dict[bool, list[tuple[Table, list[dict[str, Any]]]]] = {}
+
+
+async def install_demo_committee(session: AsyncSession, postgresql: bool) -> None:
+    """The demo roster and organisations, every member linked, the committee in its group.
+    Imported once per database kind and run, then copied row for row into each test's
+    database: the import was most of every handler test's set-up (0.3 s of 0.4 s)."""
+    snapshot = _DEMO_ROWS.get(postgresql)
+    if snapshot is None:
+        await import_roster(session, DATA / "demo_roster.csv")
+        await import_organisations(session, DATA / "organisations.csv")
+        for member in await session.scalars(select(Member).order_by(Member.id)):
+            member.telegram_id = TELEGRAM_ID_BASE + member.id
+        committee = await session.scalar(select(Committee))
+        committee.group_chat_id = GROUP_CHAT["id"]
+        await session.flush()
+        _DEMO_ROWS[postgresql] = [(table, [dict(row._mapping) for row in await session.execute(select(table))])
+                                  for table in Base.metadata.sorted_tables]
+        return
+    for table, _ in reversed(snapshot):  # what the migrations seeded (the committee row) is in the copy
+        await session.execute(delete(table))
+    for table, rows in snapshot:
+        if rows:
+            await session.execute(insert(table), rows)
+            if postgresql and "id" in table.c:  # the next row a test adds gets the next free id
+                await session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                           f"(SELECT max(id) FROM \"{table.name}\"))"))
+
+
 async def start_harness(db_url: str, now: datetime | None = None, **settings: Any) -> tuple[BotHarness, Any]:
     """The demo committee on ``db_url`` with every member linked to a Telegram id."""
     config = load_settings(None, database={"url": db_url}, **settings)
@@ -86,14 +115,11 @@ async def start_harness(db_url: str, now: datetime | None = None, **settings: An
     services = await prepared_services(config, clock=clock)
     people: dict[str, Person] = {}
     async with services.db.transaction() as session:
-        await import_roster(session, DATA / "demo_roster.csv")
-        await import_organisations(session, DATA / "organisations.csv")
+        await install_demo_committee(session, services.db.is_postgresql)
+    async with services.db.reading() as session:
         for member in await session.scalars(select(Member).order_by(Member.id)):
-            member.telegram_id = TELEGRAM_ID_BASE + member.id
             people[member.name] = Person(member.telegram_id, member.name.split()[0],
                                          username=None, language_code=member.language)
-        committee = await session.scalar(select(Committee))
-        committee.group_chat_id = GROUP_CHAT["id"]
     api = OfflineBotApi()
     application = build_bot(services, request=api)
     await application.initialize()

@@ -8,6 +8,8 @@ each other; ``bot.bootstrap`` wires; ``bot.entrypoints`` and ``main`` run. See A
 """
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -144,3 +146,11 @@ def test_imports_point_down_the_layers():
 def test_every_module_is_in_a_layer():
     assert all(module_name(path) in PACKAGE_INITS or layer_of(module_name(path), MAY_IMPORT)
                for path in sources())
+
+
+def test_starting_the_bot_does_not_load_numpy_or_pillow():
+    """They are needed by the slot search and the chart only; loaded at start they cost
+    every bot process about 14 MiB of idle memory."""
+    probe = "import sys, main, bot.bootstrap, handlers; print(sorted({'numpy', 'PIL'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"

@@ -256,5 +256,7 @@ async def test_blocked_member_is_marked_unreachable_chair_told_and_cleared_by_th
     assert "Samy Arokiasamy" in status[0].text and "sent: 13" in status[0].text
     assert "Only the chair or the secretariat" in (await bot.send("Elly", "/reminders status"))[0].text
     bot.api.blocked_chats.discard(samy.telegram_id)
+    await bot.send("Samy", "/meetings", group=True)  # the group proves nothing of the private chat
+    assert (await bot.member("Samy")).unreachable_since is not None
     await bot.send("Samy", "/reminders")
     assert (await bot.member("Samy")).unreachable_since is None

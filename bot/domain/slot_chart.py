@@ -15,11 +15,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageDraw, ImageFont
 from zoneinfo import ZoneInfo
 
 from bot.domain.fair_slots import MemberSlot, SlotCandidate, is_night
+
+if TYPE_CHECKING:
+    from PIL import ImageFont
 
 MARGIN = 8
 CELL_WIDTH = 40  # one UTC hour
@@ -44,6 +47,7 @@ NAME_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 @cache
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    from PIL import ImageFont  # Pillow loads with the first chart, not with every bot process
     if NAME_FONT.exists():
         return ImageFont.truetype(str(NAME_FONT), size)
     return ImageFont.load_default(size=size)
@@ -77,6 +81,7 @@ def render_slot_chart(candidates: Sequence[SlotCandidate], *, hours: int = 24, s
         raise ValueError("nothing to draw")
     start = (start or default_chart_start(candidates, hours)).astimezone(UTC)
     rows = candidates[0].members
+    from PIL import Image, ImageDraw
     name_font, zone_font, clock_font = _font(12), _font(10), _font(11)
     measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     label_width = max(max(measure.textlength(slot.name, font=name_font),

@@ -53,6 +53,15 @@ async def identify(session: AsyncSession, who: TelegramIdentity) -> Member | Non
     return member
 
 
+async def mark_reachable(session: AsyncSession, member: Member) -> None:
+    """A member who writes to the bot privately can be written to again (they unblocked it):
+    reminders go to them from now on. A word in the group proves nothing of the private chat.
+    Part of the update's own transaction, so it costs no second one."""
+    if member.unreachable_since is not None:
+        member.unreachable_since = None
+        await audit(session, member, "member.reachable", "member", member.id)
+
+
 async def active_members(session: AsyncSession) -> list[Member]:
     return list(await session.scalars(select(Member).where(Member.active.is_(True)).order_by(Member.name)))
 
