@@ -21,7 +21,7 @@ from bot.domain.lookup.places import city_name
 from bot.delivery.sending import MAX_MESSAGE, Buttons
 from bot.domain.labels import network_label, roles_label
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
-from handlers.lookup_answers import answer_business
+from handlers.lookup_answers import answer_business, answer_conversion
 
 COMMANDS = [
     CommandSpec("who", N_("Find committee members by name, role, network or country")),
@@ -318,7 +318,7 @@ async def question(env: Env) -> None:
         env.reply(env.t("Your question is too long: please ask it in at most {limit} characters.",
                         limit=MAX_QUERY))
         return
-    if await answer_business(env, text):
+    if await answer_business(env, text) or await answer_conversion(env, text):
         return
     await answer(env, "ask", text)
 

@@ -6,13 +6,20 @@ each, so a question and its command give the same facts, in the asker's language
 `bot.domain.lookup.business` reads the question; `ROUTES` is the one registry from topic to command.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.services import meetings as service
+from bot.services.directory_cache import cache_for
 from bot.domain.lookup.business import BusinessQuestion, Topic, read_business
+from bot.domain.lookup.conversion import (
+    INVALID_TIME, PLACE_WITHOUT_ZONE, Conversion, ConversionProblem, Mention,
+)
+from bot.domain.lookup.entries import PersonRecord
+from bot.domain.lookup.places import city_name
+from bot.i18n.translation import N_, escape, utc_offset
 from handlers import actions, agenda, meetings
 from handlers.common import Env
 from storage.models import Meeting
@@ -121,4 +128,72 @@ async def answer_business(env: Env, text: str) -> bool:
     if env.in_group:
         env.outgoing[before:] = [replace(message, private_for=env.member)
                                  for message in env.outgoing[before:]]
+    return True
+
+
+# Converting a time between places and people -------------------------------------------------
+
+CONVERTED_FROM = {
+    "place": N_("{time} in {place} ({offset}), {day}, is:"),
+    "person": N_("{time} for {name} in {place} ({offset}), {day}, is:"),
+    "asker": N_("{time} for you in {place} ({offset}), {day}, is:"),
+}
+CONVERTED_TO = {
+    "place": N_("• in {place}: <b>{time}</b> ({offset})"),
+    "person": N_("• for {name} in {place}: <b>{time}</b> ({offset})"),
+    "asker": N_("• for you in {place}: <b>{time}</b> ({offset})"),
+}
+OTHER_DAY = N_("{time}, {day}")
+CONVERSION_PROBLEMS = {
+    INVALID_TIME: N_("That is not a time of day: write it as 14:00, 14h30 or 2 pm."),
+    PLACE_WITHOUT_ZONE: N_("A place you named has several time zones, or none I know: name its city, "
+                           "for example “14:00 in Jakarta”."),
+}
+OWN_TIME = N_("That is your own time. Name another place or a member, for example "
+              "“14:00 in Lima for Samy”.")
+
+
+def _where(env: Env, people: Mapping[int, PersonRecord], conversion: Conversion,
+           mention: Mention) -> dict[str, object]:
+    """What names a mention in a sentence: its kind (place, person, the asker) and values."""
+    assert mention.zone is not None
+    local = conversion.moment.astimezone(ZoneInfo(mention.zone))
+    values: dict[str, object] = {"place": city_name(mention.zone, env.t.locale),
+                                 "offset": utc_offset(conversion.moment, mention.zone), "local": local}
+    if mention.asker:
+        return {"kind": "asker", **values}
+    if mention.person_id is not None:
+        person = people.get(mention.person_id)
+        return {"kind": "person", "name": escape(person.name if person else ""), **values}
+    return {"kind": "place", **values}
+
+
+def _conversion_text(env: Env, people: Mapping[int, PersonRecord], conversion: Conversion) -> str:
+    t = env.t
+    source = _where(env, people, conversion, conversion.source)
+    start = source.pop("local")
+    lines = [t(CONVERTED_FROM[str(source.pop("kind"))], time=f"{start:%H:%M}", day=t.date(start.date()), **source)]
+    for mention in conversion.targets:
+        target = _where(env, people, conversion, mention)
+        local = target.pop("local")
+        clock: object = f"{local:%H:%M}"
+        if local.date() != start.date():
+            clock = t(OTHER_DAY, time=clock, day=t.date(local.date()))
+        lines.append(t(CONVERTED_TO[str(target.pop("kind"))], time=clock, **target))
+    return "\n".join(lines)
+
+
+async def answer_conversion(env: Env, text: str) -> bool:
+    """Answer ``text`` if it converts a time of day between places or people; False if not."""
+    directory = await cache_for(env.services.db).directory(env.session)
+    try:
+        conversion = directory.conversion(text, env.zone_of(env.member), env.committee.timezone, env.now)
+    except ConversionProblem as problem:
+        env.reply(env.t(CONVERSION_PROBLEMS.get(problem.reason, OWN_TIME)))
+        return True
+    if conversion is None:
+        return False
+    mentioned = (conversion.source, *conversion.targets)
+    names_someone = any(m.person_id is not None or m.asker for m in mentioned)  # where they live
+    env.reply(_conversion_text(env, directory.people, conversion), personal=names_someone)
     return True

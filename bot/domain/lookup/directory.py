@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import datetime
 from functools import cache
 from typing import TypeVar
 
@@ -21,10 +22,11 @@ from bot.domain.lookup.answer import Answer
 from bot.domain.lookup.countries import LANGUAGES, country_aliases, country_code
 from bot.domain.lookup.facets import FacetIndex
 from bot.domain.lookup.intents import Question, Scope, choose_intent
-from bot.domain.lookup.lexicon import Key, Lexicon, Meaning, Sense, phrase_key
+from bot.domain.lookup.conversion import ASKER_WORDS, Conversion, Mention, convert, find_clock
+from bot.domain.lookup.lexicon import Key, Lexicon, Meaning, Sense, Span, phrase_key
 from bot.domain.lookup.name_index import FUZZY_CUTOFF, MIN_FUZZY, NameIndex
 from bot.domain.lookup.normalize import normalize, stem, tokenize
-from bot.domain.lookup.places import City, cities
+from bot.domain.lookup.places import City, cities, country_zones
 from bot.domain.lookup.entries import OrganisationRecord, PersonRecord
 from bot.domain.lookup.results import LookupResult
 from bot.domain.lookup.vocabulary import (
@@ -170,6 +172,43 @@ class Directory:
             self._resolve_typos(question)
             intent = choose_intent(question, scope)
         return Answer(self, question, limit).build(intent, scope)
+
+    def conversion(self, text: str, asker_zone: str, committee_zone: str, now: datetime) -> Conversion | None:
+        """The time conversion ``text`` asks for, None when it asks none (no time of day, or no
+        place or person named); raises ConversionProblem when it cannot be answered as asked."""
+        clock = find_clock(text)
+        if clock is None:
+            return None
+        mentions = self.mentions(text)
+        if all(mention.asker for mention in mentions):
+            return None
+        return convert(clock, mentions, asker_zone, committee_zone, now)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """The places and people named in ``text``, in the order typed, each with its zone
+        (for converting a time between them); "me", "moi", "mi" name the asker."""
+        tokens = tokenize(text)
+        spans, _ = self._lexicon.spot(tokens)
+        found = [mention for span in spans if (mention := self._mention(span)) is not None]
+        named = {i for mention in found for i in range(mention.start, mention.end)}
+        found += [Mention(i, i + 1, None, asker=True) for i, token in enumerate(tokens)
+                  if token.norm in ASKER_WORDS and i not in named]
+        return sorted(found, key=lambda mention: mention.start)
+
+    def _mention(self, span: Span) -> Mention | None:
+        for sense in (Sense.PERSON, Sense.CITY, Sense.COUNTRY):
+            values = [value for meaning in span.meanings if meaning.sense is sense for value in meaning.values]
+            if not values:
+                continue
+            if sense is Sense.PERSON:
+                zones = {self.people[pid].timezone for pid in values if pid in self.people}
+                zone = zones.pop() if len(zones) == 1 else None
+                return Mention(span.start, span.end, zone, values[0] if len(set(values)) == 1 else None)
+            if sense is Sense.CITY:
+                return Mention(span.start, span.end, values[0].zone)  # type: ignore[union-attr]
+            zones = {zone for code in values for zone in country_zones(str(code))}
+            return Mention(span.start, span.end, zones.pop() if len(zones) == 1 else None)
+        return None
 
     # Parsing -------------------------------------------------------------------------------
 
