@@ -1,12 +1,22 @@
-"""The committee's group chat: registering it, and leaving any group that is not it."""
+"""The committee's group chat: registering it, leaving any group that is not it, and following
+what Telegram does to it (upgraded to a supergroup, the bot removed or muted)."""
 
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot.services import members
-from bot.domain.access import has_access
-from bot.i18n.translation import N_
+from bot.delivery.dispatcher import Rendered, Skip
+from bot.domain.access import choose_language, has_access
+from bot.i18n.translation import N_, Translator
+from bot.logsafe import describe_exception
+from bot.services import Services, members
+from bot.services.group_chat import GROUP_LOST, GROUP_MOVED, follow_migration, lose_group
 from handlers.common import UNREGISTERED_GROUP, CommandSpec, Env, command
+from storage.models import Member, OutboxMessage
+
+log = logging.getLogger("inspir.group")
 
 COMMANDS = [
     CommandSpec("bindgroup", N_("Register this group as the committee's group (in the group)"),
@@ -51,14 +61,101 @@ def _joined(update: Update) -> bool:
             and change.new_chat_member.status in ("member", "administrator"))
 
 
+def _removed(update: Update) -> str | None:
+    """Why the bot can no longer post in this group ("left", "kicked", "restricted"), or None."""
+    change = update.my_chat_member
+    if change is None or change.chat.type == "private":
+        return None
+    new = change.new_chat_member
+    if change.old_chat_member.status in ("left", "kicked"):
+        return None
+    if new.status in ("left", "kicked"):
+        return new.status
+    if new.status == "restricted" and not getattr(new, "can_send_messages", True):
+        return "restricted"
+    return None
+
+
+async def _follow(services: Services, action) -> None:  # type: ignore[no-untyped-def]
+    """Run ``action(session)`` in its own transaction; these updates have no member behind them
+    (Telegram sends them, or an admin acted in the group's settings) and are idempotent."""
+    async with services.db.transaction() as session:
+        return await action(session)
+
+
 async def bot_membership_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if _joined(update):
         await added_to_group(update, context)
+        return
+    reason = _removed(update)
+    if reason is None:
+        return
+    services: Services = context.bot_data["services"]
+    chat_id = update.my_chat_member.chat.id  # type: ignore[union-attr]
+    try:
+        if await _follow(services, lambda s: lose_group(s, chat_id, services.clock(), reason)):
+            log.warning("the bot can no longer post in the committee's group (%s)", reason)
+            context.bot_data["dispatcher"].wake()
+    except Exception as error:  # noqa: BLE001 - the next refused send unbinds the group too
+        log.error("could not record the group as lost: %s", describe_exception(error))
+
+
+async def group_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The service message of a group upgraded to a supergroup: ``migrate_to_chat_id`` in the
+    old group, ``migrate_from_chat_id`` in the new supergroup; whichever comes first moves
+    the binding (the other finds it moved already)."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    services: Services = context.bot_data["services"]
+    try:
+        if await _follow(services, lambda s: follow_migration(s, old, new, services.clock())):
+            log.info("the committee's group became a supergroup: binding moved")
+            context.bot_data["dispatcher"].wake()
+    except Exception as error:  # noqa: BLE001 - the next send to the old id follows it too
+        log.error("could not follow the group's migration: %s", describe_exception(error))
+
+
+async def _chair_reader(session: AsyncSession, row: OutboxMessage, services: Services) -> tuple[Member, Translator]:
+    chair = await session.get(Member, row.recipient_id) if row.recipient_id else None
+    if chair is None or not chair.active or not chair.telegram_id:
+        raise Skip("failed", "recipient has no Telegram account")
+    default = (await members.committee(session)).default_language
+    lang = choose_language(chair.chosen_language, chair.language, None, default)
+    return chair, services.i18n.translator(lang)
+
+
+async def render_group_moved(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
+    chair, t = await _chair_reader(session, row, services)
+    text = t("Telegram upgraded the committee's group to a supergroup, which gave it a new chat "
+             "id. I followed it: announcements, agendas and minutes go to the group as before, "
+             "including those that were waiting. Nothing is needed from you.")
+    return Rendered(chair.telegram_id, text)  # type: ignore[arg-type]
+
+
+async def render_group_lost(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
+    chair, t = await _chair_reader(session, row, services)
+    text = t("I can no longer post in the committee's group: I was removed from it or may not "
+             "write there.")
+    text += "\n" + t("Announcements, agendas and minutes are not posted in any group until you add "
+                     "me back and send /bindgroup in the group; members still get their private "
+                     "messages.")
+    return Rendered(chair.telegram_id, text)  # type: ignore[arg-type]
+
+
+RENDERERS = {GROUP_MOVED: render_group_moved, GROUP_LOST: render_group_lost}
 
 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("bindgroup", bindgroup))
     application.add_handler(ChatMemberHandler(bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated))
 
 
 def register_fallback(application: Application) -> None:
