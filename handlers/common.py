@@ -268,6 +268,19 @@ async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEF
     return env
 
 
+async def first_delivery(services: Services, update_id: int) -> bool:
+    """For an update answered outside the frame (no member behind it): record it as handled;
+    False when it was already (redelivered, or taken by another instance)."""
+    try:
+        async with services.db.transaction() as session:
+            if await _handled_before(session, update_id):
+                return False
+            await _record_handled(session, update_id)
+    except _HandledElsewhere:
+        return False
+    return True
+
+
 class _HandledElsewhere(Exception):
     """Another instance handled the same update meanwhile: roll this one back, say nothing."""
 
@@ -322,6 +335,8 @@ def button(access: str | None = "member"):  # type: ignore[no-untyped-def]
     return decorate
 
 
+SENDERS_GROUP = -4  # first of all: a command nobody can be identified behind (anonymous admin)
+EDITS_GROUP = -3  # then an edited command, answered and going no further
 DIALOGUE_GROUP = -2  # before every other handler group: a dialogue under way takes the text first
 
 

@@ -5,7 +5,11 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.constants import ChatID
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application, ApplicationHandlerStop, ChatMemberHandler, CommandHandler, ContextTypes, MessageHandler, filters,
+)
 
 from bot.delivery.dispatcher import Rendered, Skip
 from bot.domain.access import choose_language, has_access
@@ -13,10 +17,15 @@ from bot.i18n.translation import N_, Translator
 from bot.logsafe import describe_exception
 from bot.services import Services, members
 from bot.services.group_chat import GROUP_LOST, GROUP_MOVED, follow_migration, lose_group
-from handlers.common import UNREGISTERED_GROUP, CommandSpec, Env, command
+from handlers.common import SENDERS_GROUP, UNREGISTERED_GROUP, CommandSpec, Env, command, deliver, first_delivery
+from bot.delivery.sending import Outgoing
 from storage.models import Member, OutboxMessage
 
 log = logging.getLogger("inspir.group")
+ANONYMOUS_ADMIN = N_("This command was sent anonymously, as the group, so I cannot tell who sent it "
+                     "and I did nothing. Chair or secretariat: send it to me in a private chat, or "
+                     "turn off “Remain anonymous” in your administrator rights in this group and "
+                     "send it again.")
 
 COMMANDS = [
     CommandSpec("bindgroup", N_("Register this group as the committee's group (in the group)"),
@@ -122,6 +131,33 @@ async def group_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         log.error("could not follow the group's migration: %s", describe_exception(error))
 
 
+async def anonymous_admin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command from an anonymous group admin: Telegram signs it ``GroupAnonymousBot`` with the
+    group itself as ``sender_chat``, so nothing says which admin sent it (the chair or anyone
+    else; their button presses do carry their own id). Answered once, in the committee's
+    language, and run by no other handler."""
+    message = update.effective_message
+    if message is None or message.sender_chat is None or message.sender_chat.id != message.chat.id:
+        return  # a channel's automatic forward, or another bot: not an admin hiding
+    services: Services = context.bot_data["services"]
+    try:
+        if not await first_delivery(services, update.update_id):
+            raise ApplicationHandlerStop
+        async with services.db.reading() as session:
+            lang = (await members.committee(session)).default_language
+    except ApplicationHandlerStop:
+        raise
+    except Exception as error:  # noqa: BLE001 - the database is down: answer anyway
+        log.error("anonymous admin command not recorded: %s", describe_exception(error))
+        lang = services.settings.committee.default_language
+    text = services.i18n.translator(lang)(ANONYMOUS_ADMIN)
+    try:
+        await deliver(context.bot, Outgoing(message.chat.id, text))
+    except TelegramError as error:
+        log.warning("could not answer an anonymous admin: %s", type(error).__name__)
+    raise ApplicationHandlerStop
+
+
 async def _chair_reader(session: AsyncSession, row: OutboxMessage, services: Services) -> tuple[Member, Translator]:
     chair = await session.get(Member, row.recipient_id) if row.recipient_id else None
     if chair is None or not chair.active or not chair.telegram_id:
@@ -156,6 +192,8 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("bindgroup", bindgroup))
     application.add_handler(ChatMemberHandler(bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated))
+    application.add_handler(MessageHandler(filters.COMMAND & filters.User(ChatID.ANONYMOUS_ADMIN),
+                                           anonymous_admin_command), group=SENDERS_GROUP)
 
 
 def register_fallback(application: Application) -> None:

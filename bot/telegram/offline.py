@@ -235,7 +235,7 @@ class OfflineChat:
 
     async def update(self, payload: dict[str, Any]) -> list[SentMessage]:
         """Any update as Telegram sends it (``{"message": {...}}``, ``{"edited_message": ...}``,
-        ``{"my_chat_member": ...}``), its ``update_id`` added: the bot's responses."""
+        ``{"my_chat_member": ...}``), its ``update_id`` added unless given: the bot's responses."""
         return await self._process(payload)
 
     async def _process(self, payload: dict[str, Any]) -> list[SentMessage]:
