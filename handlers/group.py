@@ -6,7 +6,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import ChatID
-from telegram.error import TelegramError
+from telegram.error import ChatMigrated, TelegramError
 from telegram.ext import (
     Application, ApplicationHandlerStop, ChatMemberHandler, CommandHandler, ContextTypes, MessageHandler, filters,
 )
@@ -92,9 +92,36 @@ async def _follow(services: Services, action) -> None:  # type: ignore[no-untype
         return await action(session)
 
 
+async def _joined_by_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Telegram tells the bot it "joined" the new supergroup when the committee's group is
+    upgraded, maybe before the service messages, and signed by whoever changed the setting: so
+    as not to leave it as an unregistered group, ask Telegram about the bound group; a
+    migrated group answers with its new id, and if that is this chat the binding follows."""
+    change = update.my_chat_member
+    services: Services = context.bot_data["services"]
+    if change is None or change.chat.type != "supergroup":
+        return False
+    async with services.db.reading() as session:
+        bound = (await members.committee(session)).group_chat_id
+    if bound is None or bound == change.chat.id:
+        return False
+    try:
+        await context.bot.get_chat(bound)
+    except ChatMigrated as migrated:
+        if migrated.new_chat_id != change.chat.id:
+            return False
+        if await _follow(services, lambda s: follow_migration(s, bound, change.chat.id, services.clock())):
+            context.bot_data["dispatcher"].wake()
+        return True
+    except TelegramError:
+        return False
+    return False
+
+
 async def bot_membership_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if _joined(update):
-        await added_to_group(update, context)
+        if not await _joined_by_migration(update, context):
+            await added_to_group(update, context)
         return
     reason = _removed(update)
     if reason is None:

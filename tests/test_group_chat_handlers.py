@@ -48,9 +48,17 @@ def _migrate_to(bot) -> dict:  # type: ignore[no-untyped-def]
 
 
 def _migrate_from() -> dict:
-    """The first message of the new supergroup (Telegram signs it GroupAnonymousBot)."""
+    """The first message of the new supergroup (Telegram signs it GroupAnonymousBot, as the group)."""
     return {"message": {"message_id": 1, "date": int(time.time()), "chat": NEW, "from": ANONYMOUS,
-                        "migrate_from_chat_id": OLD["id"]}}
+                        "sender_chat": NEW, "migrate_from_chat_id": OLD["id"]}}
+
+
+def _joined_new(bot, who: str = "Samy") -> dict:  # type: ignore[no-untyped-def]
+    """The bot "joins" the new supergroup, signed by the admin who changed the setting."""
+    return {"my_chat_member": {
+        "chat": NEW, "from": bot.person(who).as_api(), "date": int(time.time()),
+        "old_chat_member": {"status": "left", "user": BOT_USER},
+        "new_chat_member": {"status": "member", "user": BOT_USER}}}
 
 
 async def test_group_upgraded_to_a_supergroup_moves_binding_and_owed_rows_chair_told_once(bot):
@@ -74,6 +82,23 @@ async def test_migration_seen_only_in_the_new_supergroup_is_followed_too(bot):
     await _bound_to_basic_group(bot)
     await bot.chat.update(_migrate_from())
     assert await _group_id(bot) == NEW_ID
+
+
+async def test_joining_the_new_supergroup_first_follows_the_migration_and_stays(bot):
+    await _bound_to_basic_group(bot)
+    bot.api.migrated_chats[OLD["id"]] = NEW_ID  # what Telegram answers about the old group now
+    [notice] = await bot.chat.update(_joined_new(bot))  # a plain member turned history on
+    assert notice.chat_id == bot.person("Bart").telegram_id
+    assert NEW_ID not in bot.api.left_chats and await _group_id(bot) == NEW_ID
+    assert await bot.chat.update(_migrate_to(bot)) == [] and await bot.chat.update(_migrate_from()) == []
+    assert len(await _rows(bot, GROUP_MOVED)) == 1
+
+
+async def test_a_member_adding_the_bot_to_another_supergroup_still_makes_it_leave(bot):
+    await _bound_to_basic_group(bot)
+    [reply] = await bot.chat.update(_joined_new(bot))
+    assert "not the committee's registered group" in reply.text and NEW_ID in bot.api.left_chats
+    assert await _group_id(bot) == OLD["id"]
 
 
 async def test_migration_of_another_group_changes_nothing(bot):
