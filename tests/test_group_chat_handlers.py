@@ -145,6 +145,28 @@ async def test_bot_removed_from_the_group_unbinds_it_cancels_what_was_owed_chair
                                                                 OutboxMessage.state == "pending")) is None
 
 
+async def test_bot_muted_in_the_group_is_the_group_lost_and_a_mere_demotion_is_not(bot):
+    demoted = _removed(bot, "member")
+    demoted["my_chat_member"]["old_chat_member"] = {"status": "administrator", "user": BOT_USER,
+                                                    "can_be_edited": False, "is_anonymous": False,
+                                                    "can_manage_chat": True, "can_delete_messages": True,
+                                                    "can_manage_video_chats": True, "can_restrict_members": True,
+                                                    "can_promote_members": False, "can_change_info": True,
+                                                    "can_invite_users": True, "can_post_stories": False,
+                                                    "can_edit_stories": False, "can_delete_stories": False}
+    assert await bot.chat.update(demoted) == [] and await _group_id(bot) == GROUP_CHAT["id"]
+    rights = ("can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos",
+              "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls",
+              "can_send_other_messages", "can_add_web_page_previews", "can_change_info",
+              "can_invite_users", "can_pin_messages", "can_manage_topics", "can_edit_tag",
+              "can_react_to_messages")
+    muted = _removed(bot, "restricted")
+    muted["my_chat_member"]["new_chat_member"].update({"is_member": True, "until_date": 0,
+                                                       **{right: False for right in rights}})
+    [notice] = await bot.chat.update(muted)
+    assert notice.chat_id == bot.person("Bart").telegram_id and await _group_id(bot) is None
+
+
 async def test_bot_removed_from_another_group_changes_nothing(bot):
     await bot.chat.update(_removed(bot, "left", {"id": -100777, "type": "supergroup", "title": "x"}))
     assert await _group_id(bot) == GROUP_CHAT["id"]
