@@ -179,7 +179,8 @@ async def anonymous_admin_command(update: Update, context: ContextTypes.DEFAULT_
         lang = services.settings.committee.default_language
     text = services.i18n.translator(lang)(ANONYMOUS_ADMIN)
     try:
-        await deliver(context.bot, Outgoing(message.chat.id, text))
+        await deliver(context.bot, Outgoing(message.chat.id, text, thread_id=message.message_thread_id
+                                            if message.is_topic_message else None))
     except TelegramError as error:
         log.warning("could not answer an anonymous admin: %s", type(error).__name__)
     raise ApplicationHandlerStop

@@ -30,6 +30,7 @@ class SentMessage:
     buttons: list[list[dict[str, Any]]] = field(default_factory=list)
     document: tuple[str, bytes] | None = None
     parse_mode: str | None = None
+    thread_id: int | None = None  # the forum topic it was posted in
 
     def button_data(self, label_part: str) -> str:
         """The callback data of the first button whose label contains ``label_part``."""
@@ -132,8 +133,9 @@ class OfflineBotApi(BaseRequest):
         if files:
             filename, content, _mime = next(iter(files.values()))[:3]
             document = (filename or part, content if isinstance(content, bytes) else content.read())
+        thread = params.get("message_thread_id")
         message = SentMessage(int(params["chat_id"]), next(self._ids), text, _keyboard(params),
-                              document, params.get("parse_mode"))
+                              document, params.get("parse_mode"), int(thread) if thread else None)
         self.messages.append(message)
         return self._as_api(message)
 
