@@ -40,8 +40,15 @@ async def bindgroup(env: Env) -> None:
         return
     previous = env.committee.group_chat_id
     env.committee.group_chat_id = env.chat_id
+    env.committee.group_thread_id = env.thread_id  # sent in a topic: announcements go to it
     await members.audit(env.session, env.member, "committee.group_bound", "committee",
-                        env.committee.id, replaced=previous is not None and previous != env.chat_id)
+                        env.committee.id, replaced=previous is not None and previous != env.chat_id,
+                        topic=env.thread_id)
+    if env.thread_id is not None:
+        env.reply(env.t("This group is now the committee's registered group: announcements, "
+                        "agendas and minutes will be posted in this topic. Send /bindgroup in "
+                        "another topic to move them there."))
+        return
     env.reply(env.t("This group is now the committee's registered group: announcements and "
                     "agendas will be posted here."))
 

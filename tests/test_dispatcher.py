@@ -40,6 +40,7 @@ class FakeBot:
         self.faults: list[Exception | None] = []
         self.blocked: set[int] = set()
         self.jitter = jitter
+        self.topics: list[int | None] = []  # message_thread_id of each message sent
 
     async def send_message(self, chat_id, text, **_options):  # type: ignore[no-untyped-def]
         self.calls += 1
@@ -51,6 +52,7 @@ class FakeBot:
         if chat_id in self.blocked:
             raise Forbidden("Forbidden: bot was blocked by the user")
         self.sent.append((chat_id, text))
+        self.topics.append(_options.get("message_thread_id"))
 
 
 async def _services(db_url: str, clock: Clock) -> Services:
@@ -318,3 +320,20 @@ async def test_forbidden_in_the_group_unbinds_it_cancels_the_rest_and_tells_the_
     assert len(await _rows(services, GROUP_LOST)) == 1 and await _rows(services, DELIVERY_REPORT) == []
     async with services.db.transaction() as session:
         assert (await session.scalar(select(Committee))).group_chat_id is None
+
+
+async def test_group_rows_go_to_the_chosen_topic_and_to_general_once_it_is_gone(world):
+    services, clock = world
+    await _bind_group(services, -1006)
+    async with services.db.transaction() as session:
+        (await session.scalar(select(Committee))).group_thread_id = 42
+    await _owe(services, 1, chat_id=-1006)
+    bot = FakeBot()
+    dispatcher = Dispatcher(services, bot, RENDERERS)
+    assert await dispatcher.run_once() == 1 and bot.topics == [42]
+    await _owe(services, 1, chat_id=-1006)
+    bot.faults = [BadRequest("Bad Request: message thread not found")]  # the topic was deleted
+    assert await dispatcher.run_once() == 1
+    assert bot.topics == [42, None] and bot.calls == 3  # sent again at once, in General
+    async with services.db.transaction() as session:
+        assert (await session.scalar(select(Committee))).group_thread_id is None

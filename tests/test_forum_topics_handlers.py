@@ -5,6 +5,7 @@ or the button came from, as Telegram sends them (``message_thread_id`` with
 import time
 
 from bot.telegram.offline import GROUP_CHAT
+from storage.outbox import enqueue_text
 
 FORUM = {**GROUP_CHAT, "is_forum": True}
 TOPIC = 42
@@ -38,3 +39,28 @@ async def test_a_refusal_in_a_topic_is_in_that_topic_too(bot):
 async def test_outside_topics_nothing_changes(bot):
     [reply] = await bot.send("Bart", "/help", group=True)
     assert reply.thread_id is None
+
+
+async def _group_notice(bot) -> list:  # type: ignore[no-untyped-def]
+    async with bot.services.db.transaction() as session:
+        await enqueue_text(session, bot.clock.now, "announcement", chat_id=GROUP_CHAT["id"])
+    return await bot.dispatch()
+
+
+async def test_bindgroup_in_a_topic_sends_announcements_and_minutes_there(bot):
+    [bound] = await bot.chat.update(_in_topic(bot, "Bart", "/bindgroup", 304))
+    assert bound.thread_id == TOPIC and "this topic" in bound.text
+    [notice] = await _group_notice(bot)
+    assert (notice.chat_id, notice.thread_id) == (GROUP_CHAT["id"], TOPIC)
+    await bot.send("Bart", "/bindgroup", chat=FORUM)  # in General: back to General
+    [notice] = await _group_notice(bot)
+    assert notice.thread_id is None
+
+
+async def test_private_rows_never_carry_the_group_topic(bot):
+    await bot.chat.update(_in_topic(bot, "Bart", "/bindgroup", 305))
+    samy = await bot.member("Samy")
+    async with bot.services.db.transaction() as session:
+        await enqueue_text(session, bot.clock.now, "private", recipient=samy)
+    [sent] = await bot.dispatch()
+    assert sent.chat_id == bot.person("Samy").telegram_id and sent.thread_id is None

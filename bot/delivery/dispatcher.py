@@ -25,6 +25,8 @@ A 403 in the committee's group (the bot removed) unbinds the group, cancels what
 and tells the chair once (:func:`bot.services.group_chat.lose_group`); "group chat was upgraded to
 a supergroup" (``ChatMigrated``) rebinds the group to the new id, re-addresses the rows owed to
 the old one and sends this row again to the new id (:func:`bot.services.group_chat.follow_migration`).
+Rows for the group go to the topic the chair bound it in; a topic deleted or closed since sends
+them to General from then on.
 """
 
 import asyncio
@@ -42,6 +44,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from storage.outbox import MESSAGE, enqueue
 from bot.services.group_chat import follow_migration, lose_group
+from bot.services.members import committee
 from bot.services.reach import NOT_LINKED, UNLINKED
 from bot.delivery.sending import Outgoing, deliver
 from bot.services import Services
@@ -62,6 +65,7 @@ DELIVERY_REPORT = "delivery_report"
 REPORT_DELAY = timedelta(minutes=1)
 BLOCKED = "blocked by the recipient"
 GROUP_GONE = "the bot cannot post in the group"
+TOPIC_GONE = ("thread not found", "topic_closed", "topic_deleted")  # Bad Request descriptions
 UNREACHABLE = "recipient unreachable"
 
 
@@ -137,6 +141,14 @@ async def report_to_chairs(session: AsyncSession, now: datetime) -> None:
         await enqueue(session, kind=DELIVERY_REPORT, due_at=now + REPORT_DELAY,
                       dedupe_key=f"{DELIVERY_REPORT}:{member.id}:{hour:%Y%m%dT%H}", recipient=member,
                       ref_type="member", ref_id=member.id, payload={"since": hour.isoformat()})
+
+
+async def _group_topic(session: AsyncSession, row: OutboxMessage, rendered: Rendered) -> int | None:
+    """Rows for the committee's group go to the topic the chair chose (None: General)."""
+    if row.recipient_id is not None:
+        return None
+    bound = await committee(session)
+    return bound.group_thread_id if rendered.chat_id == bound.group_chat_id else None
 
 
 class Dispatcher:
@@ -292,10 +304,11 @@ class Dispatcher:
             except Skip as skip:
                 row.state, row.last_error = skip.state, str(skip)[:500] or None
                 return 0
+            topic = await _group_topic(session, row, rendered)
         outcome, error, retry_at, moved_to = "sent", None, None, None
         try:
             await deliver(self.bot, Outgoing(rendered.chat_id, rendered.text, rendered.buttons,
-                                             rendered.document))
+                                             rendered.document, thread_id=topic))
         except RetryAfter as limit:
             outcome, error = "rate_limited", "rate limited"
             retry_at = self.services.clock() + timedelta(seconds=_retry_after_seconds(limit))
@@ -306,6 +319,8 @@ class Dispatcher:
             outcome, error = "blocked", BLOCKED
         except BadRequest as refused:
             outcome, error = "failed", f"refused: {type(refused).__name__}"
+            if topic is not None and any(sign in refused.message.lower() for sign in TOPIC_GONE):
+                outcome, error = "topic_gone", "the group's topic was deleted or closed"
         except NetworkError as failure:  # TimedOut and 5xx (python-telegram-bot's NetworkError) too
             outcome, error = "retry", type(failure).__name__
         except TelegramError as other:
@@ -336,6 +351,11 @@ class Dispatcher:
                 row.state, row.due_at, row.claimed_by = "pending", now, None  # sent again at once
                 if row.recipient_id is None:
                     row.chat_id = moved_to
+            elif outcome == "topic_gone" and row.attempts < MAX_ATTEMPTS:
+                bound = await committee(session)  # post in General from now on, this row first
+                if bound.group_chat_id == chat_id:
+                    bound.group_thread_id = None
+                row.state, row.due_at, row.claimed_by = "pending", now, None
             elif outcome == "blocked" and row.recipient_id is None and chat_id is not None:
                 await lose_group(session, chat_id, now, "forbidden")  # tells the chairs itself
                 row.state, row.last_error = "failed", GROUP_GONE

@@ -59,7 +59,7 @@ async def lose_group(session: AsyncSession, chat_id: int, now: datetime, reason:
     bound = await committee(session)
     if bound.group_chat_id is None or bound.group_chat_id != chat_id:
         return False
-    bound.group_chat_id = None
+    bound.group_chat_id = bound.group_thread_id = None
     await session.execute(update(OutboxMessage).where(
         OutboxMessage.chat_id == chat_id, OutboxMessage.recipient_id.is_(None),
         OutboxMessage.state.in_(OWED)).values(state="cancelled", last_error="group lost")
