@@ -6,8 +6,8 @@ from telegram.ext import (
     Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters,
 )
 
-from bot.services import members
-from storage import outbox
+from bot.services import Services, members
+from storage import conversation_state, outbox
 from bot.domain.access import has_access
 from bot.i18n.translation import N_
 from handlers.common import BUTTON_EXPIRED, CHAIR_ONLY, EDITS_GROUP, NOT_ALLOWED, REFUSAL, CommandSpec, Env, button, callback_args, command
@@ -112,20 +112,41 @@ EDIT_NOT_TAKEN = N_("I do not take edited messages: the command as you first sen
                     "meeting record, /undo removes your last entry).")
 
 
+EDIT_IN_DIALOGUE = N_("I do not take edited messages: your first answer stands. If it was wrong, "
+                      "press Cancel and start again.")
+
+
 @command(access="member")
 async def edited_command(env: Env) -> None:
     env.reply(env.t(EDIT_NOT_TAKEN))
 
 
-async def _edited_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@command(access="member")
+async def edited_answer(env: Env) -> None:
+    env.reply(env.t(EDIT_IN_DIALOGUE))
+
+
+async def _edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Telegram sends an edited message as a new update: run again, an edited /decide would
-    record a second decision; ignored, members would read one text and the record hold another."""
-    await edited_command(update, context)
-    raise ApplicationHandlerStop
+    record a second decision (and an edited answer in a dialogue would answer the next
+    question); ignored, members would read one text and the record hold another. An edited
+    question outside a dialogue is simply answered again."""
+    message, user = update.edited_message, update.effective_user
+    if message is None or user is None:
+        return
+    if (message.text or "").startswith("/"):
+        await edited_command(update, context)
+        raise ApplicationHandlerStop
+    services: Services = context.bot_data["services"]
+    async with services.db.reading() as session:
+        under_way = await conversation_state.in_dialogue(session, message.chat.id, user.id, services.clock())
+    if under_way is not None:
+        await edited_answer(update, context)
+        raise ApplicationHandlerStop
 
 
 def register(application: Application) -> None:
-    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.COMMAND, _edited_command),
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, _edited),
                             group=EDITS_GROUP)
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))

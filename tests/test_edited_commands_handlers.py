@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.telegram.offline import GROUP_CHAT
-from storage.models import Decision, Meeting, Member
+from storage.models import Decision, Dialogue, Meeting, Member
 
 
 def _message(message_id: int, sender: dict, text: str, chat: dict, **extra) -> dict:  # type: ignore[no-untyped-def]
@@ -59,3 +59,28 @@ async def test_edited_command_from_a_stranger_is_refused_as_the_command_was(bot)
     [reply] = await bot.chat.update({"edited_message": _message(3, stranger.as_api(), "/tz Lima", chat,
                                                                 edit_date=int(time.time()))})
     assert "steering committee only" in reply.text
+
+
+async def test_edited_answer_in_a_dialogue_is_not_taken_for_the_next_answer(bot):
+    gabriela = bot.person("Gabriela")
+    chat = {"id": gabriela.telegram_id, "type": "private", "first_name": gabriela.first_name}
+    await bot.send("Gabriela", "/newmeeting")
+    answer = _message(40, gabriela.as_api(), "Budget review", chat)
+    [zone_question] = await bot.chat.update({"message": answer})
+    assert "nm:zone:me" in str(zone_question.buttons)  # Gabriela reads Spanish
+    [note] = await bot.chat.update({"edited_message": {**answer, "text": "Asia/Jakarta",
+                                                       "edit_date": int(time.time())}})
+    assert "primera respuesta se mantiene" in note.text and "Cancelar" in note.text
+    async with bot.services.db.reading() as session:
+        (flow,) = list(await session.scalars(select(Dialogue.data)))
+    assert "Budget review" in str(flow) and "Asia/Jakarta" not in str(flow)
+
+
+async def test_an_edited_question_outside_a_dialogue_is_answered_again(bot):
+    samy = bot.person("Samy")
+    chat = {"id": samy.telegram_id, "type": "private", "first_name": samy.first_name}
+    question = _message(41, samy.as_api(), "who is the chair?", chat)
+    [first] = await bot.chat.update({"message": question})
+    [again] = await bot.chat.update({"edited_message": {**question, "text": "who is the chair ?",
+                                                        "edit_date": int(time.time())}})
+    assert "Bart" in first.text and "Bart" in again.text
