@@ -345,7 +345,7 @@ def button(access: str | None = "member"):  # type: ignore[no-untyped-def]
 
 
 SENDERS_GROUP = -4  # first of all: a command nobody can be identified behind (anonymous admin)
-EDITS_GROUP = -3  # then an edited command, answered and going no further
+EDITS_GROUP = -3  # then an edited command (or dialogue answer), answered and going no further
 DIALOGUE_GROUP = -2  # before every other handler group: a dialogue under way takes the text first
 
 

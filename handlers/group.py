@@ -12,13 +12,13 @@ from telegram.ext import (
 )
 
 from bot.delivery.dispatcher import Rendered, Skip
+from bot.delivery.sending import Outgoing
 from bot.domain.access import choose_language, has_access
 from bot.i18n.translation import N_, Translator
 from bot.logsafe import describe_exception
 from bot.services import Services, members
 from bot.services.group_chat import GROUP_LOST, GROUP_MOVED, follow_migration, lose_group
 from handlers.common import SENDERS_GROUP, UNREGISTERED_GROUP, CommandSpec, Env, command, deliver, first_delivery
-from bot.delivery.sending import Outgoing
 from storage.models import Member, OutboxMessage
 
 log = logging.getLogger("inspir.group")
@@ -92,7 +92,7 @@ def _removed(update: Update) -> str | None:
     return None
 
 
-async def _follow(services: Services, action) -> None:  # type: ignore[no-untyped-def]
+async def _follow(services: Services, action) -> bool:  # type: ignore[no-untyped-def]
     """Run ``action(session)`` in its own transaction; these updates have no member behind them
     (Telegram sends them, or an admin acted in the group's settings) and are idempotent."""
     async with services.db.transaction() as session:
