@@ -17,7 +17,7 @@ from bot.domain.access import choose_language, has_access
 from bot.i18n.translation import N_, Translator
 from bot.logsafe import describe_exception
 from bot.services import Services, members
-from bot.services.group_chat import GROUP_LOST, GROUP_MOVED, follow_migration, lose_group
+from bot.services.group_chat import GROUP_LOST, GROUP_MOVED, TOPIC_LOST, follow_migration, lose_group
 from handlers.common import SENDERS_GROUP, UNREGISTERED_GROUP, CommandSpec, Env, command, deliver, first_delivery
 from storage.models import Member, OutboxMessage
 
@@ -220,7 +220,15 @@ async def render_group_lost(session: AsyncSession, row: OutboxMessage, services:
     return Rendered(chair.telegram_id, text)  # type: ignore[arg-type]
 
 
-RENDERERS = {GROUP_MOVED: render_group_moved, GROUP_LOST: render_group_lost}
+async def render_topic_lost(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
+    chair, t = await _chair_reader(session, row, services)
+    text = t("The topic of the committee's group where I posted announcements, agendas and "
+             "minutes was deleted or closed: I post them in General now. To choose another "
+             "topic, send /bindgroup in it.")
+    return Rendered(chair.telegram_id, text)  # type: ignore[arg-type]
+
+
+RENDERERS = {GROUP_MOVED: render_group_moved, GROUP_LOST: render_group_lost, TOPIC_LOST: render_topic_lost}
 
 
 def register(application: Application) -> None:

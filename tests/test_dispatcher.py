@@ -22,7 +22,7 @@ from bot.services.members import ensure_committee
 from storage.outbox import enqueue, enqueue_text
 from bot.services import Services
 from storage.database import Database
-from bot.services.group_chat import GROUP_LOST, GROUP_MOVED
+from bot.services.group_chat import GROUP_LOST, GROUP_MOVED, TOPIC_LOST
 from storage.models import Committee, Member, OutboxMessage
 from tests.harness import Clock
 
@@ -333,7 +333,12 @@ async def test_group_rows_go_to_the_chosen_topic_and_to_general_once_it_is_gone(
     assert await dispatcher.run_once() == 1 and bot.topics == [42]
     await _owe(services, 1, chat_id=-1006)
     bot.faults = [BadRequest("Bad Request: message thread not found")]  # the topic was deleted
-    assert await dispatcher.run_once() == 1
-    assert bot.topics == [42, None] and bot.calls == 3  # sent again at once, in General
+    assert await dispatcher.run_once() == 2
+    assert bot.topics == [42, None, None] and bot.calls == 4  # sent again at once, in General
+    assert sorted(chat for chat, _ in bot.sent) == [-1006, -1006, 900]  # and the chair told
     async with services.db.transaction() as session:
         assert (await session.scalar(select(Committee))).group_thread_id is None
+    await _owe(services, 1, chat_id=-1006)
+    bot.faults = [BadRequest("Bad Request: message thread not found")]  # now General itself refuses
+    await dispatcher.run_once()
+    assert len(await _rows(services, TOPIC_LOST)) == 1  # told once; a refusal in General is a refusal

@@ -26,7 +26,7 @@ and tells the chair once (:func:`bot.services.group_chat.lose_group`); "group ch
 a supergroup" (``ChatMigrated``) rebinds the group to the new id, re-addresses the rows owed to
 the old one and sends this row again to the new id (:func:`bot.services.group_chat.follow_migration`).
 Rows for the group go to the topic the chair bound it in; a topic deleted or closed since sends
-them to General from then on.
+them to General from then on, and the chair is told once.
 """
 
 import asyncio
@@ -43,7 +43,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.warnings import PTBDeprecationWarning
 
 from storage.outbox import MESSAGE, enqueue
-from bot.services.group_chat import follow_migration, lose_group
+from bot.services.group_chat import follow_migration, lose_group, lose_topic
 from bot.services.members import committee
 from bot.services.reach import NOT_LINKED, UNLINKED
 from bot.delivery.sending import Outgoing, deliver
@@ -351,10 +351,8 @@ class Dispatcher:
                 row.state, row.due_at, row.claimed_by = "pending", now, None  # sent again at once
                 if row.recipient_id is None:
                     row.chat_id = moved_to
-            elif outcome == "topic_gone" and row.attempts < MAX_ATTEMPTS:
-                bound = await committee(session)  # post in General from now on, this row first
-                if bound.group_chat_id == chat_id:
-                    bound.group_thread_id = None
+            elif outcome == "topic_gone" and row.attempts < MAX_ATTEMPTS and chat_id is not None:
+                await lose_topic(session, chat_id, now)  # General from now on, this row first
                 row.state, row.due_at, row.claimed_by = "pending", now, None
             elif outcome == "blocked" and row.recipient_id is None and chat_id is not None:
                 await lose_group(session, chat_id, now, "forbidden")  # tells the chairs itself

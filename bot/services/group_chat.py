@@ -17,6 +17,7 @@ from storage.outbox import enqueue
 
 GROUP_MOVED = "group_moved"  # the chairs' notice that the group became a supergroup (followed)
 GROUP_LOST = "group_lost"  # the chairs' notice that the bot can no longer post in the group
+TOPIC_LOST = "group_topic_lost"  # the chairs' notice that the chosen topic is gone: General now
 OWED = ("pending", "claimed")
 
 
@@ -70,4 +71,19 @@ async def lose_group(session: AsyncSession, chat_id: int, now: datetime, reason:
                       dedupe_key=f"{GROUP_LOST}:{chat_id}:{now:%Y%m%dT%H%M%S}:{chair.id}",
                       ref_type="committee", ref_id=bound.id,
                       payload={"chat_id": chat_id, "reason": reason, "title": bound.group_title})
+    return True
+
+
+async def lose_topic(session: AsyncSession, chat_id: int, now: datetime) -> bool:
+    """The topic chosen for the committee's group ``chat_id`` was deleted or closed: post in
+    General from now on and tell the chairs once. Whether this call cleared the choice."""
+    bound = await committee(session)
+    if bound.group_chat_id != chat_id or bound.group_thread_id is None:
+        return False
+    topic, bound.group_thread_id = bound.group_thread_id, None
+    await audit(session, None, "committee.group_topic_lost", "committee", bound.id, topic=topic)
+    for chair in await _chairs(session):
+        await enqueue(session, kind=TOPIC_LOST, due_at=now, recipient=chair,
+                      dedupe_key=f"{TOPIC_LOST}:{chat_id}:{topic}:{chair.id}", ref_type="committee",
+                      ref_id=bound.id, payload={"topic": topic})
     return True
