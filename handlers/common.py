@@ -64,6 +64,7 @@ class Env:
     sender: members.TelegramIdentity | None = None
     bot_username: str = ""
     message_id: int | None = None
+    thread_id: int | None = None  # the forum topic the update came from: replies go there
     outgoing: list[Outgoing] = field(default_factory=list)
     toast: str | None = None
     leave_chat: bool = False
@@ -90,12 +91,13 @@ class Env:
     def reply(self, text: str, buttons: Buttons | None = None, personal: bool = False) -> None:
         """Answer in this chat; ``personal`` answers asked in the group go privately."""
         private_for = self.member if personal and self.in_group else None
-        self.outgoing.append(Outgoing(self.chat_id, text, buttons, None, private_for))
+        self.outgoing.append(Outgoing(self.chat_id, text, buttons, None, private_for, thread_id=self.thread_id))
 
     def reply_document(self, filename: str, content: bytes, caption: str = "",
                        personal: bool = False) -> None:
         private_for = self.member if personal and self.in_group else None
-        self.outgoing.append(Outgoing(self.chat_id, caption, None, (filename, content), private_for))
+        self.outgoing.append(Outgoing(self.chat_id, caption, None, (filename, content), private_for,
+                                      thread_id=self.thread_id))
 
     def edit(self, text: str, buttons: Buttons | None = None) -> None:
         """Replace the message whose button was tapped (buttons removed unless given)."""
@@ -157,7 +159,7 @@ async def _flush(env: Env, bot) -> None:  # type: ignore[no-untyped-def]
             continue
         if not notes_sent:
             notes_sent = True
-            await _deliver_quietly(bot, Outgoing(item.chat_id, note))
+            await _deliver_quietly(bot, Outgoing(item.chat_id, note, thread_id=item.thread_id))
 
 
 async def _deliver_quietly(bot, item: Outgoing) -> None:  # type: ignore[no-untyped-def]
@@ -198,7 +200,13 @@ async def _open_env(services: Services, session: AsyncSession, update: Update) -
                t=services.i18n.translator(lang), chat_id=update.effective_chat.id,
                in_group=not private,
                args=text.split()[1:], text=text, sender=who, data=(query.data or "") if query else "",
-               message_id=query.message.message_id if query and query.message else None)
+               message_id=query.message.message_id if query and query.message else None,
+               thread_id=_topic_of(update))
+
+
+def _topic_of(update: Update) -> int | None:
+    message = update.effective_message
+    return message.message_thread_id if message is not None and message.is_topic_message else None
 
 
 def _sender_translator(services: Services, update: Update) -> Translator:
@@ -263,12 +271,26 @@ async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEF
         outcome = "error"
         log.error("handler %s failed: %s", handler.__name__, describe_exception(error))
         t = told_in or _sender_translator(services, update)
-        await _deliver_quietly(context.bot, Outgoing(update.effective_chat.id, t(FAILED)))
+        await _deliver_quietly(context.bot, Outgoing(update.effective_chat.id, t(FAILED),
+                                                     thread_id=_topic_of(update)))
     finally:
         log.info("update %s handled by %s in %s chat: %s (%.0f ms)", update.update_id,
                  handler.__name__, update.effective_chat.type, outcome,
                  (time.monotonic() - started) * 1000)
     return env
+
+
+async def first_delivery(services: Services, update_id: int) -> bool:
+    """For an update answered outside the frame (no member behind it): record it as handled;
+    False when it was already (redelivered, or taken by another instance)."""
+    try:
+        async with services.db.transaction() as session:
+            if await _handled_before(session, update_id):
+                return False
+            await _record_handled(session, update_id)
+    except _HandledElsewhere:
+        return False
+    return True
 
 
 class _HandledElsewhere(Exception):
@@ -325,6 +347,8 @@ def button(access: str | None = "member"):  # type: ignore[no-untyped-def]
     return decorate
 
 
+SENDERS_GROUP = -4  # first of all: a command nobody can be identified behind (anonymous admin)
+EDITS_GROUP = -3  # then an edited command (or dialogue answer), answered and going no further
 DIALOGUE_GROUP = -2  # before every other handler group: a dialogue under way takes the text first
 
 

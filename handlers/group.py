@@ -1,12 +1,31 @@
-"""The committee's group chat: registering it, and leaving any group that is not it."""
+"""The committee's group chat: registering it, leaving any group that is not it, and following
+what Telegram does to it (upgraded to a supergroup, the bot removed or muted)."""
 
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
-from telegram.ext import Application, ChatMemberHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.constants import ChatID
+from telegram.error import ChatMigrated, TelegramError
+from telegram.ext import (
+    Application, ApplicationHandlerStop, ChatMemberHandler, CommandHandler, ContextTypes, MessageHandler, filters,
+)
 
-from bot.services import members
-from bot.domain.access import has_access
-from bot.i18n.translation import N_
-from handlers.common import UNREGISTERED_GROUP, CommandSpec, Env, command
+from bot.delivery.dispatcher import Rendered, Skip
+from bot.delivery.sending import Outgoing
+from bot.domain.access import choose_language, has_access
+from bot.i18n.translation import N_, Translator
+from bot.logsafe import describe_exception
+from bot.services import Services, members
+from bot.services.group_chat import GROUP_LOST, GROUP_MOVED, TOPIC_LOST, follow_migration, lose_group
+from handlers.common import SENDERS_GROUP, UNREGISTERED_GROUP, CommandSpec, Env, command, deliver, first_delivery
+from storage.models import Member, OutboxMessage
+
+log = logging.getLogger("inspir.group")
+ANONYMOUS_ADMIN = N_("This command was sent anonymously, as the group, so I cannot tell who sent it "
+                     "and I did nothing. Chair or secretariat: send it to me in a private chat, or "
+                     "turn off “Remain anonymous” in your administrator rights in this group and "
+                     "send it again.")
 
 COMMANDS = [
     CommandSpec("bindgroup", N_("Register this group as the committee's group (in the group)"),
@@ -21,8 +40,15 @@ async def bindgroup(env: Env) -> None:
         return
     previous = env.committee.group_chat_id
     env.committee.group_chat_id = env.chat_id
+    env.committee.group_thread_id = env.thread_id  # sent in a topic: announcements go to it
     await members.audit(env.session, env.member, "committee.group_bound", "committee",
-                        env.committee.id, replaced=previous is not None and previous != env.chat_id)
+                        env.committee.id, replaced=previous is not None and previous != env.chat_id,
+                        topic=env.thread_id)
+    if env.thread_id is not None:
+        env.reply(env.t("This group is now the committee's registered group: announcements, "
+                        "agendas and minutes will be posted in this topic. Send /bindgroup in "
+                        "another topic to move them there."))
+        return
     env.reply(env.t("This group is now the committee's registered group: announcements and "
                     "agendas will be posted here."))
 
@@ -51,14 +77,166 @@ def _joined(update: Update) -> bool:
             and change.new_chat_member.status in ("member", "administrator"))
 
 
+def _removed(update: Update) -> str | None:
+    """Why the bot can no longer post in this group ("left", "kicked", "restricted"), or None."""
+    change = update.my_chat_member
+    if change is None or change.chat.type == "private":
+        return None
+    new = change.new_chat_member
+    if change.old_chat_member.status in ("left", "kicked"):
+        return None
+    if new.status in ("left", "kicked"):
+        return new.status
+    if new.status == "restricted" and not getattr(new, "can_send_messages", True):
+        return "restricted"
+    return None
+
+
+async def _follow(services: Services, action) -> bool:  # type: ignore[no-untyped-def]
+    """Run ``action(session)`` in its own transaction; these updates have no member behind them
+    (Telegram sends them, or an admin acted in the group's settings) and are idempotent."""
+    async with services.db.transaction() as session:
+        return await action(session)
+
+
+async def _joined_by_migration(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Telegram tells the bot it "joined" the new supergroup when the committee's group is
+    upgraded, maybe before the service messages, and signed by whoever changed the setting: so
+    as not to leave it as an unregistered group, ask Telegram about the bound group; a
+    migrated group answers with its new id, and if that is this chat the binding follows."""
+    change = update.my_chat_member
+    services: Services = context.bot_data["services"]
+    if change is None or change.chat.type != "supergroup":
+        return False
+    async with services.db.reading() as session:
+        bound = (await members.committee(session)).group_chat_id
+    if bound is None or bound == change.chat.id:
+        return False
+    try:
+        await context.bot.get_chat(bound)
+    except ChatMigrated as migrated:
+        if migrated.new_chat_id != change.chat.id:
+            return False
+        if await _follow(services, lambda s: follow_migration(s, bound, change.chat.id, services.clock())):
+            context.bot_data["dispatcher"].wake()
+        return True
+    except TelegramError:
+        return False
+    return False
+
+
 async def bot_membership_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if _joined(update):
-        await added_to_group(update, context)
+        if not await _joined_by_migration(update, context):
+            await added_to_group(update, context)
+        return
+    reason = _removed(update)
+    if reason is None:
+        return
+    services: Services = context.bot_data["services"]
+    chat_id = update.my_chat_member.chat.id  # type: ignore[union-attr]
+    try:
+        if await _follow(services, lambda s: lose_group(s, chat_id, services.clock(), reason)):
+            log.warning("the bot can no longer post in the committee's group (%s)", reason)
+            context.bot_data["dispatcher"].wake()
+    except Exception as error:  # noqa: BLE001 - the next refused send unbinds the group too
+        log.error("could not record the group as lost: %s", describe_exception(error))
+
+
+async def group_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The service message of a group upgraded to a supergroup: ``migrate_to_chat_id`` in the
+    old group, ``migrate_from_chat_id`` in the new supergroup; whichever comes first moves
+    the binding (the other finds it moved already)."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    services: Services = context.bot_data["services"]
+    try:
+        if await _follow(services, lambda s: follow_migration(s, old, new, services.clock())):
+            log.info("the committee's group became a supergroup: binding moved")
+            context.bot_data["dispatcher"].wake()
+    except Exception as error:  # noqa: BLE001 - the next send to the old id follows it too
+        log.error("could not follow the group's migration: %s", describe_exception(error))
+
+
+async def anonymous_admin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command from an anonymous group admin: Telegram signs it ``GroupAnonymousBot`` with the
+    group itself as ``sender_chat``, so nothing says which admin sent it (the chair or anyone
+    else; their button presses do carry their own id). Answered once, in the committee's
+    language, and run by no other handler."""
+    message = update.effective_message
+    if message is None or message.sender_chat is None or message.sender_chat.id != message.chat.id:
+        return  # a channel's automatic forward, or another bot: not an admin hiding
+    services: Services = context.bot_data["services"]
+    try:
+        if not await first_delivery(services, update.update_id):
+            raise ApplicationHandlerStop
+        async with services.db.reading() as session:
+            lang = (await members.committee(session)).default_language
+    except ApplicationHandlerStop:
+        raise
+    except Exception as error:  # noqa: BLE001 - the database is down: answer anyway
+        log.error("anonymous admin command not recorded: %s", describe_exception(error))
+        lang = services.settings.committee.default_language
+    text = services.i18n.translator(lang)(ANONYMOUS_ADMIN)
+    try:
+        await deliver(context.bot, Outgoing(message.chat.id, text, thread_id=message.message_thread_id
+                                            if message.is_topic_message else None))
+    except TelegramError as error:
+        log.warning("could not answer an anonymous admin: %s", type(error).__name__)
+    raise ApplicationHandlerStop
+
+
+async def _chair_reader(session: AsyncSession, row: OutboxMessage, services: Services) -> tuple[Member, Translator]:
+    chair = await session.get(Member, row.recipient_id) if row.recipient_id else None
+    if chair is None or not chair.active or not chair.telegram_id:
+        raise Skip("failed", "recipient has no Telegram account")
+    default = (await members.committee(session)).default_language
+    lang = choose_language(chair.chosen_language, chair.language, None, default)
+    return chair, services.i18n.translator(lang)
+
+
+async def render_group_moved(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
+    chair, t = await _chair_reader(session, row, services)
+    text = t("Telegram upgraded the committee's group to a supergroup, which gave it a new chat "
+             "id. I followed it: announcements, agendas and minutes go to the group as before, "
+             "including those that were waiting. Nothing is needed from you.")
+    return Rendered(chair.telegram_id, text)  # type: ignore[arg-type]
+
+
+async def render_group_lost(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
+    chair, t = await _chair_reader(session, row, services)
+    text = t("I can no longer post in the committee's group: I was removed from it or may not "
+             "write there.")
+    text += "\n" + t("Announcements, agendas and minutes are not posted in any group until you add "
+                     "me back and send /bindgroup in the group; members still get their private "
+                     "messages.")
+    return Rendered(chair.telegram_id, text)  # type: ignore[arg-type]
+
+
+async def render_topic_lost(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
+    chair, t = await _chair_reader(session, row, services)
+    text = t("The topic of the committee's group where I posted announcements, agendas and "
+             "minutes was deleted or closed: I post them in General now. To choose another "
+             "topic, send /bindgroup in it.")
+    return Rendered(chair.telegram_id, text)  # type: ignore[arg-type]
+
+
+RENDERERS = {GROUP_MOVED: render_group_moved, GROUP_LOST: render_group_lost, TOPIC_LOST: render_topic_lost}
 
 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("bindgroup", bindgroup))
     application.add_handler(ChatMemberHandler(bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated))
+    application.add_handler(MessageHandler(filters.COMMAND & filters.User(ChatID.ANONYMOUS_ADMIN),
+                                           anonymous_admin_command), group=SENDERS_GROUP)
 
 
 def register_fallback(application: Application) -> None:

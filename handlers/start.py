@@ -1,12 +1,16 @@
-"""First contact: /start (with an invitation code or not) and /help."""
+"""First contact: /start (with an invitation code or not) and /help; what no other area takes
+(unknown commands and buttons, edited commands)."""
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram import Update
+from telegram.ext import (
+    Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters,
+)
 
-from bot.services import members
-from storage import outbox
+from bot.services import Services, members
+from storage import conversation_state, outbox
 from bot.domain.access import has_access
 from bot.i18n.translation import N_
-from handlers.common import BUTTON_EXPIRED, CHAIR_ONLY, NOT_ALLOWED, REFUSAL, CommandSpec, Env, button, callback_args, command
+from handlers.common import BUTTON_EXPIRED, CHAIR_ONLY, EDITS_GROUP, NOT_ALLOWED, REFUSAL, CommandSpec, Env, button, callback_args, command
 from storage.models import Member
 
 COMMANDS = [
@@ -103,7 +107,47 @@ async def help_button(env: Env) -> None:
         env.reply(_help_page(env, parts[0]))
 
 
+EDIT_NOT_TAKEN = N_("I do not take edited messages: the command as you first sent it stands, and "
+                    "the record keeps what it said. To change something, send a new command (in a "
+                    "meeting record, /undo removes your last entry).")
+
+
+EDIT_IN_DIALOGUE = N_("I do not take edited messages: your first answer stands. If it was wrong, "
+                      "press Cancel and start again.")
+
+
+@command(access="member")
+async def edited_command(env: Env) -> None:
+    env.reply(env.t(EDIT_NOT_TAKEN))
+
+
+@command(access="member")
+async def edited_answer(env: Env) -> None:
+    env.reply(env.t(EDIT_IN_DIALOGUE))
+
+
+async def _edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Telegram sends an edited message as a new update: run again, an edited /decide would
+    record a second decision (and an edited answer in a dialogue would answer the next
+    question); ignored, members would read one text and the record hold another. An edited
+    question outside a dialogue is simply answered again."""
+    message, user = update.edited_message, update.effective_user
+    if message is None or user is None:
+        return
+    if (message.text or "").startswith("/"):
+        await edited_command(update, context)
+        raise ApplicationHandlerStop
+    services: Services = context.bot_data["services"]
+    async with services.db.reading() as session:
+        under_way = await conversation_state.in_dialogue(session, message.chat.id, user.id, services.clock())
+    if under_way is not None:
+        await edited_answer(update, context)
+        raise ApplicationHandlerStop
+
+
 def register(application: Application) -> None:
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.TEXT, _edited),
+                            group=EDITS_GROUP)
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CallbackQueryHandler(help_button, pattern=r"^help:"))

@@ -56,7 +56,8 @@ class Base(DeclarativeBase):
 
 
 class Committee(Base):
-    """The one committee this deployment serves, with its registered group chat."""
+    """The one committee this deployment serves, with its registered group chat and, in a group
+    with topics, the topic where announcements and minutes go (``group_thread_id``; None: General)."""
 
     __tablename__ = "committee"
 
@@ -65,6 +66,7 @@ class Committee(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     default_language: Mapped[str] = mapped_column(String(5))
     group_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    group_thread_id: Mapped[int | None] = mapped_column(BigInteger)
     group_title: Mapped[str | None] = mapped_column(String(256))
 
 

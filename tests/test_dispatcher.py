@@ -9,19 +9,21 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from handlers import all_renderers
 from bot.config import load_settings
 from bot.delivery.dispatcher import (
-    BATCH, BLOCKED, CONCURRENCY, DELIVERY_REPORT, LEASE, MAX_ATTEMPTS, UNREACHABLE, Dispatcher, backoff,
+    BATCH, BLOCKED, CONCURRENCY, DELIVERY_REPORT, GROUP_GONE, LEASE, MAX_ATTEMPTS, UNREACHABLE, Dispatcher,
+    backoff,
 )
 from bot.i18n.translation import I18n
 from bot.services.members import ensure_committee
 from storage.outbox import enqueue, enqueue_text
 from bot.services import Services
 from storage.database import Database
-from storage.models import Member, OutboxMessage
+from bot.services.group_chat import GROUP_LOST, GROUP_MOVED, TOPIC_LOST
+from storage.models import Committee, Member, OutboxMessage
 from tests.harness import Clock
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
@@ -38,6 +40,7 @@ class FakeBot:
         self.faults: list[Exception | None] = []
         self.blocked: set[int] = set()
         self.jitter = jitter
+        self.topics: list[int | None] = []  # message_thread_id of each message sent
 
     async def send_message(self, chat_id, text, **_options):  # type: ignore[no-untyped-def]
         self.calls += 1
@@ -49,6 +52,7 @@ class FakeBot:
         if chat_id in self.blocked:
             raise Forbidden("Forbidden: bot was blocked by the user")
         self.sent.append((chat_id, text))
+        self.topics.append(_options.get("message_thread_id"))
 
 
 async def _services(db_url: str, clock: Clock) -> Services:
@@ -275,3 +279,66 @@ async def test_rows_of_a_kind_this_version_cannot_render_stay_pending_for_one_th
     assert await dispatcher.next_due() is None  # no hot loop on a row nobody here can send
     [row] = await _rows(services, "from_a_newer_version")
     assert (row.state, row.attempts) == ("pending", 0)
+
+
+async def _bind_group(services: Services, chat_id: int) -> None:
+    async with services.db.transaction() as session:
+        (await session.scalar(select(Committee))).group_chat_id = chat_id
+
+
+async def test_chat_migrated_rebinds_readdresses_owed_rows_and_sends_to_the_new_id(world):
+    services, clock = world
+    await _bind_group(services, -4001)
+    await _owe(services, 1, chat_id=-4001)
+    await _owe(services, 1, chat_id=-4001, due=NOW + timedelta(hours=1))
+    bot = FakeBot()
+    bot.faults = [ChatMigrated(-1004001)]  # "group chat was upgraded to a supergroup chat"
+    dispatcher = Dispatcher(services, bot, RENDERERS)
+    assert await dispatcher.run_once() == 2  # the row, sent again to the new id, and the chair's notice
+    assert sorted(chat for chat, _ in bot.sent) == [-1004001, 900]
+    async with services.db.transaction() as session:
+        assert (await session.scalar(select(Committee))).group_chat_id == -1004001
+    later = [row for row in await _rows(services, "message") if row.state == "pending"]
+    assert [row.chat_id for row in later] == [-1004001]
+    bot.faults = [ChatMigrated(-1004001)]  # a row still addressed to the old id: followed, no new notice
+    await _owe(services, 1, chat_id=-4001)
+    assert await dispatcher.run_once() == 1
+    assert len(await _rows(services, GROUP_MOVED)) == 1 and bot.sent[-1][0] == -1004001
+
+
+async def test_forbidden_in_the_group_unbinds_it_cancels_the_rest_and_tells_the_chair_once(world):
+    services, clock = world
+    await _bind_group(services, -1005)
+    await _owe(services, 3, chat_id=-1005)
+    bot = FakeBot()
+    bot.blocked.add(-1005)  # "Forbidden: bot was kicked from the supergroup chat"
+    dispatcher = Dispatcher(services, bot, RENDERERS)
+    assert await dispatcher.run_once() == 1  # the chair's notice only
+    assert bot.calls == 2 and bot.sent[0][0] == 900
+    states = sorted((row.state, row.last_error) for row in await _rows(services, "message"))
+    assert states == [("cancelled", "group lost"), ("cancelled", "group lost"), ("failed", GROUP_GONE)]
+    assert len(await _rows(services, GROUP_LOST)) == 1 and await _rows(services, DELIVERY_REPORT) == []
+    async with services.db.transaction() as session:
+        assert (await session.scalar(select(Committee))).group_chat_id is None
+
+
+async def test_group_rows_go_to_the_chosen_topic_and_to_general_once_it_is_gone(world):
+    services, clock = world
+    await _bind_group(services, -1006)
+    async with services.db.transaction() as session:
+        (await session.scalar(select(Committee))).group_thread_id = 42
+    await _owe(services, 1, chat_id=-1006)
+    bot = FakeBot()
+    dispatcher = Dispatcher(services, bot, RENDERERS)
+    assert await dispatcher.run_once() == 1 and bot.topics == [42]
+    await _owe(services, 1, chat_id=-1006)
+    bot.faults = [BadRequest("Bad Request: message thread not found")]  # the topic was deleted
+    assert await dispatcher.run_once() == 2
+    assert bot.topics == [42, None, None] and bot.calls == 4  # sent again at once, in General
+    assert sorted(chat for chat, _ in bot.sent) == [-1006, -1006, 900]  # and the chair told
+    async with services.db.transaction() as session:
+        assert (await session.scalar(select(Committee))).group_thread_id is None
+    await _owe(services, 1, chat_id=-1006)
+    bot.faults = [BadRequest("Bad Request: message thread not found")]  # now General itself refuses
+    await dispatcher.run_once()
+    assert len(await _rows(services, TOPIC_LOST)) == 1  # told once; a refusal in General is a refusal

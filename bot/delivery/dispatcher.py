@@ -21,6 +21,12 @@ chair told (one :data:`DELIVERY_REPORT` per chair and hour, rendered from the fa
 a recipient with no linked Telegram account gets the distinct state ``unlinked`` (nothing was
 tried, nothing failed); 403 marks the member unreachable (``Member.unreachable_since``), tells the chair once, and
 later rows for that member are not even tried until any update from them clears the mark.
+A 403 in the committee's group (the bot removed) unbinds the group, cancels what was owed to it
+and tells the chair once (:func:`bot.services.group_chat.lose_group`); "group chat was upgraded to
+a supergroup" (``ChatMigrated``) rebinds the group to the new id, re-addresses the rows owed to
+the old one and sends this row again to the new id (:func:`bot.services.group_chat.follow_migration`).
+Rows for the group go to the topic the chair bound it in; a topic deleted or closed since sends
+them to General from then on, and the chair is told once.
 """
 
 import asyncio
@@ -33,10 +39,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
 from storage.outbox import MESSAGE, enqueue
+from bot.services.group_chat import follow_migration, lose_group, lose_topic
+from bot.services.members import committee
 from bot.services.reach import NOT_LINKED, UNLINKED
 from bot.delivery.sending import Outgoing, deliver
 from bot.services import Services
@@ -56,6 +64,8 @@ MAX_RATE_LIMIT_ATTEMPTS = 20
 DELIVERY_REPORT = "delivery_report"
 REPORT_DELAY = timedelta(minutes=1)
 BLOCKED = "blocked by the recipient"
+GROUP_GONE = "the bot cannot post in the group"
+TOPIC_GONE = ("thread not found", "topic_closed", "topic_deleted")  # Bad Request descriptions
 UNREACHABLE = "recipient unreachable"
 
 
@@ -131,6 +141,14 @@ async def report_to_chairs(session: AsyncSession, now: datetime) -> None:
         await enqueue(session, kind=DELIVERY_REPORT, due_at=now + REPORT_DELAY,
                       dedupe_key=f"{DELIVERY_REPORT}:{member.id}:{hour:%Y%m%dT%H}", recipient=member,
                       ref_type="member", ref_id=member.id, payload={"since": hour.isoformat()})
+
+
+async def _group_topic(session: AsyncSession, row: OutboxMessage, rendered: Rendered) -> int | None:
+    """Rows for the committee's group go to the topic the chair chose (None: General)."""
+    if row.recipient_id is not None:
+        return None
+    bound = await committee(session)
+    return bound.group_thread_id if rendered.chat_id == bound.group_chat_id else None
 
 
 class Dispatcher:
@@ -286,27 +304,33 @@ class Dispatcher:
             except Skip as skip:
                 row.state, row.last_error = skip.state, str(skip)[:500] or None
                 return 0
-        outcome, error, retry_at = "sent", None, None
+            topic = await _group_topic(session, row, rendered)
+        outcome, error, retry_at, moved_to = "sent", None, None, None
         try:
             await deliver(self.bot, Outgoing(rendered.chat_id, rendered.text, rendered.buttons,
-                                             rendered.document))
+                                             rendered.document, thread_id=topic))
         except RetryAfter as limit:
             outcome, error = "rate_limited", "rate limited"
             retry_at = self.services.clock() + timedelta(seconds=_retry_after_seconds(limit))
             self._paused_until = max(self._paused_until or retry_at, retry_at)
+        except ChatMigrated as migrated:  # before TelegramError, which it is
+            outcome, error, moved_to = "migrated", "group upgraded to a supergroup", migrated.new_chat_id
         except Forbidden:
             outcome, error = "blocked", BLOCKED
         except BadRequest as refused:
             outcome, error = "failed", f"refused: {type(refused).__name__}"
+            if topic is not None and any(sign in refused.message.lower() for sign in TOPIC_GONE):
+                outcome, error = "topic_gone", "the group's topic was deleted or closed"
         except NetworkError as failure:  # TimedOut and 5xx (python-telegram-bot's NetworkError) too
             outcome, error = "retry", type(failure).__name__
         except TelegramError as other:
             outcome, error = "retry", type(other).__name__
-        await self._record(row_id, token, outcome, error, retry_at)
+        await self._record(row_id, token, outcome, error, retry_at, rendered.chat_id, moved_to)
         return 1 if outcome == "sent" else 0
 
     async def _record(self, row_id: int, token: str, outcome: str, error: str | None,
-                      retry_at: datetime | None) -> None:
+                      retry_at: datetime | None, chat_id: int | None = None,
+                      moved_to: int | None = None) -> None:
         now = self.services.clock()
         async with self.services.db.transaction() as session:
             row = await session.get(OutboxMessage, row_id)
@@ -321,6 +345,18 @@ class Dispatcher:
                 row.state, row.due_at = "pending", now + backoff(row.attempts)
             elif outcome == "rate_limited" and row.attempts < MAX_RATE_LIMIT_ATTEMPTS:
                 row.state, row.due_at = "pending", retry_at or now
+            elif outcome == "migrated" and moved_to is not None and row.attempts < MAX_ATTEMPTS:
+                if chat_id is not None:
+                    await follow_migration(session, chat_id, moved_to, now)
+                row.state, row.due_at, row.claimed_by = "pending", now, None  # sent again at once
+                if row.recipient_id is None:
+                    row.chat_id = moved_to
+            elif outcome == "topic_gone" and row.attempts < MAX_ATTEMPTS and chat_id is not None:
+                await lose_topic(session, chat_id, now)  # General from now on, this row first
+                row.state, row.due_at, row.claimed_by = "pending", now, None
+            elif outcome == "blocked" and row.recipient_id is None and chat_id is not None:
+                await lose_group(session, chat_id, now, "forbidden")  # tells the chairs itself
+                row.state, row.last_error = "failed", GROUP_GONE
             elif outcome == "blocked":
                 row.state = "failed"
                 member = await session.get(Member, row.recipient_id) if row.recipient_id else None

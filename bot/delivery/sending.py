@@ -20,6 +20,7 @@ class Outgoing:
     document: tuple[str, bytes] | None = None
     private_for: Member | None = None
     edit_message_id: int | None = None
+    thread_id: int | None = None  # the forum topic of the group to post in (None: General)
 
 
 def _keyboard(buttons: Buttons | None) -> InlineKeyboardMarkup | None:
@@ -89,13 +90,14 @@ async def deliver(bot, item: Outgoing) -> None:  # type: ignore[no-untyped-def]
     if item.document:
         filename, content = item.document
         await bot.send_document(item.chat_id, InputFile(content, filename=filename),
-                                caption=item.text or None, parse_mode=ParseMode.HTML)
+                                caption=item.text or None, parse_mode=ParseMode.HTML,
+                                message_thread_id=item.thread_id)
         return
     parts = split_message(item.text)
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         await bot.send_message(item.chat_id, part, parse_mode=ParseMode.HTML,
                                reply_markup=_keyboard(item.buttons) if last else None,
-                               disable_web_page_preview=True)
+                               disable_web_page_preview=True, message_thread_id=item.thread_id)
 
 

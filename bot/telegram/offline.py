@@ -30,6 +30,7 @@ class SentMessage:
     buttons: list[list[dict[str, Any]]] = field(default_factory=list)
     document: tuple[str, bytes] | None = None
     parse_mode: str | None = None
+    thread_id: int | None = None  # the forum topic it was posted in
 
     def button_data(self, label_part: str) -> str:
         """The callback data of the first button whose label contains ``label_part``."""
@@ -49,6 +50,8 @@ class OfflineBotApi(BaseRequest):
         self.left_chats: list[int] = []
         self.callback_answers: list[dict[str, Any]] = []
         self.blocked_chats: set[int] = set()
+        self.kicked_chats: set[int] = set()  # groups the bot was removed from
+        self.migrated_chats: dict[int, int] = {}  # groups upgraded to a supergroup: the new id
         self._ids = itertools.count(1000)
 
     @property
@@ -70,6 +73,11 @@ class OfflineBotApi(BaseRequest):
         chat_id = params.get("chat_id")
         if chat_id is not None and int(chat_id) in self.blocked_chats:
             return 403, _error(403, "Forbidden: bot was blocked by the user")
+        if chat_id is not None and int(chat_id) in self.kicked_chats:
+            return 403, _error(403, "Forbidden: bot was kicked from the supergroup chat")
+        if chat_id is not None and int(chat_id) in self.migrated_chats:
+            return 400, _error(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                               {"migrate_to_chat_id": self.migrated_chats[int(chat_id)]})
         handler = getattr(self, f"_api_{name}", None)
         if handler is None:
             return 404, _error(404, "Not Found")
@@ -125,8 +133,9 @@ class OfflineBotApi(BaseRequest):
         if files:
             filename, content, _mime = next(iter(files.values()))[:3]
             document = (filename or part, content if isinstance(content, bytes) else content.read())
+        thread = params.get("message_thread_id")
         message = SentMessage(int(params["chat_id"]), next(self._ids), text, _keyboard(params),
-                              document, params.get("parse_mode"))
+                              document, params.get("parse_mode"), int(thread) if thread else None)
         self.messages.append(message)
         return self._as_api(message)
 
@@ -155,8 +164,11 @@ def _keyboard(params: dict) -> list[list[dict[str, Any]]]:
     return markup.get("inline_keyboard", [])
 
 
-def _error(code: int, description: str) -> bytes:
-    return json.dumps({"ok": False, "error_code": code, "description": description}).encode()
+def _error(code: int, description: str, parameters: dict[str, Any] | None = None) -> bytes:
+    error: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        error["parameters"] = parameters
+    return json.dumps(error).encode()
 
 
 @dataclass
@@ -222,6 +234,11 @@ class OfflineChat:
             "new_chat_member": {"status": "member", "user": BOT_USER},
         }
         return await self._process({"my_chat_member": member_update})
+
+    async def update(self, payload: dict[str, Any]) -> list[SentMessage]:
+        """Any update as Telegram sends it (``{"message": {...}}``, ``{"edited_message": ...}``,
+        ``{"my_chat_member": ...}``), its ``update_id`` added unless given: the bot's responses."""
+        return await self._process(payload)
 
     async def _process(self, payload: dict[str, Any]) -> list[SentMessage]:
         before = {(m.message_id, m.text) for m in self.api.messages}

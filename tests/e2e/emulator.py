@@ -123,6 +123,11 @@ class EmulatorClient:
         text = "/" + command.lstrip("/") + (f" {args}" if args else "")
         return self.send_message(user, text, chat)
 
+    def send_update(self, update: dict) -> dict:
+        """Queues any update as Telegram sends it (``{"edited_message": {...}}``, a service
+        message, ``{"my_chat_member": {...}}``); the emulator numbers it. Polling only."""
+        return self._call("POST", "/e2e/update", update=update)
+
     def press_button(self, user: User, message: dict, data: str) -> dict:
         """Presses the inline button with callback ``data`` on a bot ``message`` (as read by ``messages``)."""
         return self._call(
@@ -195,7 +200,7 @@ class EmulatorClient:
     def inject_fault(
         self, method: str | None, error_code: int, description: str, *,
         chat_id: int | None = None, times: int = 1, retry_after: int | None = None,
-        mode: str = "error", delay: float = 30, applied: bool = False,
+        mode: str = "error", delay: float = 30, applied: bool = False, parameters: dict | None = None,
     ) -> None:
         """Makes the next ``times`` calls of ``method`` (any method if None), for ``chat_id`` if given, fail.
 
@@ -207,6 +212,7 @@ class EmulatorClient:
         self._call(
             "POST", "/e2e/faults", method=method, error_code=error_code, description=description,
             chat_id=chat_id, times=times, retry_after=retry_after, mode=mode, delay=delay, applied=applied,
+            parameters=parameters,
         )
 
     def inject_flood_wait(self, method: str, retry_after: int = 1, *, chat_id: int | None = None, times: int = 1) -> None:

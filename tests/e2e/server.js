@@ -131,6 +131,7 @@ function clientMessageView(record) {
 
 function updateView(update) {
   if (update.myChatMember) return { update_id: update.updateId, my_chat_member: update.myChatMember };
+  if (update.raw) return { ...update.raw, update_id: update.updateId };
   const view = TelegramServer.formatUpdate(update);
   if (view.callback_query) {
     view.callback_query.chat_instance = update.callbackQuery.chat_instance;
@@ -371,7 +372,7 @@ function takeFault(method, params) {
   if (!fault) return null;
   fault.times -= 1;
   if (fault.times <= 0) state.faults.splice(state.faults.indexOf(fault), 1);
-  const parameters = fault.retry_after === null ? undefined : { retry_after: fault.retry_after };
+  const parameters = fault.retry_after === null ? (fault.parameters || undefined) : { retry_after: fault.retry_after };
   return {
     mode: fault.mode, delay: fault.delay, applied: fault.applied,
     error: fault.mode === 'error' ? new ApiError(fault.error_code, fault.description, parameters) : null,
@@ -490,6 +491,9 @@ function addUserCallback(p) {
 const clientActions = {
   'POST /e2e/message': addUserMessage,
   'POST /e2e/callback': addUserCallback,
+  // Any update as Telegram sends it (edited_message, a service message, my_chat_member...), for
+  // getUpdates only (a webhook gets the package's formatting, which knows none of these).
+  'POST /e2e/update': (p) => addUserUpdate(p.token, { raw: p.update }),
   'GET /e2e/messages': async (p, res) => {
     const sent = () => core.storage.botMessages
       .filter((r) => r.botToken === p.token && (p.chat_id === undefined || r.message.chat_id === p.chat_id));
@@ -512,6 +516,7 @@ const clientActions = {
       error_code: p.error_code,
       description: p.description,
       retry_after: p.retry_after ?? null,
+      parameters: p.parameters ?? null, // e.g. { migrate_to_chat_id } for "group chat was upgraded"
       mode: p.mode ?? 'error',
       delay: p.delay ?? 30,
       applied: Boolean(p.applied),
