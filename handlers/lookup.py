@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from storage import conversation_state
 from bot.services.directory_cache import cache_for
-from bot.i18n.translation import N_, Safe, Translator, escape, zone_label
+from bot.i18n.translation import N_, Safe, Translator, escape
 from bot.domain.lookup import Directory, Intent, LookupResult, Narrowing, OrganisationRecord, PersonRecord
 from bot.domain.lookup.places import city_name
 from bot.delivery.sending import MAX_MESSAGE, Buttons
@@ -89,7 +89,7 @@ def _person_entry(env: Env, person: PersonRecord) -> str:
     if person.country or person.country_code:
         where.append(_country(t, person.country_code, person.country))
     where.append(t("local time {time} ({zone})", time=_local_time(env, zone),
-                   zone=zone_label(env.now, zone)))
+                   zone=t.zone(env.now, zone)))
     return "\n".join([t("• <b>{name}</b>: {details}", name=_clip(person.name),
                         details=Safe(" · ".join(about))),
                       "   " + " · ".join(where)])

@@ -67,7 +67,7 @@ async def _set_zone(env: Env, zone: str) -> None:
 
 def _zone_set_text(env: Env, zone: str) -> str:
     return env.t("Your time zone is now {zone}. Your local time: {time}.",
-                 zone=zone, time=env.t.datetime(env.now, zone))
+                 zone=env.t.zone_setting(zone), time=env.t.datetime(env.now, zone))
 
 
 @command()
@@ -78,7 +78,8 @@ async def tz(env: Env) -> None:
     if not query:
         zone = env.zone_of(env.member)
         env.reply(env.t("Your time zone is {zone} (local time {time}). To change it, send for "
-                        "example /tz Asia/Kathmandu or /tz Lima.", zone=zone, time=env.t.time(env.now, zone)))
+                        "example /tz Asia/Kathmandu or /tz Lima.", zone=env.t.zone_setting(zone),
+                        time=env.t.time(env.now, zone)))
         return
     try:
         zone = resolve_timezone(query)
@@ -118,7 +119,7 @@ async def me(env: Env) -> None:
         t("Network: {network}", network=network_label(t, member.network)),
         t("Organisation: {organisation}", organisation=member.organisation or "—"),
         t("Country: {country}", country=member.country or "—"),
-        t("Time zone: {zone}", zone=zone),
+        t("Time zone: {zone}", zone=t.zone_setting(zone)),
         t("Your local time now: {time}", time=t.datetime(env.now, zone)),
         t("Working hours: {hours}", hours=member.working_hours or env.settings.meetings.working_hours),
         t("Language: {language}", language=t.language_name(t.lang)),

@@ -43,7 +43,7 @@ async def members_command(env: Env) -> None:
             zone = env.zone_of(person)
             details = [roles_label(t, person.roles)] if person.roles else []
             details += [escape(v) for v in (person.organisation, person.country) if v]
-            details.append(escape(f"{t.time(env.now, zone)} ({zone})"))
+            details.append(escape(f"{t.time(env.now, zone)} ({t.zone(env.now, zone)})"))
             lines.append(t("• <b>{name}</b>: {details}", name=person.name, details=Safe(" · ".join(details))))
     env.reply("\n".join(lines), personal=True)
 
