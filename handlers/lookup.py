@@ -19,7 +19,7 @@ from bot.i18n.translation import N_, Safe, Translator, escape
 from bot.domain.lookup import Directory, Intent, LookupResult, Narrowing, OrganisationRecord, PersonRecord
 from bot.domain.lookup.places import city_name
 from bot.delivery.sending import MAX_MESSAGE, Buttons
-from bot.domain.labels import network_label, roles_label
+from bot.domain.labels import country_label, network_label, roles_label
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
 from handlers.lookup_answers import answer_business
 
@@ -66,8 +66,7 @@ def _clip(value: str | None, limit: int = FIELD) -> str:
 
 def _country(t: Translator, code: str | None, written: str | None) -> Safe:
     """The country's CLDR name in the reader's language when its code is known."""
-    name = t.locale.territories.get(code) if code else None
-    return escape(name or _clip(written))
+    return country_label(t, _clip(written) if written else None, code)
 
 
 def _local_time(env: Env, zone: str) -> str:

@@ -8,7 +8,7 @@ from bot.services import members
 from bot.i18n.translation import N_, SUPPORTED, Translator
 from bot.domain.meeting_time import UnknownTimezone, resolve_timezone
 from bot.services.reminders import replan_member
-from bot.domain.labels import ACCESS_LEVELS, network_label, roles_label
+from bot.domain.labels import ACCESS_LEVELS, country_label, network_label, roles_label
 from handlers.common import CommandSpec, Env, button, callback_args, command
 
 COMMANDS = [
@@ -118,7 +118,7 @@ async def me(env: Env) -> None:
         t("Access: {level}", level=t(ACCESS_LEVELS.get(member.access, member.access))),
         t("Network: {network}", network=network_label(t, member.network)),
         t("Organisation: {organisation}", organisation=member.organisation or "—"),
-        t("Country: {country}", country=member.country or "—"),
+        t("Country: {country}", country=country_label(t, member.country) if member.country else "—"),
         t("Time zone: {zone}", zone=t.zone_setting(zone)),
         t("Your local time now: {time}", time=t.datetime(env.now, zone)),
         t("Working hours: {hours}", hours=member.working_hours or env.settings.meetings.working_hours),

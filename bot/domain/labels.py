@@ -1,8 +1,10 @@
-"""How the committee's own words are shown in each language: titles, networks, access."""
+"""How the committee's own words are shown in each language: titles, networks, access,
+countries."""
 
 from functools import cache
 
 from bot.i18n.translation import N_, Safe, Translator, escape
+from bot.domain.lookup.countries import country_code
 from bot.domain.names import fold
 
 ROLE_TITLES = {
@@ -43,6 +45,14 @@ def network_label(t: Translator, network: str | None) -> Safe:
         return t(NO_NETWORK)
     known = NETWORKS.get(network)
     return t(known) if known else escape(network)
+
+
+def country_label(t: Translator, country: str | None, code: str | None = None) -> Safe:
+    """The country's CLDR name in the reader's language (``DR Congo`` → ``Congo-Kinshasa`` in
+    French), from its ISO code or its name in any working language; an unknown name as written."""
+    code = code or country_code(country)
+    name = t.locale.territories.get(code) if code else None
+    return escape(name or country or "")
 
 
 # --- reading the committee's words back from a file, in any of the three languages ----------
