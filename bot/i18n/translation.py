@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.core import get_global
 from babel.dates import format_date, format_datetime, get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -143,11 +144,25 @@ def zone_place(zone: str, lang: str) -> str:
         return "UTC"
     if zone.startswith("Etc/"):  # Etc/GMT+5 is a bare offset, shown as one
         return utc_offset(datetime.now(timezone.utc), zone)
+    locale = Locale.parse(lang)
+    for name in (zone, *_older_zone_names().get(zone, ())):  # CLDR keeps Calcutta under Asia/Calcutta
+        city = locale.time_zones.get(name, {}).get("city")
+        if city:
+            return city
     try:
-        city = get_timezone_location(zone, locale=lang, return_city=True)
+        city = get_timezone_location(zone, locale=locale, return_city=True)
     except (LookupError, ValueError):
         city = zone
     return city.rsplit("/", 1)[-1].replace("_", " ") if "/" in city else city
+
+
+@lru_cache(maxsize=1)
+def _older_zone_names() -> dict[str, list[str]]:
+    """Canonical zone → its former IANA names (Asia/Kolkata → Asia/Calcutta)."""
+    older: dict[str, list[str]] = {}
+    for alias, canonical in get_global("zone_aliases").items():
+        older.setdefault(canonical, []).append(alias)
+    return older
 
 
 def zone_label(moment: datetime, zone: str, lang: str = "en") -> str:
