@@ -19,7 +19,7 @@ from bot.i18n.translation import N_, Safe, Translator, escape
 from bot.domain.lookup import Directory, Intent, LookupResult, Narrowing, OrganisationRecord, PersonRecord
 from bot.domain.lookup.places import city_name
 from bot.delivery.sending import MAX_MESSAGE, Buttons
-from bot.domain.labels import country_label, network_label, roles_label
+from bot.domain.labels import country_label, kind_label, network_label, roles_label
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
 from handlers.lookup_answers import answer_business
 
@@ -102,12 +102,12 @@ def _organisation_entry(env: Env, org: OrganisationRecord) -> str:
     if org.network:
         details.append(network_label(t, org.network))
     if org.kind:
-        details.append(escape(_clip(org.kind)))
+        details.append(kind_label(t, _clip(org.kind)))
     if org.acronym and org.acronym != org.name:
         line = t("• <b>{acronym}</b> ({name})", acronym=_clip(org.acronym), name=_clip(org.name))
     else:
         line = f"• <b>{escape(_clip(org.name))}</b>"
-    return f"{line}: {' · '.join(details)}" if details else line
+    return t("{organisation}: {details}", organisation=Safe(line), details=Safe(" · ".join(details))) if details else line
 
 
 def _place(env: Env, result: LookupResult) -> str:
@@ -177,6 +177,7 @@ def _header(env: Env, result: LookupResult, query: str) -> list[str]:
                          "<b>{n} committee members</b> match “{query}”:", n, query=quoted)]
     if intent in PLACE_INTENTS:
         place, kind = _place(env, result), result.entities.kind
+        kind = kind_label(t, kind) if kind else None
         if place and kind:
             return [t.plural("<b>{n} member organisation</b> of the kind “{kind}” in {place}:",
                              "<b>{n} member organisations</b> of the kind “{kind}” in {place}:",

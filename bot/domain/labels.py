@@ -25,6 +25,19 @@ NETWORKS = {
     "Europe": N_("Europe"),
 }
 
+ORGANISATION_KINDS = {  # the ``kind`` column of the organisations file
+    "trade union": N_("trade union"),
+    "mutual health organisation": N_("mutual health organisation"),
+    "NGO": N_("NGO"),
+    "youth organisation": N_("youth organisation"),
+    "women's organisation": N_("women's organisation"),
+    "cooperative/SSE": N_("cooperative / social and solidarity economy"),
+    "network/platform": N_("network or platform"),
+    "research/training": N_("research or training"),
+    "strategic partner": N_("strategic partner"),
+    "other": N_("other kind of organisation"),
+}
+
 ACCESS_LEVELS = {"chair": N_("chair"), "secretariat": N_("secretariat"), "member": N_("member")}
 
 NO_NETWORK = N_("Coordination")
@@ -45,6 +58,12 @@ def network_label(t: Translator, network: str | None) -> Safe:
         return t(NO_NETWORK)
     known = NETWORKS.get(network)
     return t(known) if known else escape(network)
+
+
+def kind_label(t: Translator, kind: str | None) -> Safe:
+    """An organisation kind of the data in the reader's language; any other kind as written."""
+    known = ORGANISATION_KINDS.get((kind or "").strip())
+    return t(known) if known else escape(kind or "")
 
 
 def country_label(t: Translator, country: str | None, code: str | None = None) -> Safe:
