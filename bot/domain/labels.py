@@ -110,6 +110,11 @@ def _access_readings() -> dict[str, str]:
 
 
 @cache
+def _kind_readings() -> dict[str, str]:
+    return _readings(ORGANISATION_KINDS)
+
+
+@cache
 def _network_readings() -> dict[str, str]:
     return _readings(NETWORKS)
 
@@ -122,6 +127,11 @@ def read_role(text: str) -> str:
 def read_access(text: str) -> str | None:
     """``secrétariat`` → ``secretariat``; None when the word is no access level."""
     return _access_readings().get(fold(text))
+
+
+def read_kind(text: str) -> str | None:
+    """``Syndicat`` → ``trade union``; None when the kind has no translation."""
+    return _kind_readings().get(fold(text))
 
 
 def read_network(text: str) -> str | None:
