@@ -8,14 +8,17 @@ from bot.services import members
 from bot.i18n.translation import N_, SUPPORTED, Translator
 from bot.domain.meeting_time import UnknownTimezone, resolve_timezone
 from bot.services.reminders import replan_member
-from bot.domain.labels import ACCESS_LEVELS, country_label, network_label, roles_label
+from bot.domain.labels import (ACCESS_LEVELS, country_label, language_choices, network_label, read_language,
+                               roles_label)
 from handlers.common import CommandSpec, Env, button, callback_args, command
 
 COMMANDS = [
-    CommandSpec("lang", N_("Choose your language: fr, en or es")),
+    CommandSpec("lang", N_("Choose your language: /lang français, English or español")),
     CommandSpec("tz", N_("Set your time zone, e.g. /tz Asia/Kathmandu or /tz Lima")),
     CommandSpec("me", N_("Your profile and your current local time")),
 ]
+
+UNKNOWN_LANGUAGE = N_("Unknown language. Choose one of {languages}.")
 
 
 def _language_buttons(t: Translator) -> list[list[tuple[str, str]]]:
@@ -35,9 +38,9 @@ async def lang(env: Env) -> None:
         env.reply(env.t("Your language is {language}. Choose another one:",
                         language=env.t.language_name(env.t.lang)), _language_buttons(env.t))
         return
-    code = env.args[0].lower()
-    if code not in SUPPORTED or len(env.args) > 1:
-        env.reply(env.t("Unknown language. Choose fr, en or es."), _language_buttons(env.t))
+    code = read_language(" ".join(env.args)[:40])
+    if code is None:
+        env.reply(env.t(UNKNOWN_LANGUAGE, languages=language_choices()), _language_buttons(env.t))
         return
     await _set_language(env, code)
     env.reply(env.t("From now on I will write to you in {language}.",

@@ -53,7 +53,14 @@ async def test_lang_choice_overrides_roster_language(bot):
     [reply] = await bot.send("Samy Arokiasamy", "/me")
     assert "Su perfil" in reply.text
     [reply] = await bot.send("Samy Arokiasamy", "/lang klingon")
-    assert "fr, en o es" in reply.text
+    assert "Idioma desconocido. Elija uno de estos: français, English, español." in reply.text
+
+
+async def test_lang_by_its_name_in_any_language(bot):
+    for typed, lang, answer in (("español", "es", "español"), ("Français", "fr", "français"),
+                                ("inglés", "en", "English"), ("anglais", "en", "English")):
+        [reply] = await bot.send("Ingrid Mulamba", f"/lang {typed}")
+        assert answer in reply.text and (await bot.member("Ingrid Mulamba")).chosen_language == lang
 
 
 async def test_lang_buttons_and_forged_callback(bot):

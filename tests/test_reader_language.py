@@ -80,3 +80,14 @@ async def test_every_place_and_word_in_the_readers_language(bot, lang):
     assert sent, "no reminder was sent"
     for reminder in sent:
         check(lang, "reminder", reminder.text)
+
+
+async def test_keywords_are_shown_and_accepted_in_the_readers_language(bot):
+    [help_fr] = await bot.send("Ingrid Mulamba", "/help")
+    assert "/actions [nom | ouvertes | en retard | faites | toutes]" in help_fr.text and "(ou aucune)" in help_fr.text
+    [reply] = await bot.send("Ingrid Mulamba", "/actions en retard")
+    assert "en retard" in reply.text
+    [help_es] = await bot.send("Mary Karol Luna", "/help")
+    assert "/actions [nombre | abiertas | atrasadas | hechas | todas]" in help_es.text
+    [reply] = await bot.send("Mary Karol Luna", "/lang klingon")
+    assert "Elija uno de estos: français, English, español" in reply.text

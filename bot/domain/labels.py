@@ -134,6 +134,36 @@ def read_kind(text: str) -> str | None:
     return _kind_readings().get(fold(text))
 
 
+@cache
+def _language_readings() -> dict[str, str]:
+    """fr, français, french, francés, ... → fr: each language's code and its name in each."""
+    from babel import Locale
+
+    from bot.i18n.translation import SUPPORTED
+
+    readings: dict[str, str] = {}
+    for code in SUPPORTED:
+        readings[code] = code
+        for reader in SUPPORTED:
+            readings[fold(Locale.parse(code).get_display_name(reader) or code)] = code
+    readings.update({"francais": "fr", "espanol": "es", "castellano": "es", "anglais": "en"})
+    return readings
+
+
+def read_language(text: str) -> str | None:
+    """``español`` or ``Spanish`` or ``es`` → ``es``; None for a language the bot does not speak."""
+    return _language_readings().get(fold(text))
+
+
+def language_choices() -> str:
+    """``français, English, español``: each language in its own name, as a chooser shows them."""
+    from babel import Locale
+
+    from bot.i18n.translation import SUPPORTED
+
+    return ", ".join(Locale.parse(code).get_display_name(code) for code in SUPPORTED)
+
+
 def read_network(text: str) -> str | None:
     """``afrique de l'ouest`` → ``West Africa``; None when the network is unknown."""
     return _network_readings().get(fold(text))

@@ -231,7 +231,7 @@ CORE_COMMANDS = {
     "help": "What the bot can do for you",
     "members": "The committee by continental network, with everyone's local time",
     "me": "Your profile and your current local time",
-    "lang": "Choose your language: fr, en or es",
+    "lang": "Choose your language: /lang français, English or español",
     "tz": "Set your time zone, e.g. /tz Asia/Kathmandu or /tz Lima",
 }
 
