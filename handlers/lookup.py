@@ -15,11 +15,11 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from storage import conversation_state
 from bot.services.directory_cache import cache_for
-from bot.i18n.translation import N_, Safe, Translator, escape, zone_label
+from bot.i18n.translation import N_, Safe, Translator, escape
 from bot.domain.lookup import Directory, Intent, LookupResult, Narrowing, OrganisationRecord, PersonRecord
 from bot.domain.lookup.places import city_name
 from bot.delivery.sending import MAX_MESSAGE, Buttons
-from bot.domain.labels import network_label, roles_label
+from bot.domain.labels import country_label, kind_label, network_label, roles_label
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
 from handlers.lookup_answers import answer_business, answer_conversion
 
@@ -66,8 +66,7 @@ def _clip(value: str | None, limit: int = FIELD) -> str:
 
 def _country(t: Translator, code: str | None, written: str | None) -> Safe:
     """The country's CLDR name in the reader's language when its code is known."""
-    name = t.locale.territories.get(code) if code else None
-    return escape(name or _clip(written))
+    return country_label(t, _clip(written) if written else None, code)
 
 
 def _local_time(env: Env, zone: str) -> str:
@@ -89,7 +88,7 @@ def _person_entry(env: Env, person: PersonRecord) -> str:
     if person.country or person.country_code:
         where.append(_country(t, person.country_code, person.country))
     where.append(t("local time {time} ({zone})", time=_local_time(env, zone),
-                   zone=zone_label(env.now, zone)))
+                   zone=t.zone(env.now, zone)))
     return "\n".join([t("• <b>{name}</b>: {details}", name=_clip(person.name),
                         details=Safe(" · ".join(about))),
                       "   " + " · ".join(where)])
@@ -103,12 +102,12 @@ def _organisation_entry(env: Env, org: OrganisationRecord) -> str:
     if org.network:
         details.append(network_label(t, org.network))
     if org.kind:
-        details.append(escape(_clip(org.kind)))
+        details.append(kind_label(t, _clip(org.kind)))
     if org.acronym and org.acronym != org.name:
         line = t("• <b>{acronym}</b> ({name})", acronym=_clip(org.acronym), name=_clip(org.name))
     else:
         line = f"• <b>{escape(_clip(org.name))}</b>"
-    return f"{line}: {' · '.join(details)}" if details else line
+    return t("{organisation}: {details}", organisation=Safe(line), details=Safe(" · ".join(details))) if details else line
 
 
 def _place(env: Env, result: LookupResult) -> str:
@@ -178,6 +177,7 @@ def _header(env: Env, result: LookupResult, query: str) -> list[str]:
                          "<b>{n} committee members</b> match “{query}”:", n, query=quoted)]
     if intent in PLACE_INTENTS:
         place, kind = _place(env, result), result.entities.kind
+        kind = kind_label(t, kind) if kind else None
         if place and kind:
             return [t.plural("<b>{n} member organisation</b> of the kind “{kind}” in {place}:",
                              "<b>{n} member organisations</b> of the kind “{kind}” in {place}:",

@@ -119,13 +119,13 @@ def time_error_text(t: Translator, error: MeetingTimeError, typed: str, zone: st
     if isinstance(error, SkippedLocalTime):
         return t("{time} on {date} does not exist in {zone}: that night the clocks jump from {start} "
                  "straight to {end}. Choose another time. Nothing was changed.",
-                 time=f"{error.local:%H:%M}", date=t.date(error.local.date()), zone=zone,
+                 time=f"{error.local:%H:%M}", date=t.date(error.local.date()), zone=t.place(zone),
                  start=f"{error.gap_start:%H:%M}", end=f"{error.gap_end:%H:%M}")
     if isinstance(error, AmbiguousLocalTime):
         return t("{time} on {date} happens twice in {zone}: the clocks go back that night, so it could "
                  "mean {first} or {second}. Choose another time, or give it in UTC (add UTC after the "
                  "time). Nothing was changed.",
-                 time=f"{error.local:%H:%M}", date=t.date(error.local.date()), zone=zone,
+                 time=f"{error.local:%H:%M}", date=t.date(error.local.date()), zone=t.place(zone),
                  first=f"{error.local:%H:%M} ({utc_offset(error.earlier_utc, zone)})",
                  second=f"{error.local:%H:%M} ({utc_offset(error.later_utc, zone)})")
     if isinstance(error, PastDateTime):
@@ -170,7 +170,7 @@ async def series_text(env: Env, t: Translator, meeting: Meeting) -> Safe | None:
     local = originals[head.id].astimezone(ZoneInfo(head.timezone))
     rule = from_rrule(head.recurrence)
     text = t("{rule}, at {time} {zone} time", rule=describe_rule(t, rule, local.day),
-             time=f"{local:%H:%M}", zone=head.timezone)
+             time=f"{local:%H:%M}", zone=t.place(head.timezone))
     if rule.until is not None:
         text = t("{rule}, the last one on {date}", rule=text, date=t.date(rule.until.astimezone(ZoneInfo(head.timezone)).date()))
     if meeting.id != head.id and meeting.starts_at != originals[meeting.id]:
@@ -367,16 +367,16 @@ async def _start_flow(env: Env) -> None:
 
 def _ask_zone(env: Env) -> None:
     own, committee = env.zone_of(env.member), env.committee.timezone
-    rows = [[(env.t("My zone: {zone}", zone=own), "nm:zone:me")]]
+    rows = [[(env.t("My zone: {zone}", zone=env.t.place(own)), "nm:zone:me")]]
     if committee != own:
-        rows.append([(env.t("Committee: {zone}", zone=committee), "nm:zone:committee")])
+        rows.append([(env.t("Committee: {zone}", zone=env.t.place(committee)), "nm:zone:committee")])
     env.reply(env.t("In which time zone will you give the date and time? Tap one, or type another zone "
                     "(e.g. Asia/Jakarta)."), [*rows, _cancel_row(env.t)])
 
 
 def _ask_start(env: Env, flow: _Flow) -> Safe:
     return env.t("When does it start, in {zone}? Send the date and time as YYYY-MM-DD HH:MM, e.g. "
-                 "2026-12-03 15:00.", zone=flow.zone)
+                 "2026-12-03 15:00.", zone=env.t.zone_setting(flow.zone))
 
 
 def _ask_duration(env: Env) -> None:
@@ -485,7 +485,7 @@ async def meetings_command(env: Env) -> None:
         env.reply(t("No meeting is planned. The chair or the secretariat can plan one with /newmeeting."))
         return
     counts = await service.rsvp_counts(env.session, [m.id for m in found])
-    lines = [t("<b>Upcoming meetings</b> (times in {zone})", zone=zone)]
+    lines = [t("<b>Upcoming meetings</b> (times in {zone})", zone=t.place(zone))]
     for meeting in found:
         repeat = " 🔁" if meeting.series_id is not None else ""
         lines.append("")
@@ -527,7 +527,7 @@ async def world_table(env: Env, meeting: Meeting) -> list[str]:
         outside += not ok
         mark = ANSWER_MARKS.get(answers.get(person.id, ""), "·")
         late = " 🌙" if at_night(meeting.starts_at, meeting.duration_minutes, zone) else " ⚠️"
-        lines.append(t("{mark} {name} ({zone}): {time}", mark=mark, name=person.name, zone=zone,
+        lines.append(t("{mark} {name} ({zone}): {time}", mark=mark, name=person.name, zone=t.place(zone),
                        time=t.short_datetime(meeting.starts_at, zone)) + ("" if ok else late))
     if outside:
         lines.append(t.plural("⚠️ {n} member outside their working hours", "⚠️ {n} members outside their working hours",
@@ -548,7 +548,7 @@ async def meeting_command(env: Env) -> None:
         lines.append(t("❌ This meeting was cancelled."))
     lines += meeting_lines(t, meeting, zone, await series_text(env, t, meeting))
     if meeting.timezone != zone:
-        lines.append(t("Planned in {zone}: {time}", zone=meeting.timezone, time=t.time(meeting.starts_at, meeting.timezone)))
+        lines.append(t("Planned in {zone}: {time}", zone=t.place(meeting.timezone), time=t.time(meeting.starts_at, meeting.timezone)))
     counts = (await service.rsvp_counts(env.session, [meeting.id]))[meeting.id]
     lines.append(t("Answers: {answers}", answers=answers_text(t, counts)))
     lines += ["", t("<b>Agenda</b>")]

@@ -27,7 +27,7 @@ async def who_at_night(env: Env, starts_at: datetime, minutes: int) -> list[tupl
 
 
 def _lines(t: Translator, night: list[tuple[Member, datetime]]) -> list[str]:
-    return [t(NIGHT_LINE, mark=MARK, name=person.name, time=f"{local:%H:%M}", zone=str(local.tzinfo))
+    return [t(NIGHT_LINE, mark=MARK, name=person.name, time=f"{local:%H:%M}", zone=t.zone(local, str(local.tzinfo)))
             for person, local in night]
 
 

@@ -8,14 +8,17 @@ from bot.services import members
 from bot.i18n.translation import N_, SUPPORTED, Translator
 from bot.domain.meeting_time import UnknownTimezone, resolve_timezone
 from bot.services.reminders import replan_member
-from bot.domain.labels import ACCESS_LEVELS, network_label, roles_label
+from bot.domain.labels import (ACCESS_LEVELS, country_label, language_choices, network_label, read_language,
+                               roles_label)
 from handlers.common import CommandSpec, Env, button, callback_args, command
 
 COMMANDS = [
-    CommandSpec("lang", N_("Choose your language: fr, en or es")),
+    CommandSpec("lang", N_("Choose your language: /lang français, English or español")),
     CommandSpec("tz", N_("Set your time zone, e.g. /tz Asia/Kathmandu or /tz Lima")),
     CommandSpec("me", N_("Your profile and your current local time")),
 ]
+
+UNKNOWN_LANGUAGE = N_("Unknown language. Choose one of {languages}.")
 
 
 def _language_buttons(t: Translator) -> list[list[tuple[str, str]]]:
@@ -35,9 +38,9 @@ async def lang(env: Env) -> None:
         env.reply(env.t("Your language is {language}. Choose another one:",
                         language=env.t.language_name(env.t.lang)), _language_buttons(env.t))
         return
-    code = env.args[0].lower()
-    if code not in SUPPORTED or len(env.args) > 1:
-        env.reply(env.t("Unknown language. Choose fr, en or es."), _language_buttons(env.t))
+    code = read_language(" ".join(env.args)[:40])
+    if code is None:
+        env.reply(env.t(UNKNOWN_LANGUAGE, languages=language_choices()), _language_buttons(env.t))
         return
     await _set_language(env, code)
     env.reply(env.t("From now on I will write to you in {language}.",
@@ -67,7 +70,7 @@ async def _set_zone(env: Env, zone: str) -> None:
 
 def _zone_set_text(env: Env, zone: str) -> str:
     return env.t("Your time zone is now {zone}. Your local time: {time}.",
-                 zone=zone, time=env.t.datetime(env.now, zone))
+                 zone=env.t.zone_setting(zone), time=env.t.datetime(env.now, zone))
 
 
 @command()
@@ -78,7 +81,8 @@ async def tz(env: Env) -> None:
     if not query:
         zone = env.zone_of(env.member)
         env.reply(env.t("Your time zone is {zone} (local time {time}). To change it, send for "
-                        "example /tz Asia/Kathmandu or /tz Lima.", zone=zone, time=env.t.time(env.now, zone)))
+                        "example /tz Asia/Kathmandu or /tz Lima.", zone=env.t.zone_setting(zone),
+                        time=env.t.time(env.now, zone)))
         return
     try:
         zone = resolve_timezone(query)
@@ -117,8 +121,8 @@ async def me(env: Env) -> None:
         t("Access: {level}", level=t(ACCESS_LEVELS.get(member.access, member.access))),
         t("Network: {network}", network=network_label(t, member.network)),
         t("Organisation: {organisation}", organisation=member.organisation or "—"),
-        t("Country: {country}", country=member.country or "—"),
-        t("Time zone: {zone}", zone=zone),
+        t("Country: {country}", country=country_label(t, member.country) if member.country else "—"),
+        t("Time zone: {zone}", zone=t.zone_setting(zone)),
         t("Your local time now: {time}", time=t.datetime(env.now, zone)),
         t("Working hours: {hours}", hours=member.working_hours or env.settings.meetings.working_hours),
         t("Language: {language}", language=t.language_name(t.lang)),

@@ -16,6 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.services import members, minutes as minutes_domain, records
 from storage import outbox
 from bot.domain.access import choose_language, has_access
+from bot.domain.labels import language_choices, read_language
 from bot.delivery.dispatcher import Rendered, Skip
 from bot.services.due_phrases import MalformedDue, split_due
 from bot.services.reach import NOT_LINKED, UNLINKED, Reach
@@ -463,9 +464,9 @@ async def minutes(env: Env) -> None:
         return
     lang = env.t.lang
     if len(env.args) == 2:
-        lang = env.args[1].lower()
+        lang = read_language(env.args[1][:40]) or ""
         if lang not in SUPPORTED:
-            env.reply(env.t("Unknown language. Choose fr, en or es."))
+            env.reply(env.t("Unknown language. Choose one of {languages}.", languages=language_choices()))
             return
     if meeting.record_opened_at is None:
         env.reply(env.t("Meeting #{id} has no record yet.", id=meeting.id))

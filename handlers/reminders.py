@@ -230,7 +230,7 @@ async def render_poll_reminder(session: AsyncSession, row: OutboxMessage, servic
         raise Skip("cancelled", "already answered")
     lines = [t("🗳 <b>Availability poll #{id}: {title}</b>", id=poll.id, title=poll.title),
              t("You have not answered yet. When could you attend? The times are in your time zone ({zone}).",
-               zone=zone)]
+               zone=t.place(zone))]
     for number, slot in enumerate(slots, start=1):
         lines.append(f"{number}. {escape(t.short_datetime(slot.starts_at, zone))}")
     if poll.closes_at is not None:

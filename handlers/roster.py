@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.services import members
 from bot.i18n.translation import N_, Safe, escape
 from bot.domain.names import fold, names_word_for_word
-from bot.domain.labels import network_label, roles_label
+from bot.domain.labels import country_label, network_label, roles_label
 from handlers.common import CommandSpec, Env, button, callback_ints, command
 from storage.models import Member
 
@@ -42,8 +42,9 @@ async def members_command(env: Env) -> None:
         for person in people:
             zone = env.zone_of(person)
             details = [roles_label(t, person.roles)] if person.roles else []
-            details += [escape(v) for v in (person.organisation, person.country) if v]
-            details.append(escape(f"{t.time(env.now, zone)} ({zone})"))
+            details += [escape(person.organisation)] if person.organisation else []
+            details += [country_label(t, person.country)] if person.country else []
+            details.append(escape(f"{t.time(env.now, zone)} ({t.zone(env.now, zone)})"))
             lines.append(t("• <b>{name}</b>: {details}", name=person.name, details=Safe(" · ".join(details))))
     env.reply("\n".join(lines), personal=True)
 

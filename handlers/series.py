@@ -137,7 +137,7 @@ async def _announce(env: Env, meeting: Meeting, before: dict[str, Safe | None] |
             lines.append(t("Until now: {rule}", rule=before[t.lang]))
         if called_off:
             lines.append(t("Called off: {dates}", dates=Safe("; ".join(_dates(t, called_off, zone)))))
-        lines.append(t("Next dates, in {zone}:", zone=zone))
+        lines.append(t("Next dates, in {zone}:", zone=t.place(zone)))
         lines += _dates(t, shown, zone)
         return "\n".join(lines)
 

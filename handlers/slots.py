@@ -203,7 +203,7 @@ async def findslot(env: Env) -> None:
     zone = env.zone_of(env.member)
     last_day = first + timedelta(days=days - 1)
     lines = [t("<b>Times for a {minutes}-minute meeting</b>, {first} to {last}, in your time zone ({zone}).",
-               minutes=duration, first=t.date(first), last=t.date(last_day), zone=zone)]
+               minutes=duration, first=t.date(first), last=t.date(last_day), zone=t.place(zone))]
     if not shown:
         lines.append(t("No time in this window lets enough members attend. Try more days or a shorter "
                        "meeting."))
@@ -373,7 +373,7 @@ def _ballot(t: Translator, zone: str, poll: AvailabilityPoll, poll_slots: list[P
     open_ = now is None or polls.is_open(poll, now)
     lines = [t("<b>Availability poll #{id}: {title}</b>", id=poll.id, title=poll.title),
              t("When could you attend a {minutes}-minute meeting? The times are in your time zone ({zone}).",
-               minutes=poll.duration_minutes, zone=zone)]
+               minutes=poll.duration_minutes, zone=t.place(zone))]
     for number, slot in enumerate(poll_slots, start=1):
         answer = answers.get(slot.id)
         state = f"{ANSWER_MARKS[answer]} {t(ANSWER_LABELS[answer])}" if answer else t("not answered yet")
@@ -443,7 +443,7 @@ async def _poll_view(env: Env, poll: AvailabilityPoll) -> tuple[str, list[list[t
     else:
         lines.append(t("Closed."))
     lines.append(t("{answered} of {total} members answered. Times in your time zone ({zone}):",
-                   answered=len(result.respondents), total=total, zone=zone))
+                   answered=len(result.respondents), total=total, zone=t.place(zone)))
     winner = result.winner
     for number, entry in enumerate(result.slots, start=1):
         lead = " 🏆" if winner is not None and entry is winner else ""

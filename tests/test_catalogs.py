@@ -56,7 +56,7 @@ def test_translator_escapes_values_and_formats_dates():
     text = t("Name: {name}", name="<script>&")
     assert text == "Nombre: &lt;script&gt;&amp;"
     moment = datetime(2026, 3, 29, 0, 30, tzinfo=timezone.utc)
-    assert t.datetime(moment, "Europe/Brussels") == "domingo, 29 de marzo de 2026, 01:30 (Europe/Brussels, UTC+01:00)"
+    assert t.datetime(moment, "Europe/Brussels") == "domingo, 29 de marzo de 2026, 01:30 (Bruselas, UTC+01:00)"
     assert t.time(datetime(2026, 3, 29, 1, 30, tzinfo=timezone.utc), "Europe/Brussels") == "03:30"
     fr = I18n().translator("fr")
     assert fr.time(moment, "Asia/Kathmandu") == "06:15"

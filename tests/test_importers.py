@@ -62,6 +62,22 @@ async def test_demo_roster_and_directory(db):
         assert {o.country for o in csb} == {"Burundi", "Burkina Faso"}
 
 
+async def test_organisation_kinds_are_read_in_any_language_and_unknown_ones_refused(db, write):
+    path = write("acronym,name,country,network,kind\nSYN,Syndicat X,Togo,West Africa,Syndicat\n"
+                 "MUT,Mutual Y,Peru,Latin America and the Caribbean,mutual de salud\n", "orgs.csv")
+    async with db.transaction() as session:
+        await import_organisations(session, path)
+    async with db.transaction() as session:
+        kinds = dict((await session.execute(select(Organisation.acronym, Organisation.kind))).all())
+    assert kinds == {"SYN": "trade union", "MUT": "mutual health organisation"}
+    bad = write("acronym,name,kind\nBAD,Bad kind,cooperative society\n", "bad.csv")
+    with pytest.raises(ImportProblems) as refused:
+        async with db.transaction() as session:
+            await import_organisations(session, bad)
+    assert refused.value.problems[0].startswith("line 2: kind: unknown kind 'cooperative society'")
+    assert await _count(db, Organisation) == 2
+
+
 async def test_identical_file_is_no_change(db):
     changes = await _import(db, DATA / "demo_roster.csv")
     assert changes.is_empty and len(changes.unchanged) == 13 and not changes.absent

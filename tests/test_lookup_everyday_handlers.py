@@ -58,7 +58,7 @@ async def test_city_names_and_time_in_the_readers_language(bot):
     [reply] = await bot.send("Gabriela Prudencio", "¿quién está en Bruselas?")
     assert reply.text.startswith("<b>2 miembros del comité</b> de Bruselas:")
     [reply] = await bot.send("Ingrid Mulamba", "heure à Katmandou ?")
-    assert reply.text == "À Katmandou, il est lundi 23 novembre 2026, 14:45 (Asia/Kathmandu, UTC+05:45)."
+    assert reply.text == "À Katmandou, il est lundi 23 novembre 2026, 14:45 (Katmandou, UTC+05:45)."
     [reply] = await bot.send("Samy Arokiasamy", "who is in Makassar?")  # nobody there: the country
     assert reply.text.startswith("<b>2 committee members</b> in Indonesia:")
 

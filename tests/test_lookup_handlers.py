@@ -104,19 +104,19 @@ async def test_question_set_through_the_handlers(bot):
 
 async def test_answers_in_the_askers_language_with_local_time(bot):
     [reply] = await bot.send("Ingrid Mulamba", "quelle heure est-il chez Gabriela ?")
-    assert "Pour Gabriela Prudencio, il est lundi 23 novembre 2026, 05:00 (America/La_Paz, UTC-04:00)" in reply.text
+    assert "Pour Gabriela Prudencio, il est lundi 23 novembre 2026, 05:00 (La Paz, UTC-04:00)" in reply.text
     assert "Bolivie" in reply.text and "Amérique latine et Caraïbes" in reply.text
     [reply] = await bot.send("Gabriela Prudencio", "/who Népal")
     assert "Ningún miembro del comité" in reply.text and "Samy Arokiasamy" in reply.text
     [reply] = await bot.send("Samy Arokiasamy", "/who DR Congo")
     assert "Congo - Kinshasa" in reply.text and "Central Africa" in reply.text
-    assert "Denis Mushiya" in reply.text and "11:00 (Africa/Lubumbashi, UTC+02:00)" in reply.text
+    assert "Denis Mushiya" in reply.text and "11:00 (Lubumbashi, UTC+02:00)" in reply.text
     [reply] = await bot.send("Elly Rosita Silaban", "/who Mary")
-    assert "local time 03:00 (America/Guatemala, UTC-06:00)" in reply.text
+    assert "local time 03:00 (Guatemala, UTC-06:00)" in reply.text
     # At 19:00 UTC it is Tuesday for Elly and still Monday for Mary: the weekday is shown.
     bot.clock.advance(timedelta(hours=10))
     [reply] = await bot.send("Elly Rosita Silaban", "/who Mary")
-    assert "local time Mon 13:00 (America/Guatemala, UTC-06:00)" in reply.text
+    assert "local time Mon 13:00 (Guatemala, UTC-06:00)" in reply.text
 
 
 async def test_not_found_suggests_and_never_guesses(bot):
@@ -265,7 +265,7 @@ async def test_directory_is_built_once_and_rebuilt_on_change(bot, tmp_path: Path
 
     await bot.send("Santiago Fischer", "/tz Lima")  # a member changed: rebuilt once
     [reply] = await bot.send("Samy Arokiasamy", "/who Santiago")
-    assert "America/Lima" in reply.text
+    assert "(Lima, UTC-05:00)" in reply.text
     await bot.send("Samy Arokiasamy", "/who Santiago")
     assert cache.builds == 2
 

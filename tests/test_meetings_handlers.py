@@ -47,11 +47,11 @@ async def test_chair_creates_and_everyone_sees_their_local_time(bot):
     assert meeting.timezone == "Europe/Brussels" and meeting.duration_minutes == 90
     [answer] = private(bot, replies, CHAIR)[:1]
     assert f"Meeting #{meeting.id} created" in answer.text
-    expected = {"Elly Rosita Silaban": "21:00 (Asia/Jakarta, UTC+07:00)",
-                "Gabriela Prudencio": "10:00 (America/La_Paz, UTC-04:00)",
-                "Santiago Fischer": "19:45 (Asia/Kathmandu, UTC+05:45)",
-                "Samy Arokiasamy": "19:30 (Asia/Kolkata, UTC+05:30)",
-                "Mary Karol Luna": "08:00 (America/Guatemala, UTC-06:00)"}
+    expected = {"Elly Rosita Silaban": "21:00 (Jakarta, UTC+07:00)",
+                "Gabriela Prudencio": "10:00 (La Paz, UTC-04:00)",
+                "Santiago Fischer": "19:45 (Kathmandu, UTC+05:45)",
+                "Samy Arokiasamy": "19:30 (Kolkata, UTC+05:30)",
+                "Mary Karol Luna": "08:00 (Guatemala, UTC-06:00)"}
     for name, local in expected.items():
         [notice] = [m for m in private(bot, replies, name) if "#%d" % meeting.id in m.text and m.buttons]
         assert local in notice.text, (name, notice.text)
@@ -59,7 +59,7 @@ async def test_chair_creates_and_everyone_sees_their_local_time(bot):
     assert "Nueva reunión" in private(bot, replies, "Gabriela Prudencio")[0].text
     assert "Nouvelle réunion" in private(bot, replies, "Ingrid Mulamba")[0].text
     [announcement] = group(replies)
-    assert "15:00 (Europe/Brussels, UTC+01:00)" in announcement.text and "UTC: 14:00" in announcement.text
+    assert "15:00 (Brussels, UTC+01:00)" in announcement.text and "UTC: 14:00" in announcement.text
     for name, local in expected.items():
         [listing] = await bot.send(name, "/meetings")
         assert f"#{meeting.id}" in listing.text and local in listing.text, (name, listing.text)
@@ -72,14 +72,14 @@ async def test_zone_and_duration_given_explicitly(bot):
     assert meeting.starts_at == datetime(2026, 12, 2, 2, 0, tzinfo=UTC)
     assert (meeting.timezone, meeting.duration_minutes, meeting.title) == ("Asia/Jakarta", 60, "Asia call")
     [notice] = [m for m in private(bot, replies, "Gabriela Prudencio") if m.buttons]
-    assert "22:00 (America/La_Paz, UTC-04:00)" in notice.text and "60 minutos" in notice.text
+    assert "22:00 (La Paz, UTC-04:00)" in notice.text and "60 minutos" in notice.text
 
 
 async def test_impossible_times_are_refused_clearly_and_nothing_is_created(bot):
     bot.clock.now = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
     cases = {
-        "/newmeeting 2026-03-29 02:30 Europe/Brussels Spring": "does not exist in Europe/Brussels",
-        "/newmeeting 2026-10-25 02:30 Europe/Brussels Autumn": "happens twice in Europe/Brussels",
+        "/newmeeting 2026-03-29 02:30 Europe/Brussels Spring": "does not exist in Brussels",
+        "/newmeeting 2026-10-25 02:30 Europe/Brussels Autumn": "happens twice in Brussels",
         "/newmeeting 2026-02-30 10:00 Lost day": "does not exist in the calendar",
         "/newmeeting 2025-12-01 10:00 Too late": "already past",
         "/newmeeting 2026-13-01 10:00 Bad month": "does not exist in the calendar",
@@ -214,11 +214,11 @@ async def test_reschedule_notifies_everyone_and_moves_reminders(bot):
     assert "movida" in private(bot, replies, "Gabriela Prudencio")[-1].text or \
         "trasladada" in "".join(m.text for m in private(bot, replies, "Gabriela Prudencio"))
     [elly] = [m for m in private(bot, replies, "Elly Rosita Silaban") if "#%d" % meeting.id in m.text]
-    assert "20:00 (Asia/Jakarta, UTC+07:00)" in elly.text and "21:00" in elly.text  # new and previous
+    assert "20:00 (Jakarta, UTC+07:00)" in elly.text and "21:00" in elly.text  # new and previous
     [ingrid] = private(bot, replies, "Ingrid Mulamba")
-    assert "déplacée" in ingrid.text and "14:00 (Africa/Kinshasa" in ingrid.text
+    assert "déplacée" in ingrid.text and "14:00 (Kinshasa, UTC+01:00)" in ingrid.text
     assert len([m for m in replies if m.chat_id > 0]) == 13 + 1
-    assert group(replies) and "Europe/Brussels" in group(replies)[0].text
+    assert group(replies) and "(Brussels, UTC+01:00)" in group(replies)[0].text
     assert await _reminders(bot, meeting.id) == [datetime(2026, 12, 2, 13, 0, tzinfo=UTC),
                                                  datetime(2026, 12, 3, 12, 0, tzinfo=UTC)]
     async with bot.services.db.transaction() as session:
@@ -235,7 +235,7 @@ async def test_cancel_notifies_and_stops_reminders(bot):
     replies = await bot.send(CHAIR, f"/cancelmeeting #{meeting.id}")
     assert any("is cancelled" in m.text for m in private(bot, replies, CHAIR))
     [mary] = private(bot, replies, "Mary Karol Luna")
-    assert "cancelada" in mary.text and "08:00 (America/Guatemala" in mary.text and not mary.buttons
+    assert "cancelada" in mary.text and "08:00 (Guatemala, UTC-06:00)" in mary.text and not mary.buttons
     assert group(replies)
     assert await _reminders(bot, meeting.id) == []
     [again] = await bot.send(CHAIR, f"/cancelmeeting {meeting.id}")
@@ -275,7 +275,7 @@ async def test_weekly_series_keeps_brussels_wall_clock_across_dst(bot):
     bot.clock.now = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     head, _ = await create(bot, "/newmeeting 2026-03-19 15:00 Europe/Brussels 60 Weekly coordination")
     replies = await bot.send(CHAIR, f"/recur {head.id} every week")
-    assert any(f"Meeting #{head.id} now repeats every week, at 15:00 Europe/Brussels time" in m.text
+    assert any(f"Meeting #{head.id} now repeats every week, at 15:00 Brussels time" in m.text
                for m in private(bot, replies, CHAIR))
     async with bot.services.db.transaction() as session:
         rows = list(await session.scalars(select(Meeting).where(Meeting.series_id == head.id).order_by(Meeting.starts_at)))
@@ -286,9 +286,9 @@ async def test_weekly_series_keeps_brussels_wall_clock_across_dst(bot):
     assert starts[-1] <= horizon < starts[-1] + timedelta(days=7) and len(rows) == 11
     assert all(r.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Brussels")).hour == 15 for r in rows)
     [elly] = [m for m in private(bot, replies, "Elly Rosita Silaban") if "#%d" % head.id in m.text]
-    assert "21:00 (Asia/Jakarta" in elly.text and "20:00 (Asia/Jakarta" in elly.text
+    assert "21:00 (Jakarta, UTC+07:00)" in elly.text and "20:00 (Jakarta, UTC+07:00)" in elly.text
     [listing] = await bot.send("Elly Rosita Silaban", "/meetings")
-    assert listing.text.count("21:00 (Asia/Jakarta") == 2 and "20:00 (Asia/Jakarta" in listing.text
+    assert listing.text.count("21:00 (Jakarta, UTC+07:00)") == 2 and "20:00 (Jakarta, UTC+07:00)" in listing.text
     # moving one occurrence and cancelling another leaves the rest of the series alone
     second, third = rows[1], rows[2]
     await go_ahead(bot, CHAIR, await bot.send(CHAIR, f"/reschedule {second.id} 2026-03-27 10:00"))

@@ -69,12 +69,12 @@ async def test_rendered_in_three_languages(bot):
     built = await _build(bot, await _record(bot))
     expected = {
         "fr": ["Procès-verbal de la réunion", "Présents (1) : Samy Arokiasamy", "oui 2 · non 1 · abstention 0",
-               "Actions par responsable", "sans responsable", "lundi 23 novembre 2026, 10:00 (Europe/Brussels"],
+               "Actions par responsable", "sans responsable", "lundi 23 novembre 2026, 10:00 (Bruxelles, UTC+01:00)"],
         "en": ["Minutes of meeting", "Present (1): Samy Arokiasamy", "yes 2 · no 1 · abstain 0",
-               "Actions by owner", "unassigned", "Monday, November 23, 2026, 10:00 (Europe/Brussels",
-               "09:00 (UTC, UTC+00:00)"],
+               "Actions by owner", "unassigned", "Monday, November 23, 2026, 10:00 (Brussels, UTC+01:00)",
+               "09:00 (UTC)"],
         "es": ["Acta de la reunión", "Presentes (1): Samy Arokiasamy", "sí 2 · no 1 · abstención 0",
-               "Acciones por responsable", "sin responsable", "lunes, 23 de noviembre de 2026, 10:00"],
+               "Acciones por responsable", "sin responsable", "lunes, 23 de noviembre de 2026, 10:00 (Bruselas, UTC+01:00)"],
     }
     for lang, parts in expected.items():
         rendered = render_parts(I18N.translator(lang), built, "Europe/Brussels")

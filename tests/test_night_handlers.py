@@ -27,8 +27,8 @@ async def test_night_slot_is_a_draft_naming_whom_until_the_chair_confirms(bot):
     replies = await bot.send(CHAIR, NIGHT)
     [question] = replies
     assert "would be at night for 2 members" in question.text
-    assert "Bismo Sanyoto: 23:30 (Asia/Jakarta)" in question.text
-    assert "Elly Rosita Silaban: 23:30 (Asia/Jakarta)" in question.text and "nobody has been told" in question.text
+    assert "Bismo Sanyoto: 23:30 (Jakarta, UTC+07:00)" in question.text
+    assert "Elly Rosita Silaban: 23:30 (Jakarta, UTC+07:00)" in question.text and "nobody has been told" in question.text
     meeting, owed = await latest(bot)
     assert meeting.status == "draft" and owed == 0
     [[create, _drop]] = question.buttons

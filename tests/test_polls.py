@@ -56,9 +56,9 @@ async def test_poll_end_to_end(bot):
     samy = ballot_of(bot, opened, "Samy Arokiasamy")
     for number, start in enumerate(starts, start=1):
         assert f"{number}. {start.astimezone(ZoneInfo('Asia/Kolkata')):%a %-d %b, %H:%M} (UTC+05:30)" in samy.text
-    assert "Asia/Kolkata" in samy.text and len(samy.buttons) == 4 and len(samy.buttons[0]) == 3
+    assert "(Kolkata)" in samy.text and len(samy.buttons) == 4 and len(samy.buttons[0]) == 3
     ingrid = ballot_of(bot, opened, "Ingrid Mulamba")
-    assert "Sondage de disponibilité" in ingrid.text and "Africa/Kinshasa" in ingrid.text
+    assert "Sondage de disponibilité" in ingrid.text and "(Kinshasa)" in ingrid.text
     assert f"{starts[0].astimezone(ZoneInfo('Africa/Kinshasa')):%H:%M} (UTC+01:00)" in ingrid.text
     mary = ballot_of(bot, opened, "Mary Karol Luna")
     assert "Encuesta de disponibilidad" in mary.text and "(UTC-06:00)" in mary.text

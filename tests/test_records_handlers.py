@@ -273,7 +273,7 @@ async def test_minutes_command_languages_and_errors(bot):
         assert md.document[0] == f"minutes-{meeting_id}-{lang}.md"
         assert f'<html lang="{lang}">' in page.document[1].decode()
     [reply] = await bot.send(MEMBER, f"/minutes {meeting_id} de")
-    assert "fr, en or es" in reply.text
+    assert "Choose one of français, English, español." in reply.text
     [reply] = await bot.send(MEMBER, "/minutes 4242")
     assert "There is no meeting #4242" in reply.text
     [reply] = await bot.send(MEMBER, "/minutes")

@@ -63,16 +63,16 @@ async def test_meeting_reminder_in_each_language_and_zone_rendered_at_send_time(
     assert _to(bot, sent, "Ángeles Carrión") == []
     (samy,) = _to(bot, sent, "Samy Arokiasamy")
     assert "Reminder: Steering committee" in samy.text and "starts in 1 day" in samy.text
-    assert "(Asia/Kolkata, UTC+05:30)" in samy.text and "14:30" in samy.text  # 09:00 UTC
+    assert "(Kolkata, UTC+05:30)" in samy.text and "14:30" in samy.text  # 09:00 UTC
     assert "https://meet.example/inspir" in samy.text
     assert "Budget &lt;2027&gt;" in samy.text and "Secret idea" not in samy.text
     assert samy.button_data("attend") == f"rsvp:{meeting_id}:yes"
     assert {b["callback_data"] for b in samy.buttons[0]} == {f"rsvp:{meeting_id}:{a}" for a in ("yes", "no", "maybe")}
     assert samy.parse_mode == "HTML"
     (ingrid,) = _to(bot, sent, "Ingrid Mulamba")
-    assert "Rappel" in ingrid.text and "(Africa/Kinshasa, UTC+01:00)" in ingrid.text and "10:00" in ingrid.text
+    assert "Rappel" in ingrid.text and "(Kinshasa, UTC+01:00)" in ingrid.text and "10:00" in ingrid.text
     (mary,) = _to(bot, sent, "Mary Karol Luna")
-    assert "Recordatorio" in mary.text and "(America/Guatemala, UTC-06:00)" in mary.text and "03:00" in mary.text
+    assert "Recordatorio" in mary.text and "(Guatemala, UTC-06:00)" in mary.text and "03:00" in mary.text
     # Renamed, and Ingrid now reads English: the next reminder shows both.
     await _change(bot, meeting_id, title="Steering committee (budget)")
     await bot.send("Ingrid", "/lang en")
@@ -94,18 +94,18 @@ async def test_offsets_across_the_brussels_dst_changes(bot):
     bot.clock.now = datetime(2026, 3, 28, 8, 0, tzinfo=UTC)
     sent = await bot.dispatch()
     (santiago,) = _to(bot, sent, "Santiago Fischer")
-    assert "10:00 (Europe/Brussels, UTC+02:00)" in santiago.text and "starts in 2 days" in santiago.text
+    assert "10:00 (Brussels, UTC+02:00)" in santiago.text and "starts in 2 days" in santiago.text
     (elly,) = _to(bot, sent, "Elly Rosita Silaban")
-    assert "15:00 (Asia/Jakarta, UTC+07:00)" in elly.text
+    assert "15:00 (Jakarta, UTC+07:00)" in elly.text
     # Autumn: 2026-10-25. Meeting Monday 26 October 10:00 Brussels (CET) = 09:00 UTC, 1 day before.
     bot.clock.now = datetime(2026, 10, 24, 12, 0, tzinfo=UTC)
     await _meeting(bot, datetime(2026, 10, 26, 9, 0, tzinfo=UTC), "Autumn", offsets=[24 * H])
     bot.clock.now = datetime(2026, 10, 25, 9, 0, tzinfo=UTC)
     sent = await bot.dispatch()
     (santiago,) = _to(bot, sent, "Santiago Fischer")
-    assert "10:00 (Europe/Brussels, UTC+01:00)" in santiago.text
+    assert "10:00 (Brussels, UTC+01:00)" in santiago.text
     (samy,) = _to(bot, sent, "Samy Arokiasamy")
-    assert "14:30 (Asia/Kolkata, UTC+05:30)" in samy.text
+    assert "14:30 (Kolkata, UTC+05:30)" in samy.text
 
 
 async def test_meeting_moved_twice_then_cancelled_reminders_follow(bot):

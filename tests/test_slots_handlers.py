@@ -52,7 +52,7 @@ async def findslot(bot, who: str, text: str):
 async def test_findslot_shows_every_networks_local_times_reasons_and_a_chart(bot):
     answer, chart = await findslot(bot, "Bart Verstraeten", "/findslot 90")
     text = answer.text
-    assert "Times for a 90-minute meeting" in text and "Europe/Brussels" in text
+    assert "Times for a 90-minute meeting" in text and "in your time zone (Brussels)" in text
     for network in ("Asia", "Central Africa", "West Africa", "Latin America and the Caribbean", "Europe",
                     "Coordination"):
         assert f"<b>{network}</b>:" in text
@@ -64,7 +64,7 @@ async def test_findslot_shows_every_networks_local_times_reasons_and_a_chart(bot
         assert start >= first_day  # from tomorrow in the committee's zone
         block = blocks(text)[rank]
         brussels = start.astimezone(ZoneInfo("Europe/Brussels"))
-        assert f"{brussels:%H:%M} (Europe/Brussels, UTC+01:00)" in block.splitlines()[0]
+        assert f"{brussels:%H:%M} (Brussels, UTC+01:00)" in block.splitlines()[0]
         assert any(phrase in block for phrase in ("working hours", "At night"))
         for name, row in DEMO.items():
             local, local_end = start.astimezone(ZoneInfo(row["timezone"])), end.astimezone(ZoneInfo(row["timezone"]))
@@ -85,13 +85,13 @@ async def test_findslot_shows_every_networks_local_times_reasons_and_a_chart(bot
 async def test_findslot_speaks_the_askers_language(bot):
     answer, chart = await findslot(bot, "Denis Mushiya", "/findslot 60 du 2026-12-01 3")
     assert "Horaires pour une réunion de 60 minutes" in answer.text
-    assert "mardi 1 décembre 2026" in answer.text and "Africa/Lubumbashi" in answer.text
+    assert "mardi 1 décembre 2026" in answer.text and "(Lubumbashi)" in answer.text
     assert "<b>Afrique centrale</b>" in answer.text
     assert "heures de travail" in answer.text or "De nuit" in answer.text
     assert "Heures locales" in chart.text
     assert answer.button_data("Programmer 1")
     answer, _ = await findslot(bot, "Gabriela Prudencio", "/findslot 60 desde 2026-12-01 3")
-    assert "Horarios para una reunión de 60 minutos" in answer.text and "America/La_Paz" in answer.text
+    assert "Horarios para una reunión de 60 minutos" in answer.text and "(La Paz)" in answer.text
     assert "horario laboral" in answer.text or "De noche" in answer.text
 
 

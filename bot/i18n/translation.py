@@ -9,12 +9,14 @@ into a message is HTML-escaped unless it is already :class:`Safe`, so a member n
 import gettext
 import html
 import io
+from functools import lru_cache
 from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.core import get_global
+from babel.dates import format_date, format_datetime, get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -89,10 +91,23 @@ class Translator:
         return format_datetime(moment, "HH:mm", tzinfo=ZoneInfo(zone), locale=self.locale)
 
     def datetime(self, moment: datetime, zone: str) -> str:
-        """``mardi 3 mars 2026, 14:00 (Asia/Jakarta, UTC+07:00)``: always naming the zone."""
+        """``mardi 3 mars 2026, 14:00 (Jakarta, UTC+07:00)``: always naming the zone."""
         local = moment.astimezone(ZoneInfo(zone))
         day = format_date(local.date(), "full", locale=self.locale)
-        return f"{day}, {local:%H:%M} ({zone_label(moment, zone)})"
+        return f"{day}, {local:%H:%M} ({self.zone(moment, zone)})"
+
+    def place(self, zone: str) -> str:
+        """The zone as its city reads in this language: ``Bruxelles``, ``Yakarta``, ``UTC``."""
+        return zone_place(zone, self.lang)
+
+    def zone(self, moment: datetime, zone: str) -> str:
+        """``Bruselas, UTC+01:00``: the place and the offset in force at that moment."""
+        return zone_label(moment, zone, self.lang)
+
+    def zone_setting(self, zone: str) -> str:
+        """``Bruxelles (Europe/Brussels)``: where a member sees the setting they typed."""
+        place = self.place(zone)
+        return zone if place == zone else f"{place} ({zone})"
 
     def short_datetime(self, moment: datetime, zone: str) -> str:
         """``mar. 3 mars, 14:00 (UTC+07:00)``: for tables where the zone is shown once."""
@@ -117,8 +132,43 @@ def utc_offset(moment: datetime, zone: str) -> str:
     return f"UTC{sign}{hours:02d}:{minutes:02d}"
 
 
-def zone_label(moment: datetime, zone: str) -> str:
-    return f"{zone}, {utc_offset(moment, zone)}"
+_UTC_NAMES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu",
+                        "GMT", "Etc/GMT", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "GMT0", "Etc/Greenwich"})
+
+
+@lru_cache(maxsize=4096)
+def zone_place(zone: str, lang: str) -> str:
+    """CLDR's exemplar city of an IANA zone in ``lang`` (``Asia/Jakarta`` → ``Yakarta`` in es),
+    never an ``Area/City`` identifier: a zone CLDR has no city for reads as its last part."""
+    if zone in _UTC_NAMES:
+        return "UTC"
+    if zone.startswith("Etc/"):  # Etc/GMT+5 is a bare offset, shown as one
+        return utc_offset(datetime.now(timezone.utc), zone)
+    locale = Locale.parse(lang)
+    for name in (zone, *_older_zone_names().get(zone, ())):  # CLDR keeps Calcutta under Asia/Calcutta
+        city = locale.time_zones.get(name, {}).get("city")
+        if city:
+            return city
+    try:
+        city = get_timezone_location(zone, locale=locale, return_city=True)
+    except (LookupError, ValueError):
+        city = zone
+    return city.rsplit("/", 1)[-1].replace("_", " ") if "/" in city else city
+
+
+@lru_cache(maxsize=1)
+def _older_zone_names() -> dict[str, list[str]]:
+    """Canonical zone → its former IANA names (Asia/Kolkata → Asia/Calcutta)."""
+    older: dict[str, list[str]] = {}
+    for alias, canonical in get_global("zone_aliases").items():
+        older.setdefault(canonical, []).append(alias)
+    return older
+
+
+def zone_label(moment: datetime, zone: str, lang: str = "en") -> str:
+    """``Kolkata, UTC+05:30``; plain ``UTC`` for UTC itself."""
+    place, offset = zone_place(zone, lang), utc_offset(moment, zone)
+    return place if place in ("UTC", offset) else f"{place}, {offset}"
 
 
 class I18n:

@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import parse_hours
 from bot.services.members import audit
 from bot.domain.names import fold
-from bot.domain.labels import NETWORKS, read_access, read_network, read_role
+from bot.domain.labels import NETWORKS, ORGANISATION_KINDS, read_access, read_kind, read_network, read_role
 from bot.services.departures import Planning
 from bot.services.roster_changes import ChangeSet, Options, apply_changes, plan_changes
 from storage.models import Committee, Member, Organisation, utcnow
@@ -191,6 +191,17 @@ class OrganisationRow(_Row):
         if not value:
             raise ValueError("a name is required")
         return value
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str | None) -> str | None:
+        """A kind every reader can read: one of the translated vocabulary, in any language."""
+        if value is None:
+            return None
+        kind = read_kind(value)
+        if kind is None:
+            raise ValueError(f"unknown kind {value!r}: expected {', '.join(ORGANISATION_KINDS)}")
+        return kind
 
 
 def _read_rows(path: Path, columns: tuple[str, ...], table: str) -> list[tuple[str, dict[str, Any]]]:

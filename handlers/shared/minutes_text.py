@@ -29,7 +29,8 @@ def minutes_blocks(t: Translator, record: Minutes, zone: str) -> list[Block]:
     if record.opened_at:
         blocks.append(("p", t("Record opened at {opened}, closed at {closed} ({zone}).",
                               opened=t.time(record.opened_at, zone),
-                              closed=t.time(record.closed_at, zone) if record.closed_at else "—", zone=zone)))
+                              closed=t.time(record.closed_at, zone) if record.closed_at else "—",
+                              zone=t.zone(record.opened_at, zone))))
     if record.closed_at is None:
         blocks.append(("p", t("Draft: the record of this meeting is still open.")))
     blocks.append(("h2", t("Attendance")))

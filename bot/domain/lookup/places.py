@@ -18,6 +18,7 @@ from babel.core import get_global
 from babel.dates import get_timezone, get_timezone_location
 
 from bot.domain.lookup.countries import LANGUAGES
+from bot.i18n.translation import zone_place
 from bot.domain.names import fold
 
 # Capitals, main cities and everyday spellings CLDR lacks, for the countries the network works
@@ -57,15 +58,6 @@ def _zone_country() -> dict[str, str]:
     }
 
 
-@cache
-def _older_names() -> dict[str, list[str]]:
-    """Canonical zone → its former IANA names, under which CLDR may keep a city name."""
-    older: dict[str, list[str]] = {}
-    for alias, canonical in get_global("zone_aliases").items():
-        older.setdefault(canonical, []).append(alias)
-    return older
-
-
 def zone_cities(zone: str) -> set[str]:
     """Every name CLDR gives the zone's city in the working languages."""
     names: set[str] = set()
@@ -78,12 +70,8 @@ def zone_cities(zone: str) -> set[str]:
 
 def city_name(zone: str, locale: Locale) -> str:
     """The zone's city in the reader's language ("Yakarta" in Spanish, "Katmandou" in French,
-    which CLDR keeps under the older name Asia/Katmandu)."""
-    for name in (zone, *_older_names().get(zone, ())):
-        city = locale.time_zones.get(name, {}).get("city")
-        if city:
-            return city
-    return get_timezone_location(get_timezone(zone), locale=locale, return_city=True)
+    which CLDR keeps under the older name Asia/Katmandu): the one helper replies use."""
+    return zone_place(zone, str(locale))
 
 
 def country_zones(country: str) -> tuple[str, ...]:
