@@ -18,7 +18,6 @@ from bot.domain.lookup.conversion import (
     INVALID_TIME, PLACE_WITHOUT_ZONE, Conversion, ConversionProblem, Mention,
 )
 from bot.domain.lookup.entries import PersonRecord
-from bot.domain.lookup.places import city_name
 from bot.i18n.translation import N_, escape, utc_offset
 from handlers import actions, agenda, meetings
 from handlers.common import Env
@@ -158,7 +157,7 @@ def _where(env: Env, people: Mapping[int, PersonRecord], conversion: Conversion,
     """What names a mention in a sentence: its kind (place, person, the asker) and values."""
     assert mention.zone is not None
     local = conversion.moment.astimezone(ZoneInfo(mention.zone))
-    values: dict[str, object] = {"place": city_name(mention.zone, env.t.locale),
+    values: dict[str, object] = {"place": env.t.place(mention.zone),
                                  "offset": utc_offset(conversion.moment, mention.zone), "local": local}
     if mention.asker:
         return {"kind": "asker", **values}
