@@ -3,6 +3,7 @@ between instances, crashes around a send, 429 pauses, retries with backoff, 403 
 member unreachable and tells the chair. Time is the injectable clock; nothing sleeps."""
 
 import asyncio
+import json
 import random
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -17,6 +18,8 @@ from bot.delivery.dispatcher import (
     BATCH, BLOCKED, CONCURRENCY, DELIVERY_REPORT, LEASE, MAX_ATTEMPTS, UNREACHABLE, Dispatcher, backoff,
 )
 from bot.i18n.translation import I18n
+from bot.telegram.application import build_application
+from bot.telegram.offline import OfflineBotApi
 from bot.services.members import ensure_committee
 from storage.outbox import enqueue, enqueue_text
 from bot.services import Services
@@ -275,3 +278,94 @@ async def test_rows_of_a_kind_this_version_cannot_render_stay_pending_for_one_th
     assert await dispatcher.next_due() is None  # no hot loop on a row nobody here can send
     [row] = await _rows(services, "from_a_newer_version")
     assert (row.state, row.attempts) == ("pending", 0)
+
+
+class FloodingBotApi(OfflineBotApi):
+    """The Bot API behind the real PTB bot and rate limiter: the first sendMessage gets a 429
+    whose retry_after is longer than the lease."""
+
+    RETRY_AFTER = int((LEASE + timedelta(minutes=3)).total_seconds())
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flooded = asyncio.Event()
+
+    async def do_request(self, url, method, request_data=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if url.endswith("/sendMessage") and not self.flooded.is_set():
+            self.flooded.set()
+            return 429, json.dumps({"ok": False, "error_code": 429, "parameters": {"retry_after": self.RETRY_AFTER},
+                                    "description": f"Too Many Requests: retry after {self.RETRY_AFTER}"}).encode()
+        return await super().do_request(url, method, request_data, *args, **kwargs)
+
+
+@pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
+async def test_a_429_longer_than_the_lease_is_not_slept_out_inside_the_send(world, db_url):
+    """Through PTB's bot and the application's rate limiter: the first attempt's 429 reschedules
+    the row at retry_after instead of sleeping inside the send past the lease, so a second
+    instance claiming meanwhile finds nothing to take over, and the row is sent once."""
+    services, clock = world
+    await _owe(services, 1, recipient="Ana")
+    api = FloodingBotApi()
+    other = await _services(db_url, clock)
+    first, second = build_application(services, RENDERERS, api), build_application(other, RENDERERS, api)
+    await first.initialize()
+    await second.initialize()
+    a, b = first.bot_data["dispatcher"], second.bot_data["dispatcher"]
+    in_flight = asyncio.create_task(a.run_once())
+    try:
+        await asyncio.wait_for(api.flooded.wait(), 10)
+        await asyncio.wait({in_flight}, timeout=3)  # done at once, unless it sleeps out the 429
+        clock.advance(LEASE + timedelta(seconds=30))
+        assert await b.run_once() == 0, "a second instance took the row over during the send"
+        assert in_flight.done() and in_flight.result() == 0, "the send was still sleeping out the 429"
+        (row,) = await _rows(services)
+        assert row.state == "pending" and row.last_error == "rate limited"
+        assert row.due_at == NOW + timedelta(seconds=FloodingBotApi.RETRY_AFTER)
+        clock.advance(timedelta(seconds=FloodingBotApi.RETRY_AFTER))
+        assert sum(await asyncio.gather(a.run_once(), b.run_once())) == 1
+    finally:
+        in_flight.cancel()
+        await first.shutdown()
+        await second.shutdown()
+        await other.db.dispose()
+    assert [message.chat_id for message in api.messages] == [901]
+    assert await _states(services) == Counter({"sent": 1})
+
+
+class SlowBot(FakeBot):
+    """A send during which something else happens (another instance runs)."""
+
+    def __init__(self, during) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.during = during
+
+    async def send_message(self, chat_id, text, **options):  # type: ignore[no-untyped-def]
+        if self.during is not None:
+            during, self.during = self.during, None
+            await during()
+        await super().send_message(chat_id, text, **options)
+
+
+async def test_the_lease_is_renewed_as_each_send_of_a_long_batch_begins(world, db_url):
+    """A batch claimed more than a lease ago (slow earlier sends): the row about to be sent gets
+    a fresh lease, so an instance claiming during that send does not send it too (it may take
+    the rows not yet begun, which this instance then leaves)."""
+    services, clock = world
+    await _owe(services, 2)
+    other = await _services(db_url, clock)
+    other_bot = FakeBot()
+    second = Dispatcher(other, other_bot, RENDERERS, "instance-b")
+    taken_over: list[int] = []
+
+    async def second_instance_runs() -> None:
+        taken_over.append(await second.run_once())
+
+    bot = SlowBot(second_instance_runs)
+    first = Dispatcher(services, bot, RENDERERS, "instance-a")
+    claimed = await first._claim()
+    clock.advance(LEASE + timedelta(seconds=1))  # the batch's earlier sends took that long
+    assert await first._send_batch(claimed) == 1
+    await other.db.dispose()
+    assert taken_over == [1] and other_bot.sent == [(1001, "row 1")]  # not the row in flight
+    assert bot.sent == [(1000, "row 0")]
+    assert await _states(services) == Counter({"sent": 2})

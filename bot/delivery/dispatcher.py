@@ -8,6 +8,10 @@ and marked sent once Telegram confirmed, each step checking the row still carrie
 claim token. A crash between the send and the mark leaves the row claimed; once the lease
 expires another run sends it again: at most that one message is repeated, never more.
 
+The lease outlives any send: it is renewed as each row's send begins (a batch may take longer
+than the lease), and a send is one attempt (``rate_limit_args=NO_RETRY``: the rate limiter
+throttles but never sleeps out a 429 inside it), so it takes seconds, never minutes.
+
 Time. The database is the schedule. The JobQueue wakes the dispatcher every few seconds
 and, after each run, exactly at the next row's due time (``on_next_due``). Rows that fell due
 while the bot was down are sent at the next run; each renderer decides whether what it
@@ -38,6 +42,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from storage.outbox import MESSAGE, enqueue
 from bot.services.reach import NOT_LINKED, UNLINKED
+from bot.delivery.ratelimit import NO_RETRY
 from bot.delivery.sending import Outgoing, deliver
 from bot.services import Services
 from storage.models import Member, OutboxMessage
@@ -270,8 +275,17 @@ class Dispatcher:
 
     async def _send(self, row_id: int, token: str) -> int:
         async with self.services.db.transaction() as session:
+            # Renew the lease for this send (the batch was claimed earlier), in one conditional
+            # statement: either this run still holds the row and gets LEASE from now, or another
+            # instance took it over and this run leaves it.
+            renewed = await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == token,
+                                            OutboxMessage.state == "claimed")
+                .values(claimed_at=self.services.clock()).execution_options(synchronize_session=False))
+            if renewed.rowcount != 1:  # type: ignore[attr-defined]
+                return 0
             row = await session.get(OutboxMessage, row_id)
-            if row is None or row.state != "claimed" or row.claimed_by != token:
+            if row is None:
                 return 0
             if row.recipient_id is not None:
                 member = await session.get(Member, row.recipient_id)
@@ -288,8 +302,9 @@ class Dispatcher:
                 return 0
         outcome, error, retry_at = "sent", None, None
         try:
+            # One attempt: a 429 comes back at once instead of being slept out inside the send.
             await deliver(self.bot, Outgoing(rendered.chat_id, rendered.text, rendered.buttons,
-                                             rendered.document))
+                                             rendered.document), rate_limit_args=NO_RETRY)
         except RetryAfter as limit:
             outcome, error = "rate_limited", "rate limited"
             retry_at = self.services.clock() + timedelta(seconds=_retry_after_seconds(limit))
