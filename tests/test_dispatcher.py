@@ -158,7 +158,7 @@ async def test_429_pauses_everything_until_retry_after_without_failing(world):
     in_flight = await dispatcher.run_once()  # sends already under way when the 429 came may land
     rows = await _rows(services)
     (limited,) = [row for row in rows if row.last_error == "rate limited"]
-    assert limited.state == "pending" and limited.attempts == 1
+    assert limited.state == "pending" and limited.attempts == 0  # "later", not a failed attempt
     assert limited.due_at == NOW + timedelta(seconds=30)
     released = [row for row in rows if row.state == "pending" and row.id != limited.id]
     assert released and len(released) == 19 - in_flight and all(row.attempts == 0 for row in released)
@@ -169,6 +169,24 @@ async def test_429_pauses_everything_until_retry_after_without_failing(world):
     clock.advance(timedelta(seconds=21))
     assert await dispatcher.run_once() == 20 - in_flight
     assert sorted(Counter(text for _, text in bot.sent).values()) == [1] * 20
+
+
+async def test_429s_do_not_use_up_the_attempts_a_network_failure_is_allowed(world):
+    services, clock = world
+    await _owe(services, 1, recipient="Ana")
+    bot = FakeBot()
+    bot.faults = [RetryAfter(timedelta(seconds=5))] * (MAX_ATTEMPTS + 1) + [TimedOut()] * (MAX_ATTEMPTS - 1)
+    dispatcher = Dispatcher(services, bot, RENDERERS)
+    for _ in range(MAX_ATTEMPTS + 1):
+        assert await dispatcher.run_once() == 0
+        clock.advance(timedelta(seconds=5))
+    for attempt in range(1, MAX_ATTEMPTS):
+        assert await dispatcher.run_once() == 0
+        clock.advance(backoff(attempt))
+    assert await dispatcher.run_once() == 1
+    (row,) = await _rows(services, "message")
+    assert (row.state, row.attempts) == ("sent", MAX_ATTEMPTS)
+    assert bot.calls == 2 * MAX_ATTEMPTS + 1 and await _rows(services, DELIVERY_REPORT) == []
 
 
 async def test_server_errors_and_timeouts_retry_with_backoff_then_fail_and_tell_the_chair(world):

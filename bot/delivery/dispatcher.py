@@ -18,8 +18,9 @@ while the bot was down are sent at the next run; each renderer decides whether w
 reminds of is still ahead (sent, marked late when useful) or already past
 (``Skip("missed")``, not sent).
 
-Failures. Telegram's 429 pauses every send of this dispatcher until ``retry_after`` (rows not
-yet tried are released, not counted as failures); network errors, timeouts and 5xx are
+Failures. Telegram's 429 pauses every send of this dispatcher until ``retry_after``: the row
+that got it is due again then, and it and the rows not yet tried are released without counting
+an attempt (a 429 means "later", never "failed"); network errors, timeouts and 5xx are
 retried with exponential backoff up to :data:`MAX_ATTEMPTS`, then the row is failed and the
 chair told (one :data:`DELIVERY_REPORT` per chair and hour, rendered from the failed rows);
 a recipient with no linked Telegram account gets the distinct state ``unlinked`` (nothing was
@@ -57,7 +58,6 @@ BATCH = 50
 CONCURRENCY = 1
 MAX_ATTEMPTS = 5
 BACKOFF_BASE_SECONDS = 5
-MAX_RATE_LIMIT_ATTEMPTS = 20
 DELIVERY_REPORT = "delivery_report"
 REPORT_DELAY = timedelta(minutes=1)
 BLOCKED = "blocked by the recipient"
@@ -334,8 +334,9 @@ class Dispatcher:
             tell_chair = False
             if outcome == "retry" and row.attempts < MAX_ATTEMPTS:
                 row.state, row.due_at = "pending", now + backoff(row.attempts)
-            elif outcome == "rate_limited" and row.attempts < MAX_RATE_LIMIT_ATTEMPTS:
-                row.state, row.due_at = "pending", retry_at or now
+            elif outcome == "rate_limited":
+                # Telegram said "later", not "failed": the attempt is given back, as a release does.
+                row.state, row.due_at, row.attempts = "pending", retry_at or now, row.attempts - 1
             elif outcome == "blocked":
                 row.state = "failed"
                 member = await session.get(Member, row.recipient_id) if row.recipient_id else None
