@@ -155,11 +155,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"inspir-bot: {error}", file=sys.stderr)
         return 2
     token = settings.telegram.token.get_secret_value()
-    configure_logging(settings.logging.level, token)
+    # PTB logs setWebhook's parameters (the webhook secret among them) at DEBUG.
     secret = settings.telegram.webhook_secret.get_secret_value()
-    if secret:  # PTB logs setWebhook's parameters at DEBUG
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(RedactTokens(secret))
+    configure_logging(settings.logging.level, token, [secret])
     command = args.command
     if command is None:
         if token:
@@ -212,8 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(f"  {p}" for p in problems.problems), file=sys.stderr)
         return 1
     except Exception as error:  # noqa: BLE001 - one redacted line instead of a traceback
-        message = RedactTokens(token).filter_text(f"{type(error).__name__}: {error}")
-        message = RedactTokens(secret).filter_text(message) if secret else message
+        message = RedactTokens(token, [secret]).filter_text(f"{type(error).__name__}: {error}")
         print(f"inspir-bot: {message}", file=sys.stderr)
         return 1
     return 0

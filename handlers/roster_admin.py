@@ -18,6 +18,7 @@ from bot.domain.labels import (
     ACCESS_LEVELS, NETWORKS, ROLE_TITLES, network_label, read_access, read_network, read_role, roles_label,
 )
 from handlers.common import CommandSpec, Env, button, callback_ints, command
+from bot.services.csv_files import UTF8, UTF8_BOM, WINDOWS_1252, CsvFormat
 from bot.services.importers import RosterRow
 from storage.models import Member, OutboxMessage
 
@@ -131,8 +132,24 @@ def conflict_text(t: Translator, conflict: Conflict) -> str:
     return t(CONFLICTS[conflict.code], where=Safe(_where(t, conflict.where)), **values)
 
 
+ENCODINGS = {UTF8: N_("UTF-8"), UTF8_BOM: N_("UTF-8 with a byte-order mark"), WINDOWS_1252: N_("Windows-1252")}
+SEPARATORS = {",": N_("commas"), ";": N_("semicolons")}
+
+
+def read_as(t: Translator, source: CsvFormat) -> str:
+    """How a CSV file was read, so the operator sees a wrong guess before anything is applied."""
+    return t("File read as {encoding}, cells separated by {separator}.",
+             encoding=t(ENCODINGS[source.encoding]), separator=t(SEPARATORS[source.separator]))
+
+
 def describe_changes(t: Translator, changes: ChangeSet, applied: bool) -> str:
-    """The change set as the secretariat reads it: what is added, changed, kept, refused."""
+    """The change set as the secretariat reads it: how the file was read, what is added,
+    changed, kept, refused."""
+    head = [read_as(t, changes.source)] if changes.source else []
+    return "\n".join([*head, _describe(t, changes, applied)])
+
+
+def _describe(t: Translator, changes: ChangeSet, applied: bool) -> str:
     if changes.conflicts:
         lines = [t.plural("Nothing was changed: {n} line needs a decision first.",
                           "Nothing was changed: {n} lines need a decision first.", len(changes.conflicts))]

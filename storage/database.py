@@ -6,13 +6,16 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_BEGIN = "sqlite_begin"
+# The PostgreSQL advisory lock key held while migrating (advisory locks are per database, so
+# committees sharing a server do not wait for each other); any fixed 64-bit number would do.
+MIGRATION_LOCK = 0x1D5B_0B07_0001
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -76,8 +79,13 @@ class Database:
             yield session
 
     async def upgrade(self) -> None:
-        """Apply every Alembic migration (``db upgrade``; also run at start)."""
+        """Apply every Alembic migration (``db upgrade``; also run at start), once however many
+        instances start together: on PostgreSQL the upgrade's transaction first takes an advisory
+        lock (released at its commit), so another instance waits for it, then finds the schema at
+        head. On SQLite the transaction begins IMMEDIATE, which already serialises them."""
         async with self.engine.begin() as connection:
+            if self.is_postgresql:
+                await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             await connection.run_sync(_upgrade_on, self.url)
 
     async def dispose(self) -> None:

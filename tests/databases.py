@@ -57,13 +57,14 @@ class SqliteTemplate:
 class PostgresScratch:
     """A database created for this test session and dropped at its end."""
 
-    def __init__(self) -> None:
+    def __init__(self, migrated: bool = True) -> None:
         self.name = f"inspir_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         admin = _asyncpg_url(POSTGRES_ADMIN_URL)
         run_sync(self._admin(admin, f'CREATE DATABASE "{self.name}"'))
         base, _, _ = _sqlalchemy_url(POSTGRES_ADMIN_URL).rpartition("/")
         self.url = f"{base}/{self.name}"
-        run_sync(_migrate(self.url))
+        if migrated:
+            run_sync(_migrate(self.url))
         tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         self.truncate = text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 

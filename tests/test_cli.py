@@ -120,3 +120,51 @@ def test_orgs_import(tmp_path, db_url):
                  INSPIR_DATABASE__URL=db_url)
     assert result.returncode == 0, result.stderr
     assert "167 created" in result.stdout
+
+
+def test_roster_files_saved_by_french_and_spanish_spreadsheet_programs(tmp_path, db_url):
+    # LibreOffice Calc in French: semicolons, UTF-8 with a byte-order mark, CRLF line ends.
+    calc = tmp_path / "membres.csv"
+    calc.write_bytes("\ufeffname;role;timezone;organisation\r\nAna Pérez;Présidente;America/Lima;FOS\r\n"
+                     .encode("utf-8"))
+    result = run(["roster", "import", "--lang", "fr", str(calc)], tmp_path, INSPIR_DATABASE__URL=db_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == ("Fichier lu en UTF-8 avec indicateur d’ordre des octets (BOM), "
+                                             "cellules séparées par des points-virgules.")
+    assert "• Ana Pérez (ligne 2)\u00a0:" in result.stdout and "Appliqué." in result.stdout
+    # An older Excel in Spanish: semicolons, Windows-1252.
+    excel = tmp_path / "miembros.csv"
+    excel.write_bytes("name;role;timezone;country\r\nJosé Núñez;representative;America/Bogota;Colombia\r\n"
+                      .encode("cp1252"))
+    result = run(["roster", "import", "--lang", "es", str(excel)], tmp_path, INSPIR_DATABASE__URL=db_url)
+    assert result.returncode == 0, result.stderr
+    assert "Archivo leído como Windows-1252, celdas separadas por punto y coma." in result.stdout
+    # A comma-separated UTF-8 file, as the export writes it.
+    plain = tmp_path / "roster.csv"
+    plain.write_text("name,country\nAna Pérez,Perú\n", encoding="utf-8")
+    result = run(["roster", "import", str(plain)], tmp_path, INSPIR_DATABASE__URL=db_url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "File read as UTF-8, cells separated by commas."
+    export = run(["roster", "export", "--format", "csv"], tmp_path, INSPIR_DATABASE__URL=db_url).stdout
+    assert "Ana Pérez,chair,chair,,FOS,Perú,America/Lima" in export
+    assert "José Núñez,representative,member,,,Colombia,America/Bogota" in export
+
+
+def test_roster_errors_name_the_line_as_the_spreadsheet_shows_it(tmp_path, db_url):
+    """Header = line 1; a cell with a line break in it is one line; an empty line is a line."""
+    bad = tmp_path / "bad.csv"
+    bad.write_text('name,organisation,timezone\n"Ana Pérez","FOS\nLima office",America/Lima\n\n'
+                   'Bob,,Nowhere/Town\nEve,,UTC,,\nZoé,,UTC,x\n', encoding="utf-8")
+    result = run(["roster", "import", str(bad)], tmp_path, INSPIR_DATABASE__URL=db_url)
+    assert result.returncode == 1
+    assert "line 6: more cells than columns" in result.stderr  # line 5's empty extra cells are fine
+    bad.write_bytes(bad.read_bytes().replace(b",x\n", b"\n"))
+    result = run(["roster", "import", str(bad)], tmp_path, INSPIR_DATABASE__URL=db_url)
+    assert result.returncode == 1
+    assert "line 2: organisation: contains control characters" in result.stderr
+    assert "line 4: timezone: unknown IANA time zone 'Nowhere/Town'" in result.stderr
+    assert "line 5" not in result.stderr and "line 6" not in result.stderr
+    unreadable = tmp_path / "unicode.csv"
+    unreadable.write_bytes("name\nAna\n".encode("utf-16"))
+    result = run(["roster", "import", str(unreadable)], tmp_path, INSPIR_DATABASE__URL=db_url)
+    assert result.returncode == 1 and "UTF-16" in result.stderr and "Traceback" not in result.stderr

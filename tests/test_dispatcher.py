@@ -3,6 +3,7 @@ between instances, crashes around a send, 429 pauses, retries with backoff, 403 
 member unreachable and tells the chair. Time is the injectable clock; nothing sleeps."""
 
 import asyncio
+import json
 import random
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -18,6 +19,8 @@ from bot.delivery.dispatcher import (
     backoff,
 )
 from bot.i18n.translation import I18n
+from bot.telegram.application import build_application
+from bot.telegram.offline import OfflineBotApi
 from bot.services.members import ensure_committee
 from storage.outbox import enqueue, enqueue_text
 from bot.services import Services
@@ -159,7 +162,7 @@ async def test_429_pauses_everything_until_retry_after_without_failing(world):
     in_flight = await dispatcher.run_once()  # sends already under way when the 429 came may land
     rows = await _rows(services)
     (limited,) = [row for row in rows if row.last_error == "rate limited"]
-    assert limited.state == "pending" and limited.attempts == 1
+    assert limited.state == "pending" and limited.attempts == 0  # "later", not a failed attempt
     assert limited.due_at == NOW + timedelta(seconds=30)
     released = [row for row in rows if row.state == "pending" and row.id != limited.id]
     assert released and len(released) == 19 - in_flight and all(row.attempts == 0 for row in released)
@@ -170,6 +173,24 @@ async def test_429_pauses_everything_until_retry_after_without_failing(world):
     clock.advance(timedelta(seconds=21))
     assert await dispatcher.run_once() == 20 - in_flight
     assert sorted(Counter(text for _, text in bot.sent).values()) == [1] * 20
+
+
+async def test_429s_do_not_use_up_the_attempts_a_network_failure_is_allowed(world):
+    services, clock = world
+    await _owe(services, 1, recipient="Ana")
+    bot = FakeBot()
+    bot.faults = [RetryAfter(timedelta(seconds=5))] * (MAX_ATTEMPTS + 1) + [TimedOut()] * (MAX_ATTEMPTS - 1)
+    dispatcher = Dispatcher(services, bot, RENDERERS)
+    for _ in range(MAX_ATTEMPTS + 1):
+        assert await dispatcher.run_once() == 0
+        clock.advance(timedelta(seconds=5))
+    for attempt in range(1, MAX_ATTEMPTS):
+        assert await dispatcher.run_once() == 0
+        clock.advance(backoff(attempt))
+    assert await dispatcher.run_once() == 1
+    (row,) = await _rows(services, "message")
+    assert (row.state, row.attempts) == ("sent", MAX_ATTEMPTS)
+    assert bot.calls == 2 * MAX_ATTEMPTS + 1 and await _rows(services, DELIVERY_REPORT) == []
 
 
 async def test_server_errors_and_timeouts_retry_with_backoff_then_fail_and_tell_the_chair(world):
@@ -342,3 +363,94 @@ async def test_group_rows_go_to_the_chosen_topic_and_to_general_once_it_is_gone(
     bot.faults = [BadRequest("Bad Request: message thread not found")]  # now General itself refuses
     await dispatcher.run_once()
     assert len(await _rows(services, TOPIC_LOST)) == 1  # told once; a refusal in General is a refusal
+
+
+class FloodingBotApi(OfflineBotApi):
+    """The Bot API behind the real PTB bot and rate limiter: the first sendMessage gets a 429
+    whose retry_after is longer than the lease."""
+
+    RETRY_AFTER = int((LEASE + timedelta(minutes=3)).total_seconds())
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.flooded = asyncio.Event()
+
+    async def do_request(self, url, method, request_data=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if url.endswith("/sendMessage") and not self.flooded.is_set():
+            self.flooded.set()
+            return 429, json.dumps({"ok": False, "error_code": 429, "parameters": {"retry_after": self.RETRY_AFTER},
+                                    "description": f"Too Many Requests: retry after {self.RETRY_AFTER}"}).encode()
+        return await super().do_request(url, method, request_data, *args, **kwargs)
+
+
+@pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
+async def test_a_429_longer_than_the_lease_is_not_slept_out_inside_the_send(world, db_url):
+    """Through PTB's bot and the application's rate limiter: the first attempt's 429 reschedules
+    the row at retry_after instead of sleeping inside the send past the lease, so a second
+    instance claiming meanwhile finds nothing to take over, and the row is sent once."""
+    services, clock = world
+    await _owe(services, 1, recipient="Ana")
+    api = FloodingBotApi()
+    other = await _services(db_url, clock)
+    first, second = build_application(services, RENDERERS, api), build_application(other, RENDERERS, api)
+    await first.initialize()
+    await second.initialize()
+    a, b = first.bot_data["dispatcher"], second.bot_data["dispatcher"]
+    in_flight = asyncio.create_task(a.run_once())
+    try:
+        await asyncio.wait_for(api.flooded.wait(), 10)
+        await asyncio.wait({in_flight}, timeout=3)  # done at once, unless it sleeps out the 429
+        clock.advance(LEASE + timedelta(seconds=30))
+        assert await b.run_once() == 0, "a second instance took the row over during the send"
+        assert in_flight.done() and in_flight.result() == 0, "the send was still sleeping out the 429"
+        (row,) = await _rows(services)
+        assert row.state == "pending" and row.last_error == "rate limited"
+        assert row.due_at == NOW + timedelta(seconds=FloodingBotApi.RETRY_AFTER)
+        clock.advance(timedelta(seconds=FloodingBotApi.RETRY_AFTER))
+        assert sum(await asyncio.gather(a.run_once(), b.run_once())) == 1
+    finally:
+        in_flight.cancel()
+        await first.shutdown()
+        await second.shutdown()
+        await other.db.dispose()
+    assert [message.chat_id for message in api.messages] == [901]
+    assert await _states(services) == Counter({"sent": 1})
+
+
+class SlowBot(FakeBot):
+    """A send during which something else happens (another instance runs)."""
+
+    def __init__(self, during) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        self.during = during
+
+    async def send_message(self, chat_id, text, **options):  # type: ignore[no-untyped-def]
+        if self.during is not None:
+            during, self.during = self.during, None
+            await during()
+        await super().send_message(chat_id, text, **options)
+
+
+async def test_the_lease_is_renewed_as_each_send_of_a_long_batch_begins(world, db_url):
+    """A batch claimed more than a lease ago (slow earlier sends): the row about to be sent gets
+    a fresh lease, so an instance claiming during that send does not send it too (it may take
+    the rows not yet begun, which this instance then leaves)."""
+    services, clock = world
+    await _owe(services, 2)
+    other = await _services(db_url, clock)
+    other_bot = FakeBot()
+    second = Dispatcher(other, other_bot, RENDERERS, "instance-b")
+    taken_over: list[int] = []
+
+    async def second_instance_runs() -> None:
+        taken_over.append(await second.run_once())
+
+    bot = SlowBot(second_instance_runs)
+    first = Dispatcher(services, bot, RENDERERS, "instance-a")
+    claimed = await first._claim()
+    clock.advance(LEASE + timedelta(seconds=1))  # the batch's earlier sends took that long
+    assert await first._send_batch(claimed) == 1
+    await other.db.dispose()
+    assert taken_over == [1] and other_bot.sent == [(1001, "row 1")]  # not the row in flight
+    assert bot.sent == [(1000, "row 0")]
+    assert await _states(services) == Counter({"sent": 2})

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.services.csv_files import UnreadableFile, decode, read_csv
 from bot.services.records import forget
 from bot.services.roster_changes import Options
 from storage.database import Database
@@ -236,3 +237,29 @@ async def test_export_round_trips_as_no_change(db, tmp_path, write):
         path.write_text(text, encoding="utf-8")
         changes = await _import(db, path)
         assert changes.is_empty and not changes.conflicts and len(changes.unchanged) == 13, name
+
+
+@pytest.mark.parametrize(("data", "encoding", "text"), [
+    ("name\nJosé\n".encode(), "utf-8", "name\nJosé\n"),
+    ("\ufeffname\nJosé\n".encode(), "utf-8-sig", "name\nJosé\n"),
+    ("name\nJosé Núñez – Œuvre\n".encode("cp1252"), "cp1252", "name\nJosé Núñez – Œuvre\n"),
+])
+def test_spreadsheet_encodings_are_detected(data, encoding, text):
+    assert decode(data) == (text, encoding)
+
+
+def test_undecodable_and_utf16_files_are_refused_with_a_reason():
+    with pytest.raises(UnreadableFile, match="neither UTF-8 nor Windows-1252"):
+        decode(b"name\n\x81\x8d\n")  # bytes Windows-1252 leaves undefined, and not UTF-8
+    with pytest.raises(UnreadableFile, match="UTF-16"):
+        decode("name\n".encode("utf-16"))
+
+
+@pytest.mark.parametrize(("header", "separator"), [
+    ("name;role;timezone", ";"), ("name,role,timezone", ","), ("name", ","),
+    ('"name";"organisation, country"', ";"), ("organisation;name,country", ","),
+])
+def test_the_separator_is_the_one_that_splits_the_header_into_columns(tmp_path, header, separator):
+    path = tmp_path / "file.csv"
+    path.write_text(f"{header}\nAna\n", encoding="utf-8")
+    assert read_csv(path, ("name", "role", "timezone", "country")).format.separator == separator

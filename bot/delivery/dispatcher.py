@@ -8,14 +8,19 @@ and marked sent once Telegram confirmed, each step checking the row still carrie
 claim token. A crash between the send and the mark leaves the row claimed; once the lease
 expires another run sends it again: at most that one message is repeated, never more.
 
+The lease outlives any send: it is renewed as each row's send begins (a batch may take longer
+than the lease), and a send is one attempt (``rate_limit_args=NO_RETRY``: the rate limiter
+throttles but never sleeps out a 429 inside it), so it takes seconds, never minutes.
+
 Time. The database is the schedule. The JobQueue wakes the dispatcher every few seconds
 and, after each run, exactly at the next row's due time (``on_next_due``). Rows that fell due
 while the bot was down are sent at the next run; each renderer decides whether what it
 reminds of is still ahead (sent, marked late when useful) or already past
 (``Skip("missed")``, not sent).
 
-Failures. Telegram's 429 pauses every send of this dispatcher until ``retry_after`` (rows not
-yet tried are released, not counted as failures); network errors, timeouts and 5xx are
+Failures. Telegram's 429 pauses every send of this dispatcher until ``retry_after``: the row
+that got it is due again then, and it and the rows not yet tried are released without counting
+an attempt (a 429 means "later", never "failed"); network errors, timeouts and 5xx are
 retried with exponential backoff up to :data:`MAX_ATTEMPTS`, then the row is failed and the
 chair told (one :data:`DELIVERY_REPORT` per chair and hour, rendered from the failed rows);
 a recipient with no linked Telegram account gets the distinct state ``unlinked`` (nothing was
@@ -46,6 +51,7 @@ from storage.outbox import MESSAGE, enqueue
 from bot.services.group_chat import follow_migration, lose_group, lose_topic
 from bot.services.members import committee
 from bot.services.reach import NOT_LINKED, UNLINKED
+from bot.delivery.ratelimit import NO_RETRY
 from bot.delivery.sending import Outgoing, deliver
 from bot.services import Services
 from storage.models import Member, OutboxMessage
@@ -60,7 +66,6 @@ BATCH = 50
 CONCURRENCY = 1
 MAX_ATTEMPTS = 5
 BACKOFF_BASE_SECONDS = 5
-MAX_RATE_LIMIT_ATTEMPTS = 20
 DELIVERY_REPORT = "delivery_report"
 REPORT_DELAY = timedelta(minutes=1)
 BLOCKED = "blocked by the recipient"
@@ -288,8 +293,17 @@ class Dispatcher:
 
     async def _send(self, row_id: int, token: str) -> int:
         async with self.services.db.transaction() as session:
+            # Renew the lease for this send (the batch was claimed earlier), in one conditional
+            # statement: either this run still holds the row and gets LEASE from now, or another
+            # instance took it over and this run leaves it.
+            renewed = await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.claimed_by == token,
+                                            OutboxMessage.state == "claimed")
+                .values(claimed_at=self.services.clock()).execution_options(synchronize_session=False))
+            if renewed.rowcount != 1:  # type: ignore[attr-defined]
+                return 0
             row = await session.get(OutboxMessage, row_id)
-            if row is None or row.state != "claimed" or row.claimed_by != token:
+            if row is None:
                 return 0
             if row.recipient_id is not None:
                 member = await session.get(Member, row.recipient_id)
@@ -307,8 +321,9 @@ class Dispatcher:
             topic = await _group_topic(session, row, rendered)
         outcome, error, retry_at, moved_to = "sent", None, None, None
         try:
+            # One attempt: a 429 comes back at once instead of being slept out inside the send.
             await deliver(self.bot, Outgoing(rendered.chat_id, rendered.text, rendered.buttons,
-                                             rendered.document, thread_id=topic))
+                                             rendered.document, thread_id=topic), rate_limit_args=NO_RETRY)
         except RetryAfter as limit:
             outcome, error = "rate_limited", "rate limited"
             retry_at = self.services.clock() + timedelta(seconds=_retry_after_seconds(limit))
@@ -343,8 +358,9 @@ class Dispatcher:
             tell_chair = False
             if outcome == "retry" and row.attempts < MAX_ATTEMPTS:
                 row.state, row.due_at = "pending", now + backoff(row.attempts)
-            elif outcome == "rate_limited" and row.attempts < MAX_RATE_LIMIT_ATTEMPTS:
-                row.state, row.due_at = "pending", retry_at or now
+            elif outcome == "rate_limited":
+                # Telegram said "later", not "failed": the attempt is given back, as a release does.
+                row.state, row.due_at, row.attempts = "pending", retry_at or now, row.attempts - 1
             elif outcome == "migrated" and moved_to is not None and row.attempts < MAX_ATTEMPTS:
                 if chat_id is not None:
                     await follow_migration(session, chat_id, moved_to, now)

@@ -78,26 +78,27 @@ def _cut_line(line: str, limit: int) -> list[str]:
     return pieces
 
 
-async def deliver(bot, item: Outgoing) -> None:  # type: ignore[no-untyped-def]
-    """Send one message (split if long) or document, as Telegram HTML."""
+async def deliver(bot, item: Outgoing, **limits: object) -> None:  # type: ignore[no-untyped-def]
+    """Send one message (split if long) or document, as Telegram HTML; ``limits`` (the outbox's
+    ``rate_limit_args``) go to every call."""
     if item.edit_message_id is not None:
         await bot.edit_message_text(text=split_message(item.text)[0] if item.text else item.text,
                                     chat_id=item.chat_id,
                                     message_id=item.edit_message_id, parse_mode=ParseMode.HTML,
                                     reply_markup=_keyboard(item.buttons),
-                                    disable_web_page_preview=True)
+                                    disable_web_page_preview=True, **limits)
         return
     if item.document:
         filename, content = item.document
         await bot.send_document(item.chat_id, InputFile(content, filename=filename),
                                 caption=item.text or None, parse_mode=ParseMode.HTML,
-                                message_thread_id=item.thread_id)
+                                message_thread_id=item.thread_id, **limits)
         return
     parts = split_message(item.text)
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         await bot.send_message(item.chat_id, part, parse_mode=ParseMode.HTML,
                                reply_markup=_keyboard(item.buttons) if last else None,
-                               disable_web_page_preview=True, message_thread_id=item.thread_id)
+                               disable_web_page_preview=True, message_thread_id=item.thread_id, **limits)
 
 

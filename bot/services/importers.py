@@ -27,6 +27,7 @@ from bot.config import parse_hours
 from bot.services.members import audit
 from bot.domain.names import fold
 from bot.domain.labels import NETWORKS, ORGANISATION_KINDS, read_access, read_kind, read_network, read_role
+from bot.services.csv_files import CsvFormat, UnreadableFile, read_csv
 from bot.services.departures import Planning
 from bot.services.roster_changes import ChangeSet, Options, apply_changes, plan_changes
 from storage.models import Committee, Member, Organisation, utcnow
@@ -204,9 +205,13 @@ class OrganisationRow(_Row):
         return kind
 
 
-def _read_rows(path: Path, columns: tuple[str, ...], table: str) -> list[tuple[str, dict[str, Any]]]:
-    """(where, row) pairs from a CSV or TOML file; unknown columns are an error (typos)."""
-    text = path.read_text(encoding="utf-8-sig")
+def _read_rows(path: Path, columns: tuple[str, ...],
+               table: str) -> tuple[list[tuple[str, dict[str, Any]]], CsvFormat | None]:
+    """(where, row) pairs from a CSV, TOML or JSON file, and how a CSV file was read; unknown
+    columns are an error (typos)."""
+    csv_format = None
+    if path.suffix.lower() in (".json", ".toml"):
+        text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".json":
         try:
             entries = json.loads(text)
@@ -223,20 +228,32 @@ def _read_rows(path: Path, columns: tuple[str, ...], table: str) -> list[tuple[s
             raise ImportProblems([f"{path.name}: {error}"]) from None
         rows = [(f"entry {index}", entry) for index, entry in enumerate(entries, start=1)]
     else:
-        reader = csv.DictReader(io.StringIO(text))
-        if not reader.fieldnames or "name" not in reader.fieldnames:
-            raise ImportProblems([f"{path.name}: the first line must name the columns, including name"])
-        rows = []
-        for row in reader:
-            if None in row:
-                raise ImportProblems([f"line {reader.line_num}: more cells than columns"])
-            if any((value or "").strip() for value in row.values()):
-                rows.append((f"line {reader.line_num}", row))
+        rows, csv_format = _csv_rows(path, columns)
     unknown = sorted({key for _, row in rows for key in row if key not in columns})
     if unknown:
         raise ImportProblems([f"{path.name}: unknown columns {', '.join(unknown)}; "
                               f"expected {', '.join(columns)}"])
-    return rows
+    return rows, csv_format
+
+
+def _csv_rows(path: Path, columns: tuple[str, ...]) -> tuple[list[tuple[str, dict[str, Any]]], CsvFormat]:
+    """Rows named ``line N`` as the spreadsheet numbers them; missing cells are empty, extra
+    empty cells (a trailing separator) are ignored, extra filled ones refused."""
+    try:
+        table = read_csv(path, columns)
+    except UnreadableFile as error:
+        raise ImportProblems([f"{path.name}: {error}"]) from None
+    if "name" not in table.header:
+        raise ImportProblems([f"{path.name}: the first line must name the columns, including name "
+                              "(separated by , or ;)"])
+    rows, width = [], len(table.header)
+    for number, cells in table.rows:
+        if any(cell.strip() for cell in cells[width:]):
+            raise ImportProblems([f"line {number}: more cells than columns"])
+        row = dict(zip(table.header, [*cells, *[""] * (width - len(cells))], strict=False))
+        if any(value.strip() for value in row.values()):
+            rows.append((f"line {number}", row))
+    return rows, table.format
 
 
 def _validate(rows, model):  # type: ignore[no-untyped-def]
@@ -255,7 +272,12 @@ def _validate(rows, model):  # type: ignore[no-untyped-def]
 
 def read_roster(path: Path) -> list[tuple[str, RosterRow]]:
     """The file's valid rows, or :class:`ImportProblems` naming every bad line."""
-    valid, problems = _validate(_read_rows(path, ROSTER_COLUMNS, "members"), RosterRow)
+    return _read_roster(path)[0]
+
+
+def _read_roster(path: Path) -> tuple[list[tuple[str, RosterRow]], CsvFormat | None]:
+    rows, csv_format = _read_rows(path, ROSTER_COLUMNS, "members")
+    valid, problems = _validate(rows, RosterRow)
     seen: dict[str, str] = {}
     for where, row in valid:
         key = fold(row.name)
@@ -264,14 +286,16 @@ def read_roster(path: Path) -> list[tuple[str, RosterRow]]:
         seen[key] = where
     if problems:
         raise ImportProblems(problems)
-    return valid
+    return valid, csv_format
 
 
 async def import_roster(session: AsyncSession, path: Path, options: Options = Options(), *,
                         actor: Member | None = None, planning: Planning | None = None,
                         dry_run: bool = False) -> ChangeSet:
     """The file's change set, applied unless ``dry_run`` or in conflict (then nothing is)."""
-    changes = await plan_changes(session, read_roster(path), options)
+    rows, csv_format = _read_roster(path)
+    changes = await plan_changes(session, rows, options)
+    changes.source = csv_format
     if dry_run or changes.conflicts:
         return changes
     if planning is None:
@@ -311,7 +335,7 @@ async def export_roster(session: AsyncSession, fmt: str) -> str:
 
 async def import_organisations(session: AsyncSession, path: Path) -> ImportSummary:
     """Create or update organisations by name and country (acronyms repeat across countries)."""
-    valid, problems = _validate(_read_rows(path, ORGANISATION_COLUMNS, "organisations"), OrganisationRow)
+    valid, problems = _validate(_read_rows(path, ORGANISATION_COLUMNS, "organisations")[0], OrganisationRow)
     if problems:
         raise ImportProblems(problems)
     existing = {(fold(o.name), o.country or ""): o for o in await session.scalars(select(Organisation))}

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain.access import default_access
+from bot.services.csv_files import CsvFormat
 from bot.services.departures import Planning, depart, follow_the_chair, rejoin
 from bot.services.members import audit, forgotten_key
 from bot.domain.names import fold, match_name
@@ -81,6 +82,7 @@ class ChangeSet:
     unchanged: list[Entry] = field(default_factory=list)
     absent: list[Member] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+    source: CsvFormat | None = None  # how a CSV file was read (encoding, separator)
 
     @property
     def is_empty(self) -> bool:

@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import delete
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes
+from telegram.ext import Application, BaseUpdateProcessor, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.delivery.dispatcher import Dispatcher, Renderer
+from bot.delivery.ratelimit import RateLimiter
 from storage.conversation_state import forget_expired
 from bot.i18n.translation import SUPPORTED
 from bot.services.meetings import extend_all_series
@@ -81,7 +82,7 @@ def build_application(services: Services, renderers: Mapping[str, Renderer],
     builder = (
         Application.builder()
         .token(token)
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(RateLimiter(max_retries=3))  # the outbox asks it for no retry
         .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
     )
     if settings.telegram.base_url:

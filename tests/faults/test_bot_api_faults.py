@@ -120,7 +120,7 @@ def test_outbox_messages_are_retried_until_sent(make_bot, tg: EmulatorClient) ->
     tg.inject_server_error("sendMessage", chat_id=a)
     tg.inject_connection_reset("sendMessage", chat_id=b)
     tg.inject_timeout("sendMessage", chat_id=c, delay=30)
-    tg.inject_flood_wait("sendMessage", retry_after=1, chat_id=d, times=4)  # beyond AIORateLimiter's 3 retries
+    tg.inject_flood_wait("sendMessage", retry_after=1, chat_id=d, times=4)  # outbox sends are not retried by AIORateLimiter: the dispatcher reschedules each
     tg.inject_timeout("sendMessage", chat_id=e, delay=30, applied=True)  # delivered, the answer lost
     process = bot.start()
     bot.plan_reminders()
