@@ -1,5 +1,6 @@
 """Drive the real Application as committee members would, through the in-memory Bot API."""
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -77,6 +78,16 @@ class BotHarness:
 
     def texts(self, messages: list[SentMessage]) -> str:
         return "\n".join(m.text for m in messages)
+
+
+def raw_message(message_id: int, sender: dict, text: str, chat: dict, **extra: Any) -> dict[str, Any]:
+    """A message as Telegram sends it in an update, for the cases the harness's own helpers do
+    not build (edited messages, anonymous admins, service messages)."""
+    message = {"message_id": message_id, "date": int(time.time()), "from": sender, "chat": chat,
+               "text": text, **extra}
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return message
 
 
 _DEMO_ROWS: dict[bool, list[tuple[Table, list[dict[str, Any]]]]] = {}

@@ -8,15 +8,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.telegram.offline import GROUP_CHAT
+from tests.harness import raw_message
 from storage.models import Decision, Dialogue, Meeting, Member
 
-
-def _message(message_id: int, sender: dict, text: str, chat: dict, **extra) -> dict:  # type: ignore[no-untyped-def]
-    message = {"message_id": message_id, "date": int(time.time()), "from": sender, "chat": chat,
-               "text": text, **extra}
-    if text.startswith("/"):
-        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-    return message
 
 
 async def _meeting_under_record(bot) -> None:  # type: ignore[no-untyped-def]
@@ -29,7 +23,7 @@ async def _meeting_under_record(bot) -> None:  # type: ignore[no-untyped-def]
 async def test_edited_decide_is_not_recorded_again_and_says_so(bot):
     await _meeting_under_record(bot)
     bart = bot.person("Bart").as_api()
-    original = _message(501, bart, "/decide The budget is adopted.", GROUP_CHAT)
+    original = raw_message(501, bart, "/decide The budget is adopted.", GROUP_CHAT)
     [decided] = await bot.chat.update({"message": original})
     assert "Decision #" in decided.text
     edited = {**original, "text": "/decide The budget is rejected.", "edit_date": int(time.time()) + 5}
@@ -42,7 +36,7 @@ async def test_edited_decide_is_not_recorded_again_and_says_so(bot):
 async def test_edited_command_in_private_keeps_the_original_in_the_reader_language(bot):
     samy = bot.person("Samy")
     chat = {"id": samy.telegram_id, "type": "private", "first_name": samy.first_name}
-    original = _message(12, samy.as_api(), "/tz Asia/Tokyo", chat)
+    original = raw_message(12, samy.as_api(), "/tz Asia/Tokyo", chat)
     await bot.chat.update({"message": original})
     await bot.send("Samy", "/lang fr")
     [note] = await bot.chat.update({"edited_message": {**original, "text": "/tz Europe/Paris",
@@ -56,7 +50,7 @@ async def test_edited_command_in_private_keeps_the_original_in_the_reader_langua
 async def test_edited_command_from_a_stranger_is_refused_as_the_command_was(bot):
     stranger = bot.stranger("en")
     chat = {"id": stranger.telegram_id, "type": "private", "first_name": stranger.first_name}
-    [reply] = await bot.chat.update({"edited_message": _message(3, stranger.as_api(), "/tz Lima", chat,
+    [reply] = await bot.chat.update({"edited_message": raw_message(3, stranger.as_api(), "/tz Lima", chat,
                                                                 edit_date=int(time.time()))})
     assert "steering committee only" in reply.text
 
@@ -65,7 +59,7 @@ async def test_edited_answer_in_a_dialogue_is_not_taken_for_the_next_answer(bot)
     gabriela = bot.person("Gabriela")
     chat = {"id": gabriela.telegram_id, "type": "private", "first_name": gabriela.first_name}
     await bot.send("Gabriela", "/newmeeting")
-    answer = _message(40, gabriela.as_api(), "Budget review", chat)
+    answer = raw_message(40, gabriela.as_api(), "Budget review", chat)
     [zone_question] = await bot.chat.update({"message": answer})
     assert "nm:zone:me" in str(zone_question.buttons)  # Gabriela reads Spanish
     [note] = await bot.chat.update({"edited_message": {**answer, "text": "Asia/Jakarta",
@@ -79,7 +73,7 @@ async def test_edited_answer_in_a_dialogue_is_not_taken_for_the_next_answer(bot)
 async def test_an_edited_question_outside_a_dialogue_is_answered_again(bot):
     samy = bot.person("Samy")
     chat = {"id": samy.telegram_id, "type": "private", "first_name": samy.first_name}
-    question = _message(41, samy.as_api(), "who is the chair?", chat)
+    question = raw_message(41, samy.as_api(), "who is the chair?", chat)
     [first] = await bot.chat.update({"message": question})
     [again] = await bot.chat.update({"edited_message": {**question, "text": "who is the chair ?",
                                                         "edit_date": int(time.time())}})
