@@ -70,8 +70,10 @@ def wait_text(tg: EmulatorClient, chat_id: int, needle: str) -> dict:
     return found[0]
 
 
-def local(moment: datetime, zone: str) -> str:
-    return f"{moment.astimezone(ZoneInfo(zone)):%H:%M} ({zone}"
+def local(moment: datetime, zone: str, lang: str = "en") -> str:
+    """``21:00 (Yakarta``: the clock and the zone's city as the reader's language names it."""
+    from bot.i18n.translation import zone_place
+    return f"{moment.astimezone(ZoneInfo(zone)):%H:%M} ({zone_place(zone, lang)}"
 
 
 def test_meeting_planned_by_the_chair_reaches_everyone_in_their_time(deployed: EmulatorClient) -> None:
@@ -87,9 +89,10 @@ def test_meeting_planned_by_the_chair_reaches_everyone_in_their_time(deployed: E
 
     created = ask(tg, CHAIR, f"/newmeeting {day:%Y-%m-%d} 15:00 Europe/Brussels 90 Steering <committee>")
     assert "Meeting #1 created" in created and "Steering &lt;committee&gt;" in created
-    for user, zone in ((ELLY, "Asia/Jakarta"), (GABRIELA, "America/La_Paz"), (SANTIAGO, "Asia/Kathmandu")):
+    for user, zone, lang in ((ELLY, "Asia/Jakarta", "en"), (GABRIELA, "America/La_Paz", "es"),
+                             (SANTIAGO, "Asia/Kathmandu", "en")):
         notice = wait_text(tg, user.id, "#1")
-        assert local(starts, zone) in notice["text"], (zone, notice["text"])
+        assert local(starts, zone, lang) in notice["text"], (zone, notice["text"])
         data = [b["callback_data"] for row in notice["reply_markup"]["inline_keyboard"] for b in row]
         assert data == ["rsvp:1:yes", "rsvp:1:no", "rsvp:1:maybe"]
     assert "Nueva reunión #1" in wait_text(tg, GABRIELA.id, "#1")["text"]
