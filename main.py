@@ -116,7 +116,8 @@ async def _run_bot(settings: Settings, webhook: bool = False) -> None:
     from telegram import Update
 
     from bot.bootstrap import build_bot, prepared_services
-    from bot.telegram.application import announce_commands, schedule_dispatcher, schedule_upkeep
+    from bot.telegram.application import schedule_dispatcher, schedule_upkeep
+    from bot.telegram.menus import announce_commands
 
     services = await prepared_services(settings)
     application = build_bot(services)

@@ -38,8 +38,8 @@ COMMANDS = [
     CommandSpec("assign", N_("Give an action to a member: /assign NUMBER NAME (or - for nobody)")),
     CommandSpec("history", N_("Who changed a decision or an action item, and when: /history NUMBER"),
                 access="chair"),
-    CommandSpec("mydata", N_("Everything the bot holds about you, as a JSON file")),
-    CommandSpec("forgetme", N_("Erase your personal data from the bot")),
+    CommandSpec("mydata", N_("Everything the bot holds about you, as a JSON file"), chats="private"),
+    CommandSpec("forgetme", N_("Erase your personal data from the bot"), chats="private"),
 ]
 
 DUE_CHANGED = N_("{name} changed the due date of your action #{id} to {date}.")

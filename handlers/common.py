@@ -395,8 +395,11 @@ __all__ = ["CommandSpec", "Env", "Safe", "button", "callback_args", "callback_in
 
 @dataclass(frozen=True)
 class CommandSpec:
-    """A command as listed by /help and registered with setMyCommands."""
+    """A command as listed by /help and in Telegram's command menus: ``access`` says whose menu
+    shows it, ``chats`` where it makes sense ("any", "private": one's own settings and data,
+    "group": the committee group only)."""
 
     name: str
     description: str
     access: str = "member"
+    chats: str = "any"

@@ -29,7 +29,7 @@ ANONYMOUS_ADMIN = N_("This command was sent anonymously, as the group, so I cann
 
 COMMANDS = [
     CommandSpec("bindgroup", N_("Register this group as the committee's group (in the group)"),
-                access="chair"),
+                access="chair", chats="group"),
 ]
 
 

@@ -13,9 +13,9 @@ from bot.domain.labels import (ACCESS_LEVELS, country_label, language_choices, n
 from handlers.common import CommandSpec, Env, button, callback_args, command
 
 COMMANDS = [
-    CommandSpec("lang", N_("Choose your language: /lang français, English or español")),
-    CommandSpec("tz", N_("Set your time zone, e.g. /tz Asia/Kathmandu or /tz Lima")),
-    CommandSpec("me", N_("Your profile and your current local time")),
+    CommandSpec("lang", N_("Choose your language: /lang français, English or español"), chats="private"),
+    CommandSpec("tz", N_("Set your time zone, e.g. /tz Asia/Kathmandu or /tz Lima"), chats="private"),
+    CommandSpec("me", N_("Your profile and your current local time"), chats="private"),
 ]
 
 UNKNOWN_LANGUAGE = N_("Unknown language. Choose one of {languages}.")

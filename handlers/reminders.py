@@ -43,7 +43,8 @@ from storage.models import (
 log = logging.getLogger("inspir.reminders")
 
 COMMANDS = [
-    CommandSpec("reminders", N_("Your reminders: /reminders off or /reminders on (chair: /reminders status)")),
+    CommandSpec("reminders", N_("Your reminders: /reminders off or /reminders on (chair: /reminders status)"),
+                chats="private"),
     CommandSpec("meetingreminders", N_("When members are reminded of a meeting: /meetingreminders 12 2d 3h, "
                                        "or default"), access="chair"),
 ]

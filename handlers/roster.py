@@ -14,9 +14,9 @@ from storage.models import Member
 COMMANDS = [
     CommandSpec("members", N_("The committee by continental network, with everyone's local time")),
     CommandSpec("invite", N_("Create a one-time link that connects a member's Telegram account"),
-                access="secretariat"),
+                access="secretariat", chats="private"),
     CommandSpec("invites", N_("Invitations not used yet (to revoke), and who has not joined"),
-                access="secretariat"),
+                access="secretariat", chats="private"),
 ]
 
 

@@ -24,11 +24,12 @@ from storage.models import Member, OutboxMessage
 
 COMMANDS = [
     CommandSpec("depart", N_("Record that a member has left the committee: /depart NAME"),
-                access="secretariat"),
+                access="secretariat", chats="private"),
     CommandSpec("setmember", N_("Change a member's title, access or network: "
-                                "/setmember NAME | network | West Africa"), access="secretariat"),
+                                "/setmember NAME | network | West Africa"),
+                access="secretariat", chats="private"),
     CommandSpec("rosterhistory", N_("Who changed the roster, and what: /rosterhistory [NAME]"),
-                access="secretariat"),
+                access="secretariat", chats="private"),
 ]
 
 HISTORY = {

@@ -14,7 +14,7 @@ from handlers.common import BUTTON_EXPIRED, CHAIR_ONLY, EDITS_GROUP, NOT_ALLOWED
 from storage.models import Member
 
 COMMANDS = [
-    CommandSpec("start", N_("Start talking with the bot"), access="anyone"),
+    CommandSpec("start", N_("Start talking with the bot"), access="anyone", chats="private"),
     CommandSpec("help", N_("What the bot can do for you"), access="anyone"),
 ]
 

@@ -3,20 +3,18 @@ the jobs that wake the outbox; the bootstrap hangs the handler areas on it."""
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete
-from telegram import BotCommand, Update
-from telegram.error import TelegramError
+from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.delivery.dispatcher import Dispatcher, Renderer
 from bot.delivery.ratelimit import RateLimiter
 from storage.conversation_state import forget_expired
-from bot.i18n.translation import SUPPORTED
 from bot.services.meetings import extend_all_series
 from bot.services.reminders import plan_digests
 from bot.services import Services
@@ -171,24 +169,4 @@ async def _upkeep_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 def schedule_upkeep(application: Application) -> None:
     assert application.job_queue is not None
     application.job_queue.run_repeating(_upkeep_job, interval=UPKEEP_INTERVAL, first=60, name="upkeep")
-
-
-def command_list(services: Services, commands: Sequence[Any], lang: str) -> list[BotCommand]:
-    """The menu every member sees, in ``lang``, from the areas' ``CommandSpec`` list."""
-    t = services.i18n.translator(lang)
-    return [BotCommand(spec.name, t(spec.description)[:256]) for spec in commands
-            if spec.access in ("anyone", "member")]
-
-
-async def announce_commands(application: Application) -> None:
-    """Register the command menu in each language; a failure must not stop the bot."""
-    services: Services = application.bot_data["services"]
-    commands = application.bot_data["commands"]
-    try:
-        for lang in SUPPORTED:
-            await application.bot.set_my_commands(command_list(services, commands, lang), language_code=lang)
-        default = services.settings.committee.default_language
-        await application.bot.set_my_commands(command_list(services, commands, default))
-    except TelegramError as error:
-        log.warning("could not register the command list: %s", type(error).__name__)
 

@@ -46,7 +46,8 @@ class OfflineBotApi(BaseRequest):
 
     def __init__(self) -> None:
         self.messages: list[SentMessage] = []
-        self.commands: dict[str, list[dict[str, str]]] = {}
+        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}  # (scope, language) → menu
+        self.descriptions: dict[tuple[str, str], str] = {}  # (method, language) → text
         self.left_chats: list[int] = []
         self.callback_answers: list[dict[str, Any]] = []
         self.blocked_chats: set[int] = set()
@@ -87,7 +88,17 @@ class OfflineBotApi(BaseRequest):
         return BOT_USER
 
     def _api_setMyCommands(self, params: dict, files: dict) -> Any:
-        self.commands[params.get("language_code", "")] = _json(params["commands"])
+        scope = json.dumps(_json(params.get("scope") or {"type": "default"}), sort_keys=True)
+        self.commands[(scope, params.get("language_code", ""))] = _json(params["commands"])
+        return True
+
+    def _api_setMyDescription(self, params: dict, files: dict) -> Any:
+        self.descriptions[("description", params.get("language_code", ""))] = params.get("description", "")
+        return True
+
+    def _api_setMyShortDescription(self, params: dict, files: dict) -> Any:
+        self.descriptions[("short_description", params.get("language_code", ""))] = \
+            params.get("short_description", "")
         return True
 
     def _api_deleteWebhook(self, params: dict, files: dict) -> Any:

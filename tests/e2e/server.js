@@ -227,6 +227,16 @@ function pngSize(bytes) {
 function commandsKey(params) {
   return JSON.stringify([params.scope || { type: 'default' }, params.language_code || '']);
 }
+function setDescription(token, field, p, limit) {
+  const text = p[field] || '';
+  if (text.length > limit) throw new ApiError(400, `Bad Request: ${field.replace('_', ' ')} is too long`);
+  if (!state.descriptions) state.descriptions = new Map();
+  state.descriptions.set(JSON.stringify([token, field, p.language_code || '']), text);
+  return true;
+}
+function descriptionOf(token, field, p) {
+  return (state.descriptions && state.descriptions.get(JSON.stringify([token, field, p.language_code || '']))) || '';
+}
 function commandsOf(token) {
   if (!state.commands.has(token)) state.commands.set(token, new Map());
   return state.commands.get(token);
@@ -290,6 +300,12 @@ const botMethods = {
     return true;
   },
   getMyCommands: (token, p) => commandsOf(token).get(commandsKey(p)) || [],
+  // Descriptions as Telegram keeps them: one per language ('' is the default), at most 512 and
+  // 120 characters (longer ones are refused with Telegram's error text).
+  setMyDescription: (token, p) => setDescription(token, 'description', p, 512),
+  setMyShortDescription: (token, p) => setDescription(token, 'short_description', p, 120),
+  getMyDescription: (token, p) => ({ description: descriptionOf(token, 'description', p) }),
+  getMyShortDescription: (token, p) => ({ short_description: descriptionOf(token, 'short_description', p) }),
   sendMessage: (token, p) => addBotMessage(token, 'sendMessage', p),
   sendDocument: async (token, p) => addBotMessage(token, 'sendDocument', {
     ...p, document: await storeFile(p, 'document'),

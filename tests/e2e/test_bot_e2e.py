@@ -237,10 +237,12 @@ CORE_COMMANDS = {
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_command_menu_is_registered_in_each_language(deployment: Deployment) -> None:
+    from bot.telegram.menus import DESCRIPTION, SHORT_DESCRIPTION
+
     tg = deployment.emulator
     deployment.log_level = "DEBUG"  # the most talkative level must not leak the token either
     deployment.start()
-    tg.wait_for(tg.commands, lambda found: len(found) == 4)  # fr, en, es and the default
+    tg.wait_for(lambda: tg.calls("setMyShortDescription"), lambda found: len(found) == 3)  # the last step
     menus = {lang: tg.commands_for(lang) for lang in ("fr", "en", "es")}
     names = [entry["command"] for entry in menus["en"]]
     for lang, menu in menus.items():
@@ -250,9 +252,21 @@ def test_command_menu_is_registered_in_each_language(deployment: Deployment) -> 
         described = {entry["command"]: entry["description"] for entry in menu}
         for name, description in CORE_COMMANDS.items():
             assert described[name] == translated(lang, description)
+        assert tg.commands_for(lang, {"type": "all_private_chats"}) == menu
     assert tg.commands_for("") == menus["en"]  # the committee's default language
-    # Chair-only commands are not offered to everyone.
+    # Chair-only commands are not offered to everyone; the group's menu fits a group.
     assert not {"invite", "bindgroup"} & set(names)
+    in_group = {entry["command"] for entry in tg.commands_for("es", {"type": "all_group_chats"})}
+    assert {"meetings", "agenda", "who"} <= in_group and not {"forgetme", "mydata", "lang", "tz"} & in_group
+    # The chair's own chat lists the chair's commands too, in the chair's language.
+    chair_menu = [entry for entry in tg.commands() if entry["scope"] == {"type": "chat", "chat_id": CHAIR.user.id}]
+    assert chair_menu and {"invite", "newmeeting", "endmeeting"} <= {c["command"] for c in chair_menu[0]["commands"]}
+    assert "bindgroup" not in {c["command"] for c in chair_menu[0]["commands"]}  # it is done in the group
+    for call in tg.calls("setMyDescription"):
+        lang = call["params"]["language_code"]
+        assert call["params"]["description"] == translated(lang, DESCRIPTION)
+    assert {call["params"]["short_description"] for call in tg.calls("setMyShortDescription")} \
+        == {translated(lang, SHORT_DESCRIPTION) for lang in ("fr", "en", "es")}
 
     only(tg, SAMY.user, "/help")
     deployment.stop_all()
