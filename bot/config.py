@@ -127,6 +127,9 @@ class CommitteeSettings(BaseModel):
     timezone: Zone = "Europe/Brussels"
     default_language: Language = "en"
     languages: list[Language] = Field(default_factory=lambda: list(LANGUAGES), min_length=1)
+    # The committee group reads the posts meant for everyone (announcements, agendas, the record's
+    # attendance and votes) in these languages, one block each, the default language first.
+    group_languages: list[Language] = Field(default_factory=lambda: list(LANGUAGES), min_length=1)
 
 
 class MeetingsSettings(BaseModel):

@@ -13,7 +13,7 @@ from bot.services import members
 from bot.domain.access import has_access
 from bot.i18n.translation import N_
 from bot.input.numbers import parse_id, parse_number
-from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
+from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command, in_group_languages
 from handlers.shared.agenda_text import agenda_text
 from handlers.shared.replies import explain_refusal, meeting_from_arg, title_or_reply
 from handlers.shared.reach_text import fanout_text
@@ -252,9 +252,9 @@ async def publishagenda(env: Env) -> None:
     if meeting.status != "scheduled":
         env.reply(env.t("Meeting #{id} was cancelled: its agenda is not sent.", id=meeting.id))
         return
-    group_t = env.group_translator()
-    await env.tell_group(await agenda_text(env, meeting, group_t, meeting.timezone, published=True),
-                         ref=("meeting", meeting.id))
+    posts = [(await agenda_text(env, meeting, g, meeting.timezone, published=True), None)
+             for g in env.group_translators()]
+    await env.tell_group(*in_group_languages(posts), ref=("meeting", meeting.id))
     roster = await members.active_members(env.session)
     for member in roster:
         t = env.translator_for(member)

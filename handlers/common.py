@@ -120,7 +120,8 @@ class Env:
 
     async def tell_group(self, text: str, buttons: Buttons | None = None,
                          ref: tuple[str, int] | None = None) -> None:
-        """Owe the registered group a message (in the committee's default language)."""
+        """Owe the registered group a message (phrased with :meth:`group_translators`, joined
+        by :func:`in_group_languages`)."""
         if self.committee.group_chat_id:
             ref_type, ref_id = ref or (None, None)
             await outbox.enqueue_text(self.session, self.now, text, buttons,
@@ -128,7 +129,13 @@ class Env:
             self.owes_messages = True
 
     def group_translator(self) -> Translator:
+        """The committee's default language: for what is stored once (a poll's default title)."""
         return self.services.i18n.translator(self.committee.default_language)
+
+    def group_translators(self) -> list[Translator]:
+        """The group's languages, the committee's default first: its members read three."""
+        langs = dict.fromkeys([self.committee.default_language, *self.settings.committee.group_languages])
+        return [self.services.i18n.translator(lang) for lang in langs]
 
     def rest(self, limit: int = MAX_ARGUMENT_TEXT) -> str | None:
         """The text after the command, or None (after telling the user) when it is too long."""
@@ -391,6 +398,19 @@ def callback_ints(data: str | None, prefix: str, count: int) -> list[int] | None
 
 
 __all__ = ["CommandSpec", "Env", "Safe", "button", "callback_args", "callback_ints", "command", "deliver"]
+
+
+def in_group_languages(posts: list[tuple[str, Buttons | None]]) -> tuple[str, Buttons | None]:
+    """One post of the group in each of its languages: the texts one block each (a block the
+    same in two languages once), the buttons once, each label in every language ("Oui · Yes ·
+    Sí"), so every reader can answer."""
+    texts = list(dict.fromkeys(text for text, _ in posts))
+    layouts = [buttons for _, buttons in posts if buttons]
+    if not layouts:
+        return "\n\n".join(texts), None
+    merged = [[(" · ".join(dict.fromkeys(layout[r][c][0] for layout in layouts)), data)
+               for c, (_, data) in enumerate(row)] for r, row in enumerate(layouts[0])]
+    return "\n\n".join(texts), merged
 
 
 @dataclass(frozen=True)

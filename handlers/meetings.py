@@ -39,6 +39,7 @@ from bot.domain.night import at_night
 from bot.domain.recurrence import Frequency, Recurrence, from_rrule, parse_recurrence
 from handlers.common import (
     BUTTON_EXPIRED, DIALOGUE_GROUP, CommandSpec, Env, button, callback_args, command, dialogue_step,
+    in_group_languages,
 )
 from handlers.shared.agenda_text import agenda_lines
 from handlers.shared.replies import explain_refusal, meeting_from_arg, title_or_reply
@@ -223,10 +224,9 @@ def notice_text(t: Translator, meeting: Meeting, kind: str, zone: str, previous:
 async def announce(env: Env, meeting: Meeting, kind: str, previous: datetime | None = None) -> None:
     """Tell the group (its language, the meeting's zone) and every active member privately
     (their language and zone), with RSVP buttons unless the meeting is cancelled."""
-    group_t = env.group_translator()
-    await env.tell_group(notice_text(group_t, meeting, kind, meeting.timezone, previous,
-                                     await series_text(env, group_t, meeting), group=True),
-                         ref=("meeting", meeting.id))
+    posts = [(notice_text(g, meeting, kind, meeting.timezone, previous, await series_text(env, g, meeting),
+                          group=True), None) for g in env.group_translators()]
+    await env.tell_group(*in_group_languages(posts), ref=("meeting", meeting.id))
     for member in await members.active_members(env.session):
         t = env.translator_for(member)
         text = notice_text(t, meeting, kind, env.zone_of(member), previous, await series_text(env, t, meeting))

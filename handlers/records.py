@@ -25,7 +25,7 @@ from bot.input.numbers import parse_id
 from bot.services import Services
 from bot.delivery.sending import Buttons
 from storage.models import AgendaItem, Meeting, Member, OutboxMessage, Vote
-from handlers.common import CommandSpec, Env, button, callback_args, command
+from handlers.common import CommandSpec, Env, button, callback_args, command, in_group_languages
 from handlers.shared.minutes_text import (
     PARTS, counts_text, document_caption, minutes_filename,
     render_parts,
@@ -115,12 +115,13 @@ async def startmeeting(env: Env) -> None:
         env.reply(t(messages[error.code], id=error.details["meeting_id"]))
         return
     item = await records.current_item(env.session, meeting)
-    ot = env.group_translator() if env.in_group else t  # the group's message is for everyone
-    env.reply(_opened_text(ot, meeting, item), _attendance_buttons(ot, meeting.id))
-    if not env.in_group:
-        g = env.group_translator()
-        await env.tell_group(_opened_text(g, meeting, item), _attendance_buttons(g, meeting.id),
-                             ref=("meeting", meeting.id))
+    group_post = in_group_languages([(_opened_text(g, meeting, item), _attendance_buttons(g, meeting.id))
+                                     for g in env.group_translators()])
+    if env.in_group:  # the group's message is for everyone
+        env.reply(*group_post)
+    else:
+        env.reply(_opened_text(t, meeting, item), _attendance_buttons(t, meeting.id))
+        await env.tell_group(*group_post, ref=("meeting", meeting.id))
 
 
 def _opened_text(t: Translator, meeting: Meeting, item: AgendaItem | None) -> str:
@@ -246,11 +247,13 @@ async def vote(env: Env) -> None:
     if question is None:
         return
     opened = await records.open_vote(env.session, meeting, env.member, question, env.now)
-    vt = env.group_translator() if env.in_group else env.t  # the group's message is for everyone
-    env.reply(_vote_text(vt, opened, 0), _vote_buttons(vt, opened.id))
-    if not env.in_group:
-        g = env.group_translator()
-        await env.tell_group(_vote_text(g, opened, 0), _vote_buttons(g, opened.id), ref=("meeting", meeting.id))
+    group_post = in_group_languages([(_vote_text(g, opened, 0), _vote_buttons(g, opened.id))
+                                     for g in env.group_translators()])
+    if env.in_group:  # the group's message is for everyone
+        env.reply(*group_post)
+    else:
+        env.reply(_vote_text(env.t, opened, 0), _vote_buttons(env.t, opened.id))
+        await env.tell_group(*group_post, ref=("meeting", meeting.id))
 
 
 @button()
@@ -270,8 +273,9 @@ async def vote_button(env: Env) -> None:
     env.toast = env.t("Your vote: {choice}. You may change it until the vote closes.",
                       choice=env.t(CHOICE_LABELS[parts[1]]))
     counts = await records.vote_counts(env.session, target.id)
-    vt = env.group_translator() if env.in_group else env.t
-    env.edit(_vote_text(vt, target, sum(counts.values())), _vote_buttons(vt, target.id))
+    readers = env.group_translators() if env.in_group else [env.t]  # the group's message is for everyone
+    env.edit(*in_group_languages([(_vote_text(vt, target, sum(counts.values())), _vote_buttons(vt, target.id))
+                                  for vt in readers]))
 
 
 @command(access="secretariat")

@@ -14,7 +14,7 @@ from bot.services import series
 from bot.i18n.translation import N_, SUPPORTED, Safe, Translator
 from bot.domain.names import fold
 from bot.domain.recurrence import StartNotOnRule, UnknownRecurrence, parse_recurrence
-from handlers.common import CommandSpec, Env, command
+from handlers.common import CommandSpec, Env, command, in_group_languages
 from handlers.meetings import describe_rule, explain_refusal, meeting_from_arg, series_text, told_text
 from storage.models import Meeting
 
@@ -119,7 +119,8 @@ async def _stop(env: Env, meeting: Meeting) -> None:
             lines.append(t("Called off: {dates}", dates=Safe("; ".join(_dates(t, outcome.called_off, zone)))))
         return "\n".join(lines)
 
-    await env.tell_group(text(env.group_translator(), meeting.timezone), ref=("meeting", meeting.id))
+    posts = [(text(g, meeting.timezone), None) for g in env.group_translators()]
+    await env.tell_group(*in_group_languages(posts), ref=("meeting", meeting.id))
     for member in await members.active_members(env.session):
         await env.tell(member, text(env.translator_for(member), env.zone_of(member)), ref=("meeting", meeting.id))
     env.reply(text(env.t, env.zone_of(env.member)) + "\n" + told_text(env, meeting))
@@ -141,7 +142,8 @@ async def _announce(env: Env, meeting: Meeting, before: dict[str, Safe | None] |
         lines += _dates(t, shown, zone)
         return "\n".join(lines)
 
-    await env.tell_group(await text(env.group_translator(), meeting.timezone), ref=("meeting", meeting.id))
+    posts = [(await text(g, meeting.timezone), None) for g in env.group_translators()]
+    await env.tell_group(*in_group_languages(posts), ref=("meeting", meeting.id))
     for member in await members.active_members(env.session):
         await env.tell(member, await text(env.translator_for(member), env.zone_of(member)), ref=("meeting", meeting.id))
 
