@@ -22,7 +22,8 @@ from bot.services.reach import NOT_LINKED, UNLINKED
 from bot.i18n.translation import N_, Translator
 from bot.input.numbers import parse_id
 from bot.services import Services
-from handlers.common import CommandSpec, Env, button, callback_ints, command
+from bot.input.callbacks import callback_ints
+from handlers.common import CommandSpec, Env, button, command
 from handlers.shared.replies import name_of, parse_due, resolve_member
 from storage.models import ActionItem, AgendaItem, AuditEntry, Decision, Meeting, Member, OutboxMessage
 

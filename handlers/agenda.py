@@ -13,9 +13,10 @@ from bot.services import members
 from bot.domain.access import has_access
 from bot.i18n.translation import N_
 from bot.input.numbers import parse_id, parse_number
-from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command, in_group_languages
+from bot.input.callbacks import callback_args
+from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, command
 from handlers.shared.agenda_text import agenda_text
-from handlers.shared.replies import explain_refusal, meeting_from_arg, title_or_reply
+from handlers.shared.replies import explain_refusal, in_group_languages, meeting_from_arg, title_or_reply
 from handlers.shared.reach_text import fanout_text
 from storage.models import AgendaItem, Meeting, Member
 

@@ -23,7 +23,6 @@ from storage import conversation_state, outbox
 from bot.services import members
 from bot.domain.access import choose_language, has_access
 from bot.i18n.translation import N_, Safe, Translator
-from bot.input.numbers import MAX_ID, parse_number
 from bot.logsafe import describe_exception
 from bot.services.reach import Reach
 from bot.delivery.sending import Buttons, Outgoing, deliver
@@ -379,38 +378,7 @@ def dialogue_step(kind: str, callback):  # type: ignore[no-untyped-def]
     return step
 
 
-def callback_args(data: str | None, prefix: str, count: int) -> list[str] | None:
-    """Split ``prefix:a:b`` into ``[a, b]``; None for anything forged or malformed."""
-    if not data or len(data) > 64:
-        return None
-    parts = data.split(":")
-    if parts[0] != prefix or len(parts) != count + 1:
-        return None
-    return parts[1:]
-
-
-def callback_ints(data: str | None, prefix: str, count: int) -> list[int] | None:
-    parts = callback_args(data, prefix, count)
-    numbers = [parse_number(p, 0, MAX_ID) for p in parts] if parts is not None else None
-    if numbers is None or None in numbers:
-        return None
-    return numbers  # type: ignore[return-value]
-
-
-__all__ = ["CommandSpec", "Env", "Safe", "button", "callback_args", "callback_ints", "command", "deliver"]
-
-
-def in_group_languages(posts: list[tuple[str, Buttons | None]]) -> tuple[str, Buttons | None]:
-    """One post of the group in each of its languages: the texts one block each (a block the
-    same in two languages once), the buttons once, each label in every language ("Oui · Yes ·
-    Sí"), so every reader can answer."""
-    texts = list(dict.fromkeys(text for text, _ in posts))
-    layouts = [buttons for _, buttons in posts if buttons]
-    if not layouts:
-        return "\n\n".join(texts), None
-    merged = [[(" · ".join(dict.fromkeys(layout[r][c][0] for layout in layouts)), data)
-               for c, (_, data) in enumerate(row)] for r, row in enumerate(layouts[0])]
-    return "\n\n".join(texts), merged
+__all__ = ["CommandSpec", "Env", "Safe", "button", "command", "deliver"]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from bot.domain.lookup import Directory, Intent, LookupResult, Narrowing, Organi
 from bot.domain.lookup.places import city_name
 from bot.delivery.sending import MAX_MESSAGE, Buttons
 from bot.domain.labels import country_label, kind_label, network_label, roles_label
-from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, command
+from bot.input.callbacks import callback_args
+from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, command
 from handlers.lookup_answers import answer_business, answer_conversion
 
 COMMANDS = [

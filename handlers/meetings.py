@@ -37,12 +37,10 @@ from bot.domain.meeting_time import (
 from bot.domain.names import fold
 from bot.domain.night import at_night
 from bot.domain.recurrence import Frequency, Recurrence, from_rrule, parse_recurrence
-from handlers.common import (
-    BUTTON_EXPIRED, DIALOGUE_GROUP, CommandSpec, Env, button, callback_args, command, dialogue_step,
-    in_group_languages,
-)
+from bot.input.callbacks import callback_args
+from handlers.common import BUTTON_EXPIRED, DIALOGUE_GROUP, CommandSpec, Env, button, command, dialogue_step
 from handlers.shared.agenda_text import agenda_lines
-from handlers.shared.replies import explain_refusal, meeting_from_arg, title_or_reply
+from handlers.shared.replies import explain_refusal, in_group_languages, meeting_from_arg, title_or_reply
 from handlers.shared.reach_text import fanout_text
 from storage.models import Meeting, Member
 

@@ -12,7 +12,8 @@ from bot.services import members
 from bot.i18n.translation import N_, Safe, Translator
 from bot.input.numbers import parse_id
 from bot.domain.night import night_for
-from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args
+from bot.input.callbacks import callback_args
+from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button
 from handlers.meetings import CREATED, MOVED, announce, created_text, explain_refusal, told_text
 from storage.models import Meeting, Member
 

@@ -10,7 +10,8 @@ from bot.domain.meeting_time import UnknownTimezone, resolve_timezone
 from bot.services.reminders import replan_member
 from bot.domain.labels import (ACCESS_LEVELS, country_label, language_choices, network_label, read_language,
                                roles_label)
-from handlers.common import CommandSpec, Env, button, callback_args, command
+from bot.input.callbacks import callback_args
+from handlers.common import CommandSpec, Env, button, command
 
 COMMANDS = [
     CommandSpec("lang", N_("Choose your language: /lang français, English or español"), chats="private"),

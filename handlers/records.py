@@ -25,13 +25,16 @@ from bot.input.numbers import parse_id
 from bot.services import Services
 from bot.delivery.sending import Buttons
 from storage.models import AgendaItem, Meeting, Member, OutboxMessage, Vote
-from handlers.common import CommandSpec, Env, button, callback_args, command, in_group_languages
+from bot.input.callbacks import callback_args
+from handlers.common import CommandSpec, Env, button, command
 from handlers.shared.minutes_text import (
     PARTS, counts_text, document_caption, minutes_filename,
     render_parts,
 )
 from handlers.shared.reach_text import fanout_text
-from handlers.shared.replies import NO_SUCH_MEMBER, WHICH_MEMBER, due_not_past, name_of, resolve_member
+from handlers.shared.replies import (
+    NO_SUCH_MEMBER, WHICH_MEMBER, due_not_past, in_group_languages, name_of, resolve_member,
+)
 
 MINUTES = "minutes"
 

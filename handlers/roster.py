@@ -8,7 +8,8 @@ from bot.services import members
 from bot.i18n.translation import N_, Safe, escape
 from bot.domain.names import fold, names_word_for_word
 from bot.domain.labels import country_label, network_label, roles_label
-from handlers.common import CommandSpec, Env, button, callback_ints, command
+from bot.input.callbacks import callback_ints
+from handlers.common import CommandSpec, Env, button, command
 from storage.models import Member
 
 COMMANDS = [

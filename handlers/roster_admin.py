@@ -17,7 +17,8 @@ from bot.services import Services
 from bot.domain.labels import (
     ACCESS_LEVELS, NETWORKS, ROLE_TITLES, network_label, read_access, read_network, read_role, roles_label,
 )
-from handlers.common import CommandSpec, Env, button, callback_ints, command
+from bot.input.callbacks import callback_ints
+from handlers.common import CommandSpec, Env, button, command
 from bot.services.csv_files import UTF8, UTF8_BOM, WINDOWS_1252, CsvFormat
 from bot.services.importers import RosterRow
 from storage.models import Member, OutboxMessage

@@ -14,7 +14,8 @@ from bot.services import series
 from bot.i18n.translation import N_, SUPPORTED, Safe, Translator
 from bot.domain.names import fold
 from bot.domain.recurrence import StartNotOnRule, UnknownRecurrence, parse_recurrence
-from handlers.common import CommandSpec, Env, command, in_group_languages
+from handlers.shared.replies import in_group_languages
+from handlers.common import CommandSpec, Env, command
 from handlers.meetings import describe_rule, explain_refusal, meeting_from_arg, series_text, told_text
 from storage.models import Meeting
 

@@ -33,7 +33,8 @@ from bot.input.numbers import parse_id, parse_number
 from bot.domain.names import fold
 from bot.domain.slot_chart import render_slot_chart
 from bot.domain.labels import network_label
-from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, callback_args, callback_ints, command
+from bot.input.callbacks import callback_args, callback_ints
+from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, command
 from bot.services.reach import roster_reach
 from handlers.shared.reach_text import fanout_text
 from storage.models import AvailabilityPoll, Meeting, Member, PollSlot

@@ -10,7 +10,10 @@ from bot.services import Services, members
 from storage import conversation_state, outbox
 from bot.domain.access import has_access
 from bot.i18n.translation import N_
-from handlers.common import BUTTON_EXPIRED, CHAIR_ONLY, EDITS_GROUP, NOT_ALLOWED, REFUSAL, CommandSpec, Env, button, callback_args, command
+from bot.input.callbacks import callback_args
+from handlers.common import (
+    BUTTON_EXPIRED, CHAIR_ONLY, EDITS_GROUP, NOT_ALLOWED, REFUSAL, CommandSpec, Env, button, command,
+)
 from storage.models import Member
 
 COMMANDS = [

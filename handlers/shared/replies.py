@@ -4,6 +4,7 @@ so an area never imports another area to phrase these."""
 
 from datetime import date
 
+from bot.delivery.sending import Buttons
 from bot.i18n.translation import N_, Translator
 from bot.input.numbers import parse_id
 from bot.services.due_phrases import MalformedDue, read_due_date
@@ -96,3 +97,16 @@ def explain_refusal(env: Env, error: meetings.MeetingError, meeting_id: int) -> 
         env.reply(env.t("Meeting #{id} already belongs to a repeating series.", id=meeting_id))
     else:
         raise error
+
+
+def in_group_languages(posts: list[tuple[str, Buttons | None]]) -> tuple[str, Buttons | None]:
+    """One post of the group in each of its languages: the texts one block each (a block the
+    same in two languages once), the buttons once, each label in every language ("Oui · Yes ·
+    Sí"), so every reader can answer."""
+    texts = list(dict.fromkeys(text for text, _ in posts))
+    layouts = [buttons for _, buttons in posts if buttons]
+    if not layouts:
+        return "\n\n".join(texts), None
+    merged = [[(" · ".join(dict.fromkeys(layout[r][c][0] for layout in layouts)), data)
+               for c, (_, data) in enumerate(row)] for r, row in enumerate(layouts[0])]
+    return "\n\n".join(texts), merged
