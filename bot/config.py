@@ -160,6 +160,13 @@ class RemindersSettings(BaseModel):
     digest_time: Annotated[str, AfterValidator(_clock_time)] = "09:00"
 
 
+class HealthSettings(BaseModel):
+    """What ``main.py health --running`` tolerates: the bot beats every 30 s."""
+
+    heartbeat_stale: Duration = timedelta(minutes=2)
+    outbox_lag: Duration = timedelta(minutes=10)
+
+
 class LoggingSettings(BaseModel):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -174,6 +181,7 @@ class Settings(BaseSettings):
     committee: CommitteeSettings = Field(default_factory=CommitteeSettings)
     meetings: MeetingsSettings = Field(default_factory=MeetingsSettings)
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
+    health: HealthSettings = Field(default_factory=HealthSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

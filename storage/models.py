@@ -351,6 +351,20 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class Heartbeat(Base):
+    """What a running instance last proved, for ``main.py health --running``: its event loop and
+    JobQueue alive (``beat_at``), the outbox dispatcher through a whole run (``dispatched_at``),
+    its updater still taking updates from Telegram (``receiving``)."""
+
+    __tablename__ = "heartbeat"
+
+    instance: Mapped[str] = mapped_column(String(120), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column()
+    beat_at: Mapped[datetime] = mapped_column()
+    dispatched_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    receiving: Mapped[bool] = mapped_column(Boolean)
+
+
 class ProcessedUpdate(Base):
     """Telegram update ids already handled, so an update delivered twice is processed once."""
 

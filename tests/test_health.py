@@ -100,3 +100,45 @@ def test_unreachable_bot_api_and_refused_token(tmp_path: Path, db_url: str, tg: 
     result = health(tmp_path, INSPIR_DATABASE__URL=db_url, INSPIR_TELEGRAM__BASE_URL=tg.base_url)
     assert result.returncode == 1
     assert failures(result) == ["bot api: no token configured (telegram.token or INSPIR_TELEGRAM__TOKEN)"]
+
+
+def _beat(db_url: str, **rows) -> None:  # type: ignore[no-untyped-def]
+    """Heartbeat and outbox rows as a running bot would have left them."""
+    from storage.database import Database
+    from storage.models import Heartbeat
+    from storage.outbox import enqueue_text
+    from tests.databases import run_sync
+
+    async def write() -> None:
+        database = Database(db_url)
+        try:
+            async with database.transaction() as session:
+                for row in rows.get("beats", []):
+                    session.add(Heartbeat(**row))
+                for due in rows.get("overdue", []):
+                    await enqueue_text(session, due, "owed", chat_id=1)
+        finally:
+            await database.dispose()
+    run_sync(write())
+
+
+def test_running_bot_judged_by_its_heartbeat(tmp_path: Path, db_url: str) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime.now(timezone.utc)
+    env = {"INSPIR_DATABASE__URL": db_url}
+    result = health(tmp_path, "--running", **env)  # no token: the Bot API check fails too, on its own line
+    assert result.returncode == 1
+    assert "running bot: no running bot has recorded a heartbeat (is it started?)" in failures(result)
+    _beat(db_url, beats=[dict(instance="old", started_at=now - timedelta(hours=2), beat_at=now - timedelta(minutes=10),
+                              dispatched_at=now - timedelta(minutes=10), receiving=True)])
+    result = health(tmp_path, "--running", **env)
+    assert "running bot: no heartbeat for 10 min: the bot is stopped or hung" in failures(result)
+    _beat(db_url, beats=[dict(instance="hung", started_at=now - timedelta(hours=1), beat_at=now,
+                              dispatched_at=now - timedelta(minutes=30), receiving=False)],
+          overdue=[now - timedelta(minutes=45), now - timedelta(minutes=20)])
+    result = health(tmp_path, "--running", **env)
+    [problem] = [line for line in failures(result) if line.startswith("running bot:")]
+    assert problem == ("running bot: the outbox dispatcher has not finished a run for 30 min; the bot is not "
+                       "receiving updates from Telegram (its updater stopped); outbox: 2 message(s) overdue, "
+                       "the oldest by 45 min")

@@ -168,6 +168,7 @@ class Dispatcher:
         self.instance = instance or uuid.uuid4().hex[:12]
         self.on_next_due: Callable[[datetime], None] | None = None
         self._lock = asyncio.Lock()
+        self.completed_at: datetime | None = None  # the end of the last whole run
         self._tasks: set[asyncio.Task[int]] = set()
         self._paused_until: datetime | None = None
 
@@ -196,6 +197,7 @@ class Dispatcher:
                     if not claimed:
                         break
                     sent += await self._send_batch(claimed)
+                self.completed_at = self.services.clock()  # the heartbeat reports it
             finally:
                 await self._announce_next_due()
         return sent

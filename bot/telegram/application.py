@@ -17,7 +17,8 @@ from bot.delivery.ratelimit import RateLimiter
 from storage.conversation_state import forget_expired
 from bot.services.meetings import extend_all_series
 from bot.services.reminders import plan_digests
-from bot.services import Services
+from bot.services import Services, heartbeat
+from bot.services.heartbeat import instance_name
 from storage.models import ProcessedUpdate
 
 log = logging.getLogger("inspir.app")
@@ -170,3 +171,25 @@ def schedule_upkeep(application: Application) -> None:
     assert application.job_queue is not None
     application.job_queue.run_repeating(_upkeep_job, interval=UPKEEP_INTERVAL, first=60, name="upkeep")
 
+
+HEARTBEAT_INTERVAL = 30  # seconds; main.py health --running judges the beats
+
+
+def schedule_heartbeat(application: Application) -> None:
+    """Record every 30 s what this instance proves: a running loop and JobQueue, the dispatcher's
+    last whole run, an updater still taking updates."""
+    assert application.job_queue is not None
+    services: Services = application.bot_data["services"]
+    instance, started = instance_name(), services.clock()
+
+    async def beat_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+        dispatcher: Dispatcher = context.bot_data["dispatcher"]
+        updater = context.application.updater
+        try:
+            async with services.db.transaction() as session:
+                await heartbeat.beat(session, instance, started, services.clock(), dispatcher.completed_at,
+                                     bool(updater and updater.running))
+        except Exception as error:  # noqa: BLE001 - a missed beat is what health will report
+            log.warning("could not record the heartbeat: %s", type(error).__name__)
+
+    application.job_queue.run_repeating(beat_job, interval=HEARTBEAT_INTERVAL, first=1, name="heartbeat")

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -15,7 +18,9 @@ import pytest
 
 from bot.i18n.translation import I18n, Translator
 from tests.databases import POSTGRES_ADMIN_URL, PostgresScratch, postgres_or_reason, require_postgres, run_sync
-from tests.e2e.botproc import TOKEN, Deployment, demo_people, install, local_times, minutes_between, texts
+from tests.e2e.botproc import (
+    MAIN, TOKEN, Deployment, cli, demo_people, install, local_times, minutes_between, texts,
+)
 from tests.e2e.emulator import Chat, EmulatorClient, User
 
 I18N = I18n()
@@ -177,6 +182,23 @@ def test_strangers_are_refused_in_their_language_and_learn_nothing(running: Depl
     said = "\n".join(texts(tg.messages()))
     for word in [*NAMES, *SURNAMES, *(p.timezone for p in PEOPLE.values())]:
         assert word not in said
+
+
+def test_health_running_judges_the_live_bot(running: Deployment) -> None:
+    """The running bot beats (loop, dispatcher, updater); ``health --running`` reads the beat."""
+
+    tg = running.emulator
+    only(tg, SAMY.user, "/help")  # it answers: the updater receives, the dispatcher has run
+    deadline = datetime.now(timezone.utc).timestamp() + 20
+    while True:
+        result = subprocess.run([sys.executable, str(MAIN), "health", "--running"], cwd=running.workdir,
+                                env=running.env, capture_output=True, text=True, timeout=60)
+        if result.returncode == 0 or datetime.now(timezone.utc).timestamp() > deadline:
+            break
+        time.sleep(1)  # the first beat comes a second after the start
+    assert result.returncode == 0, result.stderr
+    assert "running bot: ok (1 instance(s), last heartbeat" in result.stdout
+    assert cli(running.workdir, running.env, "health", "--database-only").returncode == 0
 
 
 def parse_members(text: str) -> tuple[str, dict[str, list[tuple[str, str, str]]]]:

@@ -1,12 +1,15 @@
 """``main.py health``: can this installation work? For monitoring, systemd and Docker.
 
-    python main.py health [--database-only]
+    python main.py health [--database-only | --running]
 
 Checks the database (connect, ``SELECT 1``, schema at the newest migration) and the Bot API
 (``getMe`` against ``telegram.base_url``, i.e. the token is accepted). Changes nothing: it
 neither migrates nor creates a missing SQLite file. One line per check on standard output
 when it passes, one line per failure on standard error (never the token), exit status 1 if
 anything failed. ``--database-only`` skips the Bot API (no token needed, no call to Telegram).
+``--running`` also judges the running bot by its heartbeat (``bot.services.heartbeat``): an
+instance beat within ``health.heartbeat_stale``, its outbox dispatcher finished a run, its
+updater receives, no message overdue by ``health.outbox_lag``: for monitoring a bot in service.
 """
 
 import argparse
@@ -34,8 +37,11 @@ class Unhealthy(Exception):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--database-only", action="store_true",
-                        help="check the database only (no Bot API call, no token needed)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--database-only", action="store_true",
+                       help="check the database only (no Bot API call, no token needed)")
+    which.add_argument("--running", action="store_true",
+                       help="also judge the running bot: heartbeat, outbox dispatcher, updater, overdue messages")
 
 
 def _describe(error: BaseException) -> str:
@@ -93,6 +99,21 @@ async def check_bot_api(settings: Settings) -> str:
     return f"{where}, bot @{me.username}"
 
 
+async def check_running_bot(settings: Settings) -> str:
+    from bot.services.heartbeat import judge
+    from storage.models import utcnow
+
+    database = Database(settings.database.url)
+    try:
+        async with database.reading() as session:
+            verdict = await judge(session, utcnow(), settings.health.heartbeat_stale, settings.health.outbox_lag)
+    finally:
+        await database.dispose()
+    if verdict.problems:
+        raise Unhealthy("; ".join(verdict.problems))
+    return verdict.detail
+
+
 async def _one(name: str, check, failures: list[str]) -> None:  # type: ignore[no-untyped-def]
     try:
         detail = await asyncio.wait_for(check, TIMEOUT_SECONDS)
@@ -109,6 +130,8 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     await _one("database", check_database(settings.database.url), failures)
     if not args.database_only:
         await _one("bot api", check_bot_api(settings), failures)
+    if args.running:
+        await _one("running bot", check_running_bot(settings), failures)
     redact = RedactTokens(settings.telegram.token.get_secret_value())
     for line in failures:
         print(f"inspir-bot: health: {redact.filter_text(line)}", file=sys.stderr)
