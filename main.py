@@ -116,7 +116,7 @@ async def _run_bot(settings: Settings, webhook: bool = False) -> None:
     from telegram import Update
 
     from bot.bootstrap import build_bot, prepared_services
-    from bot.telegram.application import schedule_dispatcher, schedule_heartbeat, schedule_upkeep
+    from bot.telegram.application import schedule_alerts, schedule_dispatcher, schedule_heartbeat, schedule_upkeep
     from bot.telegram.menus import announce_commands
 
     services = await prepared_services(settings)
@@ -130,6 +130,7 @@ async def _run_bot(settings: Settings, webhook: bool = False) -> None:
         schedule_dispatcher(application)
         schedule_upkeep(application)
         schedule_heartbeat(application)
+        schedule_alerts(application)
         await application.start()
         if webhook:
             telegram = settings.telegram

@@ -160,6 +160,14 @@ class RemindersSettings(BaseModel):
     digest_time: Annotated[str, AfterValidator(_clock_time)] = "09:00"
 
 
+class OperatorSettings(BaseModel):
+    """Whoever runs the bot: a Telegram chat (their own, or an operators' group; the bot must be
+    able to write there) that gets one message per kind of failure per hour. None: the log only."""
+
+    chat_id: int | None = None
+    language: Language = "en"
+
+
 class HealthSettings(BaseModel):
     """What ``main.py health --running`` tolerates: the bot beats every 30 s."""
 
@@ -182,6 +190,7 @@ class Settings(BaseSettings):
     meetings: MeetingsSettings = Field(default_factory=MeetingsSettings)
     reminders: RemindersSettings = Field(default_factory=RemindersSettings)
     health: HealthSettings = Field(default_factory=HealthSettings)
+    operator: OperatorSettings = Field(default_factory=OperatorSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
 
     @classmethod

@@ -13,6 +13,7 @@ from telegram.ext import Application, BaseUpdateProcessor, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.delivery.dispatcher import Dispatcher, Renderer
+from bot.delivery.alerts import FailureCounter, report_failures
 from bot.delivery.ratelimit import RateLimiter
 from storage.conversation_state import forget_expired
 from bot.services.meetings import extend_all_series
@@ -193,3 +194,27 @@ def schedule_heartbeat(application: Application) -> None:
             log.warning("could not record the heartbeat: %s", type(error).__name__)
 
     application.job_queue.run_repeating(beat_job, interval=HEARTBEAT_INTERVAL, first=1, name="heartbeat")
+
+
+ALERT_INTERVAL = 60  # seconds between two looks at the failures counted
+
+
+def schedule_alerts(application: Application) -> None:
+    """With an operator chat configured: count every error logged and tell the operator, once
+    per kind per hour (bot.delivery.alerts)."""
+    services: Services = application.bot_data["services"]
+    chat_id = services.settings.operator.chat_id
+    if chat_id is None:
+        return
+    assert application.job_queue is not None
+    counter = FailureCounter()
+    logging.getLogger().addHandler(counter)
+
+    async def alert_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+        try:
+            if await report_failures(services, counter, chat_id, services.clock()):
+                context.bot_data["dispatcher"].wake()
+        except Exception as error:  # noqa: BLE001 - the log keeps it; counting it again would loop
+            log.warning("could not report failures to the operator: %s", type(error).__name__)
+
+    application.job_queue.run_repeating(alert_job, interval=ALERT_INTERVAL, first=ALERT_INTERVAL, name="alerts")
