@@ -130,6 +130,9 @@ class CommitteeSettings(BaseModel):
     # The committee group reads the posts meant for everyone (announcements, agendas, the record's
     # attendance and votes) in these languages, one block each, the default language first.
     group_languages: list[Language] = Field(default_factory=lambda: list(LANGUAGES), min_length=1)
+    # A member's first message links their Telegram account by the roster's telegram_username;
+    # usernames can change hands, so the chair is told each time. False: invitations only.
+    link_by_username: bool = True
 
 
 class MeetingsSettings(BaseModel):

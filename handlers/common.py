@@ -37,6 +37,10 @@ REFUSAL = N_("Sorry, this bot serves the members of the INSP!R steering committe
              "If you are a member, ask the chair for an invitation link.")
 NOT_ALLOWED = N_("Only the chair or the secretariat can do that.")
 CHAIR_ONLY = N_("Only the chair can do that.")
+LINKED_BY_USERNAME = N_("{name} started using the bot: the Telegram account @{username} was linked to "
+                        "them because the roster gives that username. If it is not theirs (usernames "
+                        "can change hands), send /invite with their name and give them the link: it "
+                        "replaces this account.")
 FAILED = N_("Something went wrong and nothing was changed. Please try again in a moment.")
 UNREGISTERED_GROUP = N_("This group is not the committee's registered group, so I am leaving it. "
                         "The chair can register a group with /bindgroup.")
@@ -191,7 +195,8 @@ async def _open_env(services: Services, session: AsyncSession, update: Update) -
     who = _identity(update)
     assert who is not None and update.effective_chat is not None
     committee = await members.committee(session)
-    member = await members.identify(session, who)
+    identified = await members.identify(session, who, services.settings.committee.link_by_username)
+    member = identified.member
     private = update.effective_chat.type == ChatType.PRIVATE
     if member is not None and private:
         await members.mark_reachable(session, member)
@@ -202,12 +207,19 @@ async def _open_env(services: Services, session: AsyncSession, update: Update) -
     message = update.effective_message
     # NUL never means anything in a message, and PostgreSQL refuses it in text columns.
     text = ((message.text or "") if message and not query else "").replace("\x00", "")
-    return Env(services=services, session=session, committee=committee, member=member,
-               t=services.i18n.translator(lang), chat_id=update.effective_chat.id,
-               in_group=not private,
-               args=text.split()[1:], text=text, sender=who, data=(query.data or "") if query else "",
-               message_id=query.message.message_id if query and query.message else None,
-               thread_id=_topic_of(update))
+    env = Env(services=services, session=session, committee=committee, member=member,
+              t=services.i18n.translator(lang), chat_id=update.effective_chat.id,
+              in_group=not private,
+              args=text.split()[1:], text=text, sender=who, data=(query.data or "") if query else "",
+              message_id=query.message.message_id if query and query.message else None,
+              thread_id=_topic_of(update))
+    if identified.linked_by_username and member is not None:
+        for keeper in await members.roster_keepers(session):
+            if keeper.id != member.id:
+                await env.tell(keeper, env.translator_for(keeper)(LINKED_BY_USERNAME, name=member.name,
+                                                                   username=who.username or ""),
+                               ref=("member", member.id))
+    return env
 
 
 def _topic_of(update: Update) -> int | None:

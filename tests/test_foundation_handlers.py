@@ -1,5 +1,6 @@
 """The foundation's commands, driven as members and strangers would, on both databases."""
 
+import pytest
 from sqlalchemy import func, select
 
 from storage.models import AuditEntry, Member
@@ -124,8 +125,32 @@ async def test_link_by_username_at_first_message(bot):
         member = await session.scalar(select(Member).where(Member.name == "Niwa Soulima"))
         member.telegram_id = None
         member.telegram_username = "niwa_s"
-    [reply] = await bot.send(bot.stranger("fr", user_id=777001, username="Niwa_S"), "/start")
+    replies = await bot.send(bot.stranger("fr", user_id=777001, username="Niwa_S"), "/start")
+    [reply] = [m for m in replies if m.chat_id == 777001]
     assert "Bonjour Niwa Soulima" in reply.text
+    # A username can change hands: the chair and the secretariat hear of every such link.
+    told = {m.chat_id: m.text for m in replies if m.chat_id != 777001}
+    assert told[bot.person("Bart").telegram_id].startswith("Niwa Soulima started using the bot: "
+                                                          "the Telegram account @Niwa_S was linked")
+    assert "/invite" in told[bot.person("Denis").telegram_id]
+    assert bot.person("Samy").telegram_id not in told
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+async def test_an_operator_may_allow_invitations_only(db_url):
+    from tests.harness import start_harness
+
+    harness, application = await start_harness(db_url, committee={"link_by_username": False})
+    try:
+        async with harness.services.db.transaction() as session:
+            member = await session.scalar(select(Member).where(Member.name == "Niwa Soulima"))
+            member.telegram_id, member.telegram_username = None, "niwa_s"
+        [reply] = await harness.send(harness.stranger("fr", user_id=777001, username="Niwa_S"), "/start")
+        assert "réservé aux membres" in reply.text and "Niwa" not in reply.text
+        assert (await harness.member("Niwa Soulima")).telegram_id is None
+    finally:
+        await application.shutdown()
+        await harness.services.db.dispose()
 
 
 async def test_unregistered_group_gets_notice_and_bot_leaves(bot):

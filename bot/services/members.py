@@ -36,21 +36,30 @@ async def audit(session: AsyncSession, actor: Member | None, action: str,
                            entity_type=entity_type, entity_id=entity_id, details=details))
 
 
-async def identify(session: AsyncSession, who: TelegramIdentity) -> Member | None:
-    """The active member behind a Telegram account, linking by username at first contact."""
+@dataclass(frozen=True)
+class Identified:
+    member: Member | None
+    linked_by_username: bool = False  # just now: the roster keepers are told
+
+
+async def identify(session: AsyncSession, who: TelegramIdentity, by_username: bool = True) -> Identified:
+    """The active member behind a Telegram account; at first contact, when ``by_username``,
+    linked by the roster's Telegram username (a username can change hands: the keepers are told,
+    and an operator can allow invitations only)."""
     member = await session.scalar(select(Member).where(Member.telegram_id == who.user_id))
     if member is not None:
-        return member if member.active else None
-    if not who.username:
-        return None
+        return Identified(member if member.active else None)
+    if not who.username or not by_username:
+        return Identified(None)
     member = await session.scalar(select(Member).where(
         func.lower(Member.telegram_username) == who.username.lower().lstrip("@"),
         Member.telegram_id.is_(None), Member.active.is_(True),
     ))
-    if member is not None:
-        member.telegram_id = who.user_id
-        await audit(session, member, "member.linked", "member", member.id, by="username")
-    return member
+    if member is None:
+        return Identified(None)
+    member.telegram_id = who.user_id
+    await audit(session, member, "member.linked", "member", member.id, by="username")
+    return Identified(member, linked_by_username=True)
 
 
 async def mark_reachable(session: AsyncSession, member: Member) -> None:
