@@ -63,7 +63,7 @@ PROBES = ("/decisions budget", "/decisions", "/actions", "/actions overdue", "/m
 PREFIX = {"ask": "", "who": "/who ", "org": "/org "}
 NO_LIMITER = (
     "import sys; sys.path.insert(0, {root!r}); sys.argv = ['main.py', 'run']\n"
-    "import bot.telegram.application as application; application.AIORateLimiter = lambda **_: None\n"
+    "import bot.telegram.application as application; application.RateLimiter = lambda **_: None\n"
     "import main; raise SystemExit(main.main(['run']))"
 )
 # An experiment, not the deployment: PTB's concurrent_updates (updates of different users
