@@ -24,6 +24,7 @@ from bot.input.numbers import parse_id
 from bot.services import Services
 from bot.input.callbacks import callback_ints
 from handlers.common import CommandSpec, Env, button, command
+from handlers.shared.minutes_text import counts_text
 from handlers.shared.replies import name_of, parse_due, resolve_member
 from storage.models import ActionItem, AgendaItem, AuditEntry, Decision, Meeting, Member, OutboxMessage
 
@@ -296,7 +297,7 @@ async def history(env: Env) -> None:
             lines.append(t("• {when}: {action} by {actor}{details}", when=t.short_datetime(entry.at, zone),
                            action=t(AUDIT_LABELS[entry.action]) if entry.action in AUDIT_LABELS
                            else entry.action, actor=name_of(t, names.get(entry.actor_id or 0))
-                           if entry.actor_id else t("the bot"), details=_details(entry)))
+                           if entry.actor_id else t("the bot"), details=_details(t, entry, names)))
         lines.append("")
     env.reply("\n".join(lines).strip(), personal=True)
 
@@ -310,9 +311,40 @@ AUDIT_LABELS = {
 }
 
 
-def _details(entry: AuditEntry) -> str:
-    shown = {k: v for k, v in (entry.details or {}).items() if v is not None}
-    return f" ({', '.join(f'{k}={v}' for k, v in shown.items())})" if shown else ""
+def _details(t: Translator, entry: AuditEntry, names: dict[int, Member]) -> str:
+    """What changed, in the reader's words: members by name, dates as dates, never an id."""
+    details = entry.details or {}
+
+    def who(member_id: object) -> str:
+        return name_of(t, names.get(member_id)) if isinstance(member_id, int) else t(NOBODY)
+
+    def when(value: object) -> str:
+        return t.date(date.fromisoformat(value)) if isinstance(value, str) else ""
+
+    parts: list[str] = []
+    if entry.action == "action.recorded":
+        if details.get("owner"):
+            parts.append(t("for {name}", name=who(details["owner"])))
+        if details.get("due"):
+            parts.append(t("due {date}", date=when(details["due"])))
+    elif entry.action == "action.assigned":
+        parts.append(t("from {before} to {after}", before=who(details.get("before")), after=who(details.get("after"))))
+    elif entry.action == "action.due":
+        before, after = details.get("before"), details.get("after")
+        if after is None:
+            parts.append(t("removed, it was {date}", date=when(before)))
+        elif before is None:
+            parts.append(t("set to {date}", date=when(after)))
+        else:
+            parts.append(t("from {before} to {after}", before=when(before), after=when(after)))
+    elif entry.action == "vote.closed" and {"yes", "no", "abstain"} <= details.keys():
+        parts.append(counts_text(t, details))
+    elif entry.action in ("decision.recorded", "vote.opened") and details.get("meeting"):
+        parts.append(t("in meeting #{id}", id=details["meeting"]))
+    return f" ({' · '.join(parts)})" if parts else ""
+
+
+NOBODY = N_("nobody")
 
 
 @command()

@@ -136,6 +136,21 @@ async def test_history_for_the_chair_only(bot):
     assert "Usage" in reply.text
 
 
+async def test_history_speaks_in_names_and_dates_in_the_readers_language(bot):
+    await bot.send(CHAIR, "/action Samy: send the report due 2026-12-20")
+    number = await action_id(bot, "send the report")
+    await bot.send(CHAIR, f"/assign {number} Elly")
+    await bot.send(CHAIR, f"/due {number} none")
+    await bot.send(CHAIR, "/lang fr")
+    [reply] = await bot.send(CHAIR, f"/history {number}")
+    lines = reply.text.splitlines()[1:]
+    assert lines[0].endswith(": enregistrée par Bart Verstraeten (pour Samy Arokiasamy · échéance : "
+                             "dimanche 20 décembre 2026)"), lines
+    assert lines[1].endswith(": réattribuée par Bart Verstraeten (de Samy Arokiasamy à Elly Rosita Silaban)")
+    assert lines[2].endswith(": échéance modifiée par Bart Verstraeten (supprimée, c’était dimanche 20 décembre 2026)")
+    assert not any(word in reply.text for word in ("owner=", "before=", "after=", "due=", "2026-12-20"))
+
+
 async def test_mydata_sends_everything_held(bot):
     meeting_id = await make_meeting(bot)
     async with bot.services.db.transaction() as session:
