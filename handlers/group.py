@@ -202,33 +202,28 @@ async def _chair_reader(session: AsyncSession, row: OutboxMessage, services: Ser
     return chair, services.i18n.translator(lang)
 
 
-async def render_group_moved(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
+# What the chair is told when Telegram changes the committee's group, one message per kind.
+GROUP_NOTICES = {
+    GROUP_MOVED: (N_("Telegram upgraded the committee's group to a supergroup, which gave it a new chat "
+                     "id. I followed it: announcements, agendas and minutes go to the group as before, "
+                     "including those that were waiting. Nothing is needed from you."),),
+    GROUP_LOST: (N_("I can no longer post in the committee's group: I was removed from it or may not "
+                    "write there."),
+                 N_("Announcements, agendas and minutes are not posted in any group until you add "
+                    "me back and send /bindgroup in the group; members still get their private "
+                    "messages.")),
+    TOPIC_LOST: (N_("The topic of the committee's group where I posted announcements, agendas and "
+                    "minutes was deleted or closed: I post them in General now. To choose another "
+                    "topic, send /bindgroup in it."),),
+}
+
+
+async def render_group_notice(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     chair, t = await _chair_reader(session, row, services)
-    text = t("Telegram upgraded the committee's group to a supergroup, which gave it a new chat "
-             "id. I followed it: announcements, agendas and minutes go to the group as before, "
-             "including those that were waiting. Nothing is needed from you.")
-    return Rendered(chair.telegram_id, text)  # type: ignore[arg-type]
+    return Rendered(chair.telegram_id, "\n".join(t(line) for line in GROUP_NOTICES[row.kind]))  # type: ignore[arg-type]
 
 
-async def render_group_lost(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
-    chair, t = await _chair_reader(session, row, services)
-    text = t("I can no longer post in the committee's group: I was removed from it or may not "
-             "write there.")
-    text += "\n" + t("Announcements, agendas and minutes are not posted in any group until you add "
-                     "me back and send /bindgroup in the group; members still get their private "
-                     "messages.")
-    return Rendered(chair.telegram_id, text)  # type: ignore[arg-type]
-
-
-async def render_topic_lost(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
-    chair, t = await _chair_reader(session, row, services)
-    text = t("The topic of the committee's group where I posted announcements, agendas and "
-             "minutes was deleted or closed: I post them in General now. To choose another "
-             "topic, send /bindgroup in it.")
-    return Rendered(chair.telegram_id, text)  # type: ignore[arg-type]
-
-
-RENDERERS = {GROUP_MOVED: render_group_moved, GROUP_LOST: render_group_lost, TOPIC_LOST: render_topic_lost}
+RENDERERS = {kind: render_group_notice for kind in GROUP_NOTICES}
 
 
 def register(application: Application) -> None:

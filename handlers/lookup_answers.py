@@ -8,14 +8,14 @@ each, so a question and its command give the same facts, in the asker's language
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.services import meetings as service
 from bot.services.directory_cache import cache_for
 from bot.domain.lookup.business import BusinessQuestion, Topic, read_business
 from bot.domain.lookup.conversion import (
-    INVALID_TIME, PLACE_WITHOUT_ZONE, Conversion, ConversionProblem, Mention,
+    INVALID_TIME, PLACE_WITHOUT_ZONE, Conversion, ConversionProblem, Mention, find_clock,
 )
 from bot.domain.lookup.entries import PersonRecord
 from bot.i18n.translation import N_, escape, utc_offset
@@ -152,41 +152,44 @@ OWN_TIME = N_("That is your own time. Name another place or a member, for exampl
               "“14:00 in Lima for Samy”.")
 
 
-def _where(env: Env, people: Mapping[int, PersonRecord], conversion: Conversion,
-           mention: Mention) -> dict[str, object]:
-    """What names a mention in a sentence: its kind (place, person, the asker) and values."""
+def _where(env: Env, people: Mapping[int, PersonRecord], moment: datetime,
+           mention: Mention) -> tuple[str, dict[str, object]]:
+    """How a sentence names a mention: its kind (place, person, the asker) and the values."""
     assert mention.zone is not None
-    local = conversion.moment.astimezone(ZoneInfo(mention.zone))
-    values: dict[str, object] = {"place": env.t.place(mention.zone),
-                                 "offset": utc_offset(conversion.moment, mention.zone), "local": local}
+    values: dict[str, object] = {"place": env.t.place(mention.zone), "offset": utc_offset(moment, mention.zone)}
     if mention.asker:
-        return {"kind": "asker", **values}
+        return "asker", values
     if mention.person_id is not None:
         person = people.get(mention.person_id)
-        return {"kind": "person", "name": escape(person.name if person else ""), **values}
-    return {"kind": "place", **values}
+        return "person", {"name": escape(person.name if person else ""), **values}
+    return "place", values
 
 
 def _conversion_text(env: Env, people: Mapping[int, PersonRecord], conversion: Conversion) -> str:
-    t = env.t
-    source = _where(env, people, conversion, conversion.source)
-    start = source.pop("local")
-    lines = [t(CONVERTED_FROM[str(source.pop("kind"))], time=f"{start:%H:%M}", day=t.date(start.date()), **source)]
+    t, moment = env.t, conversion.moment
+    kind, values = _where(env, people, moment, conversion.source)
+    start = moment.astimezone(ZoneInfo(conversion.source.zone or "UTC"))
+    lines = [t(CONVERTED_FROM[kind], time=f"{start:%H:%M}", day=t.date(start.date()), **values)]
     for mention in conversion.targets:
-        target = _where(env, people, conversion, mention)
-        local = target.pop("local")
+        kind, values = _where(env, people, moment, mention)
+        local = moment.astimezone(ZoneInfo(mention.zone or "UTC"))
         clock: object = f"{local:%H:%M}"
         if local.date() != start.date():
             clock = t(OTHER_DAY, time=clock, day=t.date(local.date()))
-        lines.append(t(CONVERTED_TO[str(target.pop("kind"))], time=clock, **target))
+        lines.append(t(CONVERTED_TO[kind], time=clock, **values))
     return "\n".join(lines)
 
 
 async def answer_conversion(env: Env, text: str) -> bool:
-    """Answer ``text`` if it converts a time of day between places or people; False if not."""
+    """Answer ``text`` if it converts a time of day between places or people; False if not
+    (most questions name no time of day: they cost no directory look-up here)."""
+    clock = find_clock(text)
+    if clock is None:
+        return False
     directory = await cache_for(env.services.db).directory(env.session)
     try:
-        conversion = directory.conversion(text, env.zone_of(env.member), env.committee.timezone, env.now)
+        conversion = directory.conversion(text, env.zone_of(env.member), env.committee.timezone, env.now,
+                                          clock=clock)
     except ConversionProblem as problem:
         env.reply(env.t(CONVERSION_PROBLEMS.get(problem.reason, OWN_TIME)))
         return True

@@ -81,7 +81,7 @@ HELP_BUTTONS = {"secretariat": N_("Secretariat commands"), "chair": N_("Chair co
 def _help_page(env: Env, level: str) -> str:
     """The commands that need exactly ``level``: each page stays well under Telegram's 4,096
     characters in every language, so /help is one message, not a wall cut in two."""
-    wanted = {"member": ("anyone", "member")}.get(level, (level,))
+    wanted = ("anyone", "member") if level == "member" else (level,)
     lines = [env.t(HELP_TITLES[level])]
     lines += [f"/{spec.name}: {env.t(spec.description)}" for spec in env.commands if spec.access in wanted]
     return "\n".join(lines)

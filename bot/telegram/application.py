@@ -19,7 +19,6 @@ from storage.conversation_state import forget_expired
 from bot.services.meetings import extend_all_series
 from bot.services.reminders import plan_digests
 from bot.services import Services, heartbeat
-from bot.services.heartbeat import instance_name
 from storage.models import ProcessedUpdate
 
 log = logging.getLogger("inspir.app")
@@ -181,7 +180,7 @@ def schedule_heartbeat(application: Application) -> None:
     last whole run, an updater still taking updates."""
     assert application.job_queue is not None
     services: Services = application.bot_data["services"]
-    instance, started = instance_name(), services.clock()
+    instance, started = heartbeat.instance_name(), services.clock()
 
     async def beat_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         dispatcher: Dispatcher = context.bot_data["dispatcher"]

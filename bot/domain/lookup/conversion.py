@@ -77,10 +77,9 @@ class Conversion:
 class ConversionProblem(Exception):
     """The question converts a time but cannot be answered as asked."""
 
-    def __init__(self, reason: str, clock: Clock | None = None):
+    def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-        self.clock = clock
 
 
 INVALID_TIME = "invalid_time"  # "25:00"
@@ -102,9 +101,9 @@ def convert(clock: Clock, mentions: list[Mention], asker_zone: str, committee_zo
     The asker's own time is always among the targets (unless the time is already theirs);
     a question naming only its own place converts to the committee's time."""
     if not clock.valid:
-        raise ConversionProblem(INVALID_TIME, clock)
+        raise ConversionProblem(INVALID_TIME)
     if any(mention.zone is None for mention in mentions if not mention.asker):
-        raise ConversionProblem(PLACE_WITHOUT_ZONE, clock)
+        raise ConversionProblem(PLACE_WITHOUT_ZONE)
     mentions = [replace(m, zone=asker_zone) if m.asker else m for m in mentions]
     source = min(mentions, key=lambda mention: _distance(mention, clock))
     assert source.zone is not None
@@ -124,5 +123,5 @@ def convert(clock: Clock, mentions: list[Mention], asker_zone: str, committee_zo
         seen.add(key)
         targets.append(mention)
     if not targets:
-        raise ConversionProblem(NOTHING_ELSE, clock)
+        raise ConversionProblem(NOTHING_ELSE)
     return Conversion(moment, source, tuple(targets))

@@ -22,7 +22,7 @@ from bot.domain.lookup.answer import Answer
 from bot.domain.lookup.countries import LANGUAGES, country_aliases, country_code
 from bot.domain.lookup.facets import FacetIndex
 from bot.domain.lookup.intents import Question, Scope, choose_intent
-from bot.domain.lookup.conversion import ASKER_WORDS, Conversion, Mention, convert, find_clock
+from bot.domain.lookup.conversion import ASKER_WORDS, Clock, Conversion, Mention, convert, find_clock
 from bot.domain.lookup.lexicon import Key, Lexicon, Meaning, Sense, Span, phrase_key
 from bot.domain.lookup.name_index import FUZZY_CUTOFF, MIN_FUZZY, NameIndex
 from bot.domain.lookup.normalize import normalize, stem, tokenize
@@ -173,10 +173,12 @@ class Directory:
             intent = choose_intent(question, scope)
         return Answer(self, question, limit).build(intent, scope)
 
-    def conversion(self, text: str, asker_zone: str, committee_zone: str, now: datetime) -> Conversion | None:
+    def conversion(self, text: str, asker_zone: str, committee_zone: str, now: datetime, *,
+                   clock: Clock | None = None) -> Conversion | None:
         """The time conversion ``text`` asks for, None when it asks none (no time of day, or no
-        place or person named); raises ConversionProblem when it cannot be answered as asked."""
-        clock = find_clock(text)
+        place or person named); raises ConversionProblem when it cannot be answered as asked.
+        ``clock``: the time of day already found in ``text``."""
+        clock = clock or find_clock(text)
         if clock is None:
             return None
         mentions = self.mentions(text)
