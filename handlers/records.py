@@ -33,7 +33,7 @@ from handlers.shared.minutes_text import (
 )
 from handlers.shared.reach_text import fanout_text
 from handlers.shared.replies import (
-    NO_SUCH_MEMBER, WHICH_MEMBER, due_not_past, in_group_languages, name_of, resolve_member,
+    NO_SUCH_MEMBER, WHICH_MEMBER, due_not_past, in_group_languages, name_of, resolve_member, writer_today,
 )
 
 MINUTES = "minutes"
@@ -59,8 +59,9 @@ COMMANDS = [
 NO_RECORD = N_("No meeting record is open. The chair or the secretariat opens one with /startmeeting.")
 NO_MEETING = N_("There is no meeting #{id}.")
 EMPTY_TEXT = N_("Please add the text after the command, for example: {example}")
-BAD_DUE = N_("I read “{text}” as a due date but it is not one: write it as YYYY-MM-DD, for example "
-            "/action Samy: send the budget due 2026-12-15. Nothing was recorded.")
+BAD_DUE = N_("I read “{text}” as a due date but it names no single day: write a date such as 2026-12-15 "
+            "or 15/12, or a day such as next Friday, for example /action Samy: send the budget by 15/12. "
+            "Nothing was recorded.")
 GAVE_YOU = N_("{name} gave you action #{id}: {text}")
 DUE_LINE = N_("Due: {date}")
 ATTENDANCE_LABELS = {"present": N_("Present"), "apologies": N_("Apologies")}
@@ -322,7 +323,7 @@ async def action(env: Env) -> None:
         env.reply(env.t(ACTION_USAGE))
         return
     try:
-        found = split_due(body)
+        found = split_due(body, writer_today(env))
     except MalformedDue as bad:
         env.reply(env.t(BAD_DUE, text=bad.typed[:40]))
         return
@@ -355,8 +356,7 @@ async def action(env: Env) -> None:
     created = await records.add_action(env.session, meeting, env.member, owner, text, due, env.now,
                                        env.settings.reminders.action_offsets, env.committee.timezone)
     details = [name_of(env.t, owner)]
-    if due:
-        details.append(env.t("due {date}", date=env.t.date(due)))
+    details.append(env.t("due {date}", date=env.t.date(due)) if due else env.t("no due date"))
     env.reply(env.t("Action #{id} recorded: {details}.", id=created.id, details=Safe(", ".join(details))))
     if owner is not None and owner.id != env.member.id:
         ot = env.translator_for(owner)

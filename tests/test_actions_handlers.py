@@ -71,7 +71,7 @@ async def test_actions_lists_and_changes(bot):
     [reply] = await bot.send("Ingrid Mulamba", f"/reopen {call}")
     assert "de nouveau en cours" in reply.text
     [reply] = await bot.send(MEMBER, f"/due {report} 2027-02-30")
-    assert "not a valid date" in reply.text
+    assert "is not one day" in reply.text
     [reply] = await bot.send(MEMBER, f"/due {report} 2027-01-15")
     assert "January 15, 2027" in reply.text
     [reply] = await bot.send(MEMBER, f"/due {report} none")

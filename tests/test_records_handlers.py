@@ -159,7 +159,7 @@ async def test_bad_input_changes_nothing(bot):
     [reply] = await bot.send(CHAIR, "/action Zorglub Martian: conquer the moon")
     assert "No member of the roster matches" in reply.text
     [reply] = await bot.send(CHAIR, "/action Samy: send it due 2026-02-31")
-    assert "as a due date but it is not one" in reply.text
+    assert "as a due date but it names no single day" in reply.text
     [reply] = await bot.send(CHAIR, "/action Samy: send it due 2020-01-01")
     assert "already passed" in reply.text
     [reply] = await bot.send(CHAIR, "/action S: something")

@@ -13,7 +13,8 @@ from bot.services.minutes import Person
 from handlers.common import Env
 from storage.models import Meeting, Member
 
-BAD_DATE = N_("“{text}” is not a valid date: write it as YYYY-MM-DD, for example 2026-12-15.")
+BAD_DATE = N_("“{text}” is not one day: write a date such as 2026-12-15 or 15/12, or a day such as "
+              "next Friday or the end of the month.")
 PAST_DATE = N_("The due date {date} has already passed.")
 WHICH_MEMBER = N_("Which member? {names}")
 NO_SUCH_MEMBER = N_("No member of the roster matches “{query}”.")
@@ -41,11 +42,16 @@ async def resolve_member(env: Env, query: str) -> Member | None:
     return None
 
 
+def writer_today(env: Env) -> date:
+    """The sender's own local date: what their "today", "demain" or "el viernes" count from."""
+    return records.local_today(env.now, env.zone_of(env.member))
+
+
 def parse_due(env: Env, text: str) -> tuple[bool, date | None]:
-    """(ok, date) for ``YYYY-MM-DD``, alone or after a due phrase (``para el 2026-12-15``);
-    tells the user when malformed or already past."""
+    """(ok, date) for a day alone or after a due phrase (``2026-12-15``, ``vendredi``,
+    ``para el 20/12``); tells the user when malformed or already past."""
     try:
-        day = read_due_date(text)
+        day = read_due_date(text, writer_today(env))
     except MalformedDue:
         env.reply(env.t(BAD_DATE, text=text[:40]))
         return False, None
@@ -53,8 +59,8 @@ def parse_due(env: Env, text: str) -> tuple[bool, date | None]:
 
 
 def due_not_past(env: Env, day: date) -> bool:
-    """Whether ``day`` is today or later in the committee's zone; tells the user if not."""
-    if day < records.local_today(env.now, env.committee.timezone):
+    """Whether ``day`` is the sender's today or later; tells the user if not."""
+    if day < writer_today(env):
         env.reply(env.t(PAST_DATE, date=env.t.date(day)))
         return False
     return True

@@ -8,6 +8,7 @@ refusal and no personal data. Failures are collected so one run lists them all.
 """
 
 import html
+from datetime import date
 from collections.abc import Iterable
 
 from hypothesis import HealthCheck, given, settings
@@ -19,13 +20,15 @@ from bot.domain.durations import DurationError, parse_duration
 from bot.domain.meeting_time import MeetingTimeError, UnknownTimezone, resolve_timezone
 from bot.domain.meeting_time import parse_duration as parse_meeting_duration
 from bot.telegram.offline import GROUP_CHAT
-from bot.services.records import parse_date
+from bot.services.due_phrases import MalformedDue, read_due_date
 from handlers import all_commands
 from handlers.meetings import _looks_like_duration, _looks_like_zone
 from storage.models import ActionItem, AgendaItem, Decision, Meeting, Note, Vote
 from tests.hostile import corpus
 from tests.hostile.conftest import CHAIR, MEMBER, OTHER_GROUP, REMOVED
 from tests.hostile.lab import Lab
+
+HARNESS_TODAY = date(2026, 11, 23)
 
 SHAPES: dict[str, list[str]] = {
     "start": ["/start {x}"], "help": ["/help {x}"], "lang": ["/lang {x}"], "tz": ["/tz {x}"], "me": ["/me {x}"],
@@ -231,6 +234,14 @@ def _reminder_ok(text: str) -> bool:
         return False
 
 
+def _due_ok(typed: str) -> bool:
+    """A due day the bot must take: one day (in words too), not before the harness's first day."""
+    try:
+        return read_due_date(typed, HARNESS_TODAY) >= HARNESS_TODAY
+    except MalformedDue:
+        return False
+
+
 def time_cases(lab: Lab, dates: list[str], times: list[str], durations: list[str],
                zones: list[str]) -> list[tuple[str, str, dict]]:
     M, A = lab.world["meeting"], lab.world["action"]
@@ -242,7 +253,7 @@ def time_cases(lab: Lab, dates: list[str], times: list[str], durations: list[str
                   (CHAIR, f"/reschedule {M} {d} 15:00", {"given": d, **meeting_checks}),
                   (CHAIR, f"/findslot 90 {d}", {"given": d, **refuse}),
                   (MEMBER, f"/decisions {d}", {"given": d, **refuse})]
-        valid_due = parse_date(d) is not None and d >= "2026-11-23"
+        valid_due = _due_ok(d)
         action_checks = {"may_change": _ACTION} if valid_due or " " in d else refuse
         due_checks = {"may_change": {"action_item", "outbox"}} if valid_due else refuse
         cases += [(CHAIR, f"/due {A} {d}", {"given": d, **due_checks}),
