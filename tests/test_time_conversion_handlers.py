@@ -49,3 +49,18 @@ async def test_asked_in_the_group_the_answer_goes_privately(bot):
     public = [m for m in replies if m.chat_id == GROUP_CHAT["id"]]
     assert private and "for you in Kolkata" in private[0].text
     assert all("Kolkata" not in m.text for m in public)
+
+
+async def test_a_day_typed_with_the_time_is_the_day_converted(bot):
+    """The harness's today is Monday 23 November: "demain", "el viernes", "on 29/03" name
+    another day, counted where the time belongs, with that day's DST (Brussels in summer time)."""
+    [reply] = await bot.send("Ingrid Mulamba", "demain à 14h à Bruxelles, quelle heure à Lima ?")
+    assert reply.text.splitlines()[:2] == [
+        "14:00 à Bruxelles (UTC+01:00), mardi 24 novembre 2026, c’est :", "• à Lima : <b>08:00</b> (UTC-05:00)"]
+    [reply] = await bot.send("Gabriela Prudencio", "si son las 14:00 en Lima el viernes, ¿qué hora es en Yakarta?")
+    assert reply.text.splitlines()[:2] == [
+        "Las 14:00 en Lima (UTC-05:00), viernes, 27 de noviembre de 2026, son:",
+        "• en Yakarta: <b>02:00, sábado, 28 de noviembre de 2026</b> (UTC+07:00)"]
+    [reply] = await bot.send("Samy Arokiasamy", "what is 14:00 in Brussels on 29/03 in Jakarta?")
+    assert reply.text.splitlines()[:2] == [
+        "14:00 in Brussels (UTC+02:00), Monday, March 29, 2027, is:", "• in Jakarta: <b>19:00</b> (UTC+07:00)"]

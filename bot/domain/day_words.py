@@ -67,6 +67,8 @@ _END = {"end of", "the end of", "fin", "fin de", "fin du", "fin de la", "la fin 
 _FILLERS = {"the", "on", "of", "le", "la", "l", "d", "el", "de", "del", "du", "at", "au"}
 _NUMERIC = re.compile(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_NUMERIC_TIME = re.compile(r"\d{1,2}[.]\d{2}")  # 14.30 is a time of day, not 14 March... of year 30
+_END_FIRST = {"end", "the", "fin", "la", "a", "finales", "fines", "final", "el"}
 _ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th|er|re|e|eme|o|a)?")
 
 # Words only a day expression begins with: after them, words that are not a day are asked about.
@@ -219,3 +221,21 @@ def _day_and_month(words: str, today: date) -> date | None:
     if year is not None and not re.fullmatch(r"\d{4}", year):
         return None
     return _year(year, _MONTHS[parts[1]], 1 if first else int(day.group(1)), today)
+
+
+_ANY_DAY = date(2000, 1, 3)  # a Monday of a leap year: every day expression reads against it
+
+
+def find_day_words(text: str, longest: int = 5) -> str | None:
+    """The words of ``text`` that name a day ("demain", "el viernes", "le 20 décembre"), the
+    first and longest such run; None when none. Read them with :func:`read_day` once the
+    reference date is known (a question's day belongs to the place its time belongs to)."""
+    words = text.replace("?", " ").replace(",", " ").split()
+    for start in range(len(words)):
+        if not looks_like_day(words[start]) and fold_words(words[start]) not in _IN | _END_FIRST:
+            continue
+        for size in range(min(longest, len(words) - start), 0, -1):
+            run = " ".join(words[start:start + size])
+            if read_day(run, _ANY_DAY) is not None and not _NUMERIC_TIME.fullmatch(run):
+                return run
+    return None

@@ -4,8 +4,9 @@ Brussels for me?". The committee lives from UTC-6 to UTC+7: this is the question
 
 Reading: a clock time ("14:00", "14h30", "14 h", "2 pm", "2:30 p.m.") and the places and people
 named, in the order typed. The time belongs to the mention nearest to it (after it on a tie);
-the others, plus the asker, are where it is converted to. The day is today where the time
-belongs. Results are facts; the caller phrases them.
+the others, plus the asker, are where it is converted to. The day is the one typed ("demain",
+"el viernes", "on 20/12"), counted where the time belongs, else today there (its DST with it).
+Results are facts; the caller phrases them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
+from bot.domain.day_words import read_day
 from bot.domain.lookup.normalize import tokenize
 
 _AM_PM = re.compile(r"(?<![\d:.])(\d{1,2})(?:[:.h](\d{2}))?\s*([ap])\.?\s?m\b\.?", re.IGNORECASE)
@@ -96,7 +98,7 @@ def _distance(mention: Mention, clock: Clock) -> tuple[int, int, int]:
 
 
 def convert(clock: Clock, mentions: list[Mention], asker_zone: str, committee_zone: str,
-            now: datetime) -> Conversion:
+            now: datetime, day_words: str | None = None) -> Conversion:
     """The conversion asked; raises :class:`ConversionProblem` when it cannot be answered.
     The asker's own time is always among the targets (unless the time is already theirs);
     a question naming only its own place converts to the committee's time."""
@@ -108,7 +110,9 @@ def convert(clock: Clock, mentions: list[Mention], asker_zone: str, committee_zo
     source = min(mentions, key=lambda mention: _distance(mention, clock))
     assert source.zone is not None
     zone = ZoneInfo(source.zone)
-    moment = datetime.combine(now.astimezone(zone).date(), time(clock.hour, clock.minute), zone)
+    today = now.astimezone(zone).date()
+    day = (read_day(day_words, today) if day_words else None) or today
+    moment = datetime.combine(day, time(clock.hour, clock.minute), zone)
     targets: list[Mention] = []
     seen = {(source.zone, source.person_id, source.asker)}
     asker = Mention(-1, -1, asker_zone, asker=True)

@@ -22,6 +22,7 @@ from bot.domain.lookup.answer import Answer
 from bot.domain.lookup.countries import LANGUAGES, country_aliases, country_code
 from bot.domain.lookup.facets import FacetIndex
 from bot.domain.lookup.intents import Question, Scope, choose_intent
+from bot.domain.day_words import find_day_words
 from bot.domain.lookup.conversion import ASKER_WORDS, Clock, Conversion, Mention, convert, find_clock
 from bot.domain.lookup.lexicon import Key, Lexicon, Meaning, Sense, Span, phrase_key
 from bot.domain.lookup.name_index import FUZZY_CUTOFF, MIN_FUZZY, NameIndex
@@ -184,7 +185,7 @@ class Directory:
         mentions = self.mentions(text)
         if all(mention.asker for mention in mentions):
             return None
-        return convert(clock, mentions, asker_zone, committee_zone, now)
+        return convert(clock, mentions, asker_zone, committee_zone, now, find_day_words(text))
 
     def mentions(self, text: str) -> list[Mention]:
         """The places and people named in ``text``, in the order typed, each with its zone
