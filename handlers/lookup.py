@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from storage import conversation_state
 from bot.services.directory_cache import cache_for
-from bot.i18n.translation import N_, Safe, Translator, escape
+from bot.i18n.translation import N_, Safe, Translator, escape, utc_offset
 from bot.domain.lookup import Directory, Intent, LookupResult, Narrowing, OrganisationRecord, PersonRecord
 from bot.domain.lookup.places import city_name
 from bot.delivery.sending import MAX_MESSAGE, Buttons
@@ -155,16 +155,24 @@ def _not_found(env: Env, result: LookupResult, query: str) -> list[str]:
     return lines
 
 
+def _clock_at(env: Env, zone: str) -> dict[str, str]:
+    """The time there now in parts, so each language orders clock, offset and day its own way
+    (Spanish cannot say "son las" before a weekday)."""
+    return {"clock": env.t.time(env.now, zone), "offset": utc_offset(env.now, zone),
+            "day": env.t.date(env.now.astimezone(ZoneInfo(zone)).date())}
+
+
 def _header(env: Env, result: LookupResult, query: str) -> list[str]:
     t, intent, n, quoted = env.t, result.intent, result.total, _clip(query, QUOTED)
     if result.place_zone:
-        return [t("It is {time} in {place}.", time=t.datetime(env.now, result.place_zone),
-                  place=Safe(_place(env, result)))]
+        return [t("In {place} it is <b>{clock}</b> ({offset}), {day}.", place=Safe(_place(env, result)),
+                  **_clock_at(env, result.place_zone))]
     if intent in PERSON_INTENTS:
         if n == 1 and intent is Intent.LOCAL_TIME:
             person = result.people[0]
             zone = person.timezone or env.committee.timezone
-            return [t("It is {time} for {name}.", time=t.datetime(env.now, zone), name=_clip(person.name))]
+            return [t("For {name} in {place} it is <b>{clock}</b> ({offset}), {day}.", name=_clip(person.name),
+                      place=t.place(zone), **_clock_at(env, zone))]
         if n == 1:
             return []
         if result.ambiguous:

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.i18n.translation import utc_offset
 from bot.telegram.offline import GROUP_CHAT
 from storage.models import ActionItem, AgendaItem, Decision, Meeting, Member
 from tests.lookup_everyday import DIRECTORY_CASES
@@ -29,7 +30,8 @@ def problems_with(bot, case: dict[str, Any], pages: list[str]) -> list[str]:
     if case["total"] is not None and f"<b>{case['total']} " not in text:
         problems.append("total not stated")
     if case["zone"] is not None:
-        clock = bot.services.i18n.translator(case["lang"]).datetime(bot.clock.now, case["zone"])
+        t = bot.services.i18n.translator(case["lang"])
+        clock = f"<b>{t.time(bot.clock.now, case['zone'])}</b> ({utc_offset(bot.clock.now, case['zone'])})"
         if clock not in pages[0].splitlines()[0]:
             problems.append(f"no {clock} first")
     if case["suggest"] is not None:
@@ -58,7 +60,7 @@ async def test_city_names_and_time_in_the_readers_language(bot):
     [reply] = await bot.send("Gabriela Prudencio", "¿quién está en Bruselas?")
     assert reply.text.startswith("<b>2 miembros del comité</b> de Bruselas:")
     [reply] = await bot.send("Ingrid Mulamba", "heure à Katmandou ?")
-    assert reply.text == "À Katmandou, il est lundi 23 novembre 2026, 14:45 (Katmandou, UTC+05:45)."
+    assert reply.text == "À Katmandou, il est <b>14:45</b> (UTC+05:45), lundi 23 novembre 2026."
     [reply] = await bot.send("Samy Arokiasamy", "who is in Makassar?")  # nobody there: the country
     assert reply.text.startswith("<b>2 committee members</b> in Indonesia:")
 
@@ -138,3 +140,11 @@ async def test_strangers_learn_nothing_of_the_business(bot):
         [reply] = await bot.send(stranger, text)
         assert LINK not in reply.text and "Budget" not in reply.text and "Samy" not in reply.text
         assert "membres" in reply.text
+
+
+async def test_the_time_somewhere_reads_as_a_sentence_in_spanish(bot):
+    """Spanish cannot put "son las" before a weekday ("son las jueves, 3 de diciembre")."""
+    [reply] = await bot.send("Gabriela Prudencio", "¿qué hora es en Katmandú?")
+    assert reply.text == "En Katmandú: <b>14:45</b> (UTC+05:45), lunes, 23 de noviembre de 2026."
+    [reply] = await bot.send("Gabriela Prudencio", "¿qué hora es para Bismo?")
+    assert reply.text.startswith("Para Bismo Sanyoto, en Yakarta: <b>16:00</b> (UTC+07:00), lunes, 23 de noviembre de 2026.")

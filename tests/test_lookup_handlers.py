@@ -104,7 +104,7 @@ async def test_question_set_through_the_handlers(bot):
 
 async def test_answers_in_the_askers_language_with_local_time(bot):
     [reply] = await bot.send("Ingrid Mulamba", "quelle heure est-il chez Gabriela ?")
-    assert "Pour Gabriela Prudencio, il est lundi 23 novembre 2026, 05:00 (La Paz, UTC-04:00)" in reply.text
+    assert "Pour Gabriela Prudencio, à La Paz, il est <b>05:00</b> (UTC-04:00), lundi 23 novembre 2026." in reply.text
     assert "Bolivie" in reply.text and "Amérique latine et Caraïbes" in reply.text
     [reply] = await bot.send("Gabriela Prudencio", "/who Népal")
     assert "Ningún miembro del comité" in reply.text and "Samy Arokiasamy" in reply.text
