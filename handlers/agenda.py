@@ -168,7 +168,7 @@ async def propose(env: Env) -> None:
     for deciding in await members.active_members(env.session):
         if has_access(deciding.access, "secretariat"):
             t = env.translator_for(deciding)
-            await env.tell(deciding, t("📝 {name} proposes an item #{item} for meeting #{id} ({meeting}): <b>{title}</b>",
+            await env.tell(deciding, t("📝 {name} proposes item #{item} for meeting #{id} ({meeting}): <b>{title}</b>",
                                        name=env.member.name, item=item.id, id=meeting.id, meeting=meeting.title,
                                        title=item.title),
                            [[(t("Approve"), f"agenda:approve:{item.id}"), (t("Decline"), f"agenda:decline:{item.id}")]],

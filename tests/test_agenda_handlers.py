@@ -82,7 +82,7 @@ async def test_proposals_are_approved_or_declined_by_the_chair(bot):
     assert "proposition #1" in private(bot, replies, "Ingrid Mulamba")[0].text
     [to_chair] = private(bot, replies, CHAIR)
     [to_drissa] = private(bot, replies, "Drissa Soaré")
-    assert "Ingrid Mulamba proposes an item #1" in to_chair.text and "propose un point #1" in to_drissa.text
+    assert "Ingrid Mulamba proposes item #1" in to_chair.text and "propose le point #1" in to_drissa.text
     assert not private(bot, replies, "Samy Arokiasamy")
     # a plain member cannot use the buttons, forged data is refused
     await bot.press("Samy Arokiasamy", to_chair, "agenda:approve:1")
