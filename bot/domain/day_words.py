@@ -33,7 +33,7 @@ _MONTHS = {
     ), start=1)
     for name in names
 }
-_WEEKDAYS = {
+WEEKDAYS = {  # folded names, 0 = Monday
     name: index
     for names in (
         ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
@@ -72,7 +72,7 @@ _END_FIRST = {"end", "the", "fin", "la", "a", "finales", "fines", "final", "el"}
 _ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th|er|re|e|eme|o|a)?")
 
 # Words only a day expression begins with: after them, words that are not a day are asked about.
-DAY_WORDS = (frozenset(_MONTHS) | frozenset(_WEEKDAYS) | _TOMORROW | {
+DAY_WORDS = (frozenset(_MONTHS) | frozenset(WEEKDAYS) | _TOMORROW | {
     "today", "hoy", "aujourd", "apres", "pasado", "next", "prochain", "prochaine", "proximo", "proxima",
     "end", "fin", "finales", "fines", "final"}) - {"mar", "set", "may", "sept", "ago"}
 
@@ -153,9 +153,9 @@ def _weekday(words: str, today: date) -> date | None:
     """"friday", "next friday", "vendredi prochain", "el viernes que viene", "friday next week"."""
     rest = [w for w in words.split() if w not in _FILLERS]
     rest = rest[1:] if rest and rest[0] in _THIS | _NEXT else rest
-    if not rest or rest[0] not in _WEEKDAYS:
+    if not rest or rest[0] not in WEEKDAYS:
         return None
-    index, tail = _WEEKDAYS[rest[0]], " ".join(rest[1:])
+    index, tail = WEEKDAYS[rest[0]], " ".join(rest[1:])
     if tail in ("", *_NEXT):
         return today + timedelta(days=(index - today.weekday() - 1) % 7 + 1)
     if tail in ("next week", "semaine prochaine", "semana que viene", "proxima semana", "semana proxima"):
@@ -208,7 +208,7 @@ def _end_of(words: str, today: date) -> date | None:
 def _day_and_month(words: str, today: date) -> date | None:
     """"20 décembre", "1er décembre 2026", "20 de diciembre de 2026", "december 20, 2026"."""
     parts = [w for w in words.replace(",", " ").split() if w not in _FILLERS]
-    parts = parts[1:] if parts and parts[0] in _WEEKDAYS else parts  # "vendredi 11 décembre"
+    parts = parts[1:] if parts and parts[0] in WEEKDAYS else parts  # "vendredi 11 décembre"
     if len(parts) in (2, 3) and parts[0] in _MONTHS:
         parts[0], parts[1] = parts[1], parts[0]  # English order
     if len(parts) not in (2, 3) or parts[1] not in _MONTHS:

@@ -20,6 +20,8 @@ from enum import Enum, StrEnum
 from itertools import count
 from zoneinfo import ZoneInfo
 
+from bot.domain.day_words import WEEKDAYS
+
 
 class Frequency(StrEnum):
     WEEKLY = "WEEKLY"
@@ -27,7 +29,7 @@ class Frequency(StrEnum):
 
 
 LAST = -1
-RRULE_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+RRULEWEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 @dataclass(frozen=True)
@@ -104,15 +106,6 @@ _ORDINALS = {
     **dict.fromkeys(("fourth", "4th", "quatrieme", "4e", "4eme", "cuarto", "cuarta", "4o", "4a"), 4),
     **dict.fromkeys(("last", "dernier", "derniere", "ultimo", "ultima"), LAST),
 }
-_WEEKDAYS = {
-    name: index
-    for names in (
-        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
-        ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-        ("lunes", "martes", "miercoles", "jueves", "viernes", "sabado", "domingo"),
-    )
-    for index, name in enumerate(names)
-}
 _FILLERS = {"on", "the", "of", "le", "la", "les", "l", "du", "de", "des", "el", "los", "las", "del", "sur", "in"}
 
 
@@ -132,9 +125,9 @@ def parse_recurrence(text: str) -> Recurrence:
 def _take_ordinal_weekday(words: list[str]) -> tuple[int, int] | None:
     """Remove and return the first `<ordinal> <weekday>` pair of `words`."""
     for position, (word, following) in enumerate(zip(words, words[1:])):
-        if word in _ORDINALS and following in _WEEKDAYS:
+        if word in _ORDINALS and following in WEEKDAYS:
             del words[position : position + 2]
-            return _ORDINALS[word], _WEEKDAYS[following]
+            return _ORDINALS[word], WEEKDAYS[following]
     return None
 
 
@@ -191,7 +184,7 @@ def to_rrule(rule: Recurrence) -> str:
     if rule.interval != 1:
         parts.append(f"INTERVAL={rule.interval}")
     if rule.ordinal is not None and rule.weekday is not None:
-        parts.append(f"BYDAY={rule.ordinal}{RRULE_WEEKDAYS[rule.weekday]}")
+        parts.append(f"BYDAY={rule.ordinal}{RRULEWEEKDAYS[rule.weekday]}")
     if rule.until is not None:
         parts.append(f"UNTIL={rule.until.astimezone(UTC):%Y%m%dT%H%M%SZ}")
     return ";".join(parts)
@@ -212,7 +205,7 @@ def from_rrule(value: str) -> Recurrence:
             Frequency(frequency),
             int(interval or 1),
             int(ordinal) if ordinal else None,
-            RRULE_WEEKDAYS.index(weekday) if weekday else None,
+            RRULEWEEKDAYS.index(weekday) if weekday else None,
             datetime.strptime(until, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) if until else None,
         )
     except ValueError:
