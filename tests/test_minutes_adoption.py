@@ -5,6 +5,9 @@ read-only from then on; the group gets the minutes in each of its languages."""
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from storage.models import Member
 from tests.test_records_handlers import CHAIR, MEMBER, SECRETARIAT, group, make_meeting, to
 
 
@@ -108,3 +111,15 @@ async def test_the_group_gets_the_minutes_in_each_of_its_languages(bot):
     texts = [m.text for m in posts if not m.document]
     for title in ("Minutes of meeting", "Procès-verbal de la réunion", "Acta de la reunión"):
         assert any(text.startswith(f"<b>{title} #{meeting_id}") for text in texts), (title, texts)
+
+
+async def test_roster_changes_after_the_meeting_leave_the_attendance_as_it_was(bot):
+    meeting_id, _, _ = await held_meeting(bot)
+    [before, *_] = await bot.send(CHAIR, f"/minutes {meeting_id} en")
+    async with bot.services.db.transaction() as session:
+        session.add(Member(name="Nueva Integrante", timezone="America/Guatemala"))  # joined after
+        (await session.scalar(select(Member).where(Member.name == "Ingrid Mulamba"))).active = False  # left
+    [after, *_] = await bot.send(CHAIR, f"/minutes {meeting_id} en")
+    attendance = before.text.split("Agenda and record")[0]
+    assert "Ingrid Mulamba" in attendance and "Absent (12)" in attendance
+    assert after.text.split("Agenda and record")[0] == attendance
