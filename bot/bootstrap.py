@@ -17,12 +17,12 @@ from bot.i18n.translation import I18n, now_utc
 from bot.services import Services, members
 from bot.services.departures import MEMBER_DEPARTED
 from bot.services.group_chat import GROUP_LOST, GROUP_MOVED, TOPIC_LOST
+from bot.services.minutes_snapshot import MINUTES
 from bot.services.polls import POLL_REMINDER
 from bot.services.records import CHAIR_OVERDUE
 from bot.services.reminders import ACTION_OVERDUE, ACTION_REMINDER, MEETING_REMINDER, OVERDUE_DIGEST
 from bot.services.roster_changes import ROSTER_CHANGED
 from bot.telegram.application import build_application
-from handlers.records import MINUTES
 from storage.database import Database
 from storage.outbox import MESSAGE
 

@@ -35,11 +35,14 @@ from bot.domain.meeting_time import (
     within_working_hours,
 )
 from bot.domain.names import fold
-from bot.domain.night import at_night
+from bot.domain.night import at_night, weekend_for
 from bot.domain.recurrence import Frequency, Recurrence, from_rrule, parse_recurrence
 from bot.input.callbacks import callback_args
 from handlers.common import BUTTON_EXPIRED, DIALOGUE_GROUP, CommandSpec, Env, button, command, dialogue_step
 from handlers.shared.agenda_text import agenda_lines
+from handlers.shared.hours_text import (
+    WEEKEND_MARK, ask_to_create, ask_to_move, weekend_lines, who_at_night, who_on_weekend,
+)
 from handlers.shared.replies import explain_refusal, in_group_languages, meeting_from_arg, title_or_reply
 from handlers.shared.reach_text import fanout_text
 from storage.models import Meeting, Member
@@ -240,8 +243,6 @@ async def create_and_announce(env: Env, *, title: str, starts_at: datetime, zone
     ``starts_at`` must be aware and in the future. Raises :class:`bot.services.meetings.MeetingError`
     (title, duration), :class:`bot.domain.recurrence.UnknownRecurrence` or ``StartNotOnRule``;
     nothing is kept then, as the handler frame rolls back."""
-    from handlers.night import ask_to_create, who_at_night
-
     offsets = env.settings.reminders.meeting_offsets
     rule = parse_recurrence(recurrence) if isinstance(recurrence, str) else recurrence
     night = await who_at_night(env, starts_at, duration_minutes) if rule is None else []
@@ -263,11 +264,14 @@ def told_text(env: Env, meeting: Meeting) -> Safe:
     return fanout_text(env.t, env.reach(), group=bool(env.committee.group_chat_id), meeting_id=meeting.id)
 
 
-def created_text(env: Env, meeting: Meeting) -> Safe:
+async def created_text(env: Env, meeting: Meeting) -> Safe:
+    """The chair's answer once a meeting is created: when, who was told, and whose weekend it is."""
     if meeting.status == service.DRAFT:
         return env.t("Meeting #{id} is a draft until you answer the question about night hours.", id=meeting.id)
-    return Safe(env.t("Meeting #{id} created: <b>{title}</b>, {when}.", id=meeting.id, title=meeting.title,
-                      when=env.t.datetime(meeting.starts_at, env.zone_of(env.member))) + "\n" + told_text(env, meeting))
+    weekend = await who_on_weekend(env, meeting.starts_at, meeting.duration_minutes)
+    return Safe("\n".join([env.t("Meeting #{id} created: <b>{title}</b>, {when}.", id=meeting.id, title=meeting.title,
+                                  when=env.t.datetime(meeting.starts_at, env.zone_of(env.member))),
+                            told_text(env, meeting), *weekend_lines(env.t, env, meeting, weekend)]))
 
 
 # --- /newmeeting ------------------------------------------------------------------------------
@@ -318,7 +322,7 @@ async def newmeeting(env: Env) -> None:
         return
     meeting = await create_and_announce(env, title=title, starts_at=starts_at, zone=zone, duration_minutes=minutes)
     if meeting.status != service.DRAFT:
-        env.reply(created_text(env, meeting))
+        env.reply(await created_text(env, meeting))
 
 
 @dataclass
@@ -461,7 +465,7 @@ async def newmeeting_button(env: Env) -> None:
             return
         meeting = await create_and_announce(env, title=flow.title, starts_at=flow.starts_at, zone=flow.zone,
                                             duration_minutes=flow.minutes)
-        env.edit(created_text(env, meeting))
+        env.edit(await created_text(env, meeting))
     else:
         env.toast = env.t(BUTTON_EXPIRED)
 
@@ -518,6 +522,8 @@ async def world_table(env: Env, meeting: Meeting) -> list[str]:
         value = meeting.starts_at.astimezone(ZoneInfo(env.zone_of(member))).utcoffset()
         return value.total_seconds() if value else 0.0
 
+    weekend = {person.id for person, _day in weekend_for(meeting.starts_at, meeting.duration_minutes,
+                                                         [(m, env.zone_of(m)) for m in roster])}
     lines, outside = [], 0
     for person in sorted(roster, key=lambda m: (offset(m), m.name)):
         zone = env.zone_of(person)
@@ -526,10 +532,14 @@ async def world_table(env: Env, meeting: Meeting) -> list[str]:
         mark = ANSWER_MARKS.get(answers.get(person.id, ""), "·")
         late = " 🌙" if at_night(meeting.starts_at, meeting.duration_minutes, zone) else " ⚠️"
         lines.append(t("{mark} {name} ({zone}): {time}", mark=mark, name=person.name, zone=t.place(zone),
-                       time=t.short_datetime(meeting.starts_at, zone)) + ("" if ok else late))
+                       time=t.short_datetime(meeting.starts_at, zone)) + ("" if ok else late)
+                     + (f" {WEEKEND_MARK}" if person.id in weekend else ""))
     if outside:
         lines.append(t.plural("⚠️ {n} member outside their working hours", "⚠️ {n} members outside their working hours",
                               outside))
+    if weekend:
+        lines.append(t.plural("📅 {n} member on their Saturday or Sunday", "📅 {n} members on their Saturday or Sunday",
+                              len(weekend)))
     return lines
 
 
@@ -577,8 +587,6 @@ async def reschedule(env: Env) -> None:
     starts_at = read_start(env, env.args[1], env.args[2], zone)
     if starts_at is None:
         return
-    from handlers.night import ask_to_move, who_at_night
-
     night = await who_at_night(env, starts_at, meeting.duration_minutes)
     if night and meeting.status == "scheduled":
         ask_to_move(env, meeting, starts_at, night)
@@ -591,9 +599,10 @@ async def reschedule(env: Env) -> None:
         explain_refusal(env, error, meeting.id)
         return
     await announce(env, meeting, MOVED, previous)
-    env.reply(env.t("Meeting #{id} moved to {when}; its reminders follow.",
-                    id=meeting.id, when=env.t.datetime(meeting.starts_at, env.zone_of(env.member)))
-              + "\n" + told_text(env, meeting))
+    weekend = await who_on_weekend(env, meeting.starts_at, meeting.duration_minutes)
+    env.reply("\n".join([env.t("Meeting #{id} moved to {when}; its reminders follow.",
+                               id=meeting.id, when=env.t.datetime(meeting.starts_at, env.zone_of(env.member))),
+                         told_text(env, meeting), *weekend_lines(env.t, env, meeting, weekend)]))
 
 
 @command(access="secretariat")

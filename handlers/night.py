@@ -1,6 +1,6 @@
-"""Night slots are asked about before anyone is told: a meeting that puts a member between
-23:00 and 06:00 in their own zone (the rule of /findslot) is created as a draft, or its move
-held back, and the chair is named who and at what local time, with buttons to go ahead or not.
+"""The chair's answer to the night question: a meeting that puts a member between 23:00 and
+06:00 in their own zone (the rule of /findslot) is created as a draft, or its move held back,
+and the chair is asked (:mod:`handlers.shared.hours_text`); these buttons go ahead or not.
 """
 
 from datetime import UTC, datetime
@@ -8,49 +8,13 @@ from datetime import UTC, datetime
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.services import meetings as service
-from bot.services import members
-from bot.i18n.translation import N_, Safe, Translator
+from bot.i18n.translation import Safe
 from bot.input.numbers import parse_id
-from bot.domain.night import night_for
 from bot.input.callbacks import callback_args
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button
 from handlers.meetings import CREATED, MOVED, announce, created_text, explain_refusal, told_text
-from storage.models import Meeting, Member
 
 COMMANDS: list[CommandSpec] = []
-MARK = "🌙"
-NIGHT_LINE = N_("{mark} {name}: {time} ({zone})")
-
-
-async def who_at_night(env: Env, starts_at: datetime, minutes: int) -> list[tuple[Member, datetime]]:
-    roster = await members.active_members(env.session)
-    return night_for(starts_at, minutes, [(person, env.zone_of(person)) for person in roster])
-
-
-def _lines(t: Translator, night: list[tuple[Member, datetime]]) -> list[str]:
-    return [t(NIGHT_LINE, mark=MARK, name=person.name, time=f"{local:%H:%M}", zone=t.zone(local, str(local.tzinfo)))
-            for person, local in night]
-
-
-def ask_to_create(env: Env, meeting: Meeting, night: list[tuple[Member, datetime]]) -> None:
-    t = env.t
-    lines = [t.plural("🌙 <b>Meeting #{id} “{title}” would be at night for {n} member:</b>",
-                      "🌙 <b>Meeting #{id} “{title}” would be at night for {n} members:</b>", len(night),
-                      id=meeting.id, title=meeting.title), *_lines(t, night),
-             t("It is kept as a draft: nobody has been told. Create it anyway, or drop it and plan another time.")]
-    env.reply("\n".join(lines), [[(t("🌙 Create anyway"), f"night:ok:{meeting.id}"),
-                                  (t("Drop it"), f"night:drop:{meeting.id}")]])
-
-
-def ask_to_move(env: Env, meeting: Meeting, new_start: datetime, night: list[tuple[Member, datetime]]) -> None:
-    t = env.t
-    lines = [t.plural("🌙 <b>Moving meeting #{id} to {when} would put {n} member at night:</b>",
-                      "🌙 <b>Moving meeting #{id} to {when} would put {n} members at night:</b>", len(night),
-                      id=meeting.id, when=t.datetime(new_start, env.zone_of(env.member))), *_lines(t, night),
-             t("Nothing was changed yet.")]
-    stamp = int(new_start.timestamp() // 60)
-    env.reply("\n".join(lines), [[(t("🌙 Move anyway"), f"night:mv:{meeting.id}:{stamp}"),
-                                  (t("Keep the current time"), "night:keep")]])
 
 
 @button(access="secretariat")
@@ -95,7 +59,7 @@ async def night_button(env: Env) -> None:
         return
     await service.ensure_action_review(env.session, meeting, env.now)
     await announce(env, meeting, CREATED)
-    env.edit(Safe(created_text(env, meeting)))
+    env.edit(Safe(await created_text(env, meeting)))
 
 
 def register(application: Application) -> None:

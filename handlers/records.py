@@ -1,42 +1,27 @@
-"""The record of a meeting while it is held, and its minutes in three languages.
+"""The record of a meeting while it is held.
 
 /startmeeting opens the record (chair or secretariat); while it is open /topic, /next,
 /decide (/agreed), /vote and /closevote, /action, /info, /present (or the attendance
-buttons) and /undo add to it; /endmeeting closes it and sends the minutes: to every member
-privately in their own language, to the group in the committee's language, as a message and
-as Markdown and HTML files. The minutes are rendered at send time from the stored records
-(outbox kind ``minutes``), so what is sent is always the record as it stands.
+buttons) and /undo add to it; /endmeeting closes it, freezes its minutes and sends them
+(:mod:`handlers.minutes` phrases them, adopts and corrects them).
 """
 
-import uuid
-
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.services import members, minutes as minutes_domain, records
-from storage import outbox
-from bot.domain.access import choose_language, has_access
-from bot.domain.labels import language_choices, read_language
-from bot.delivery.dispatcher import Rendered, Skip
+from bot.services import members, minutes_snapshot, records
+from bot.domain.access import has_access
 from bot.services.due_phrases import MalformedDue, split_due
-from bot.services.reach import NOT_LINKED, UNLINKED, Reach
-from bot.i18n.translation import N_, SUPPORTED, Safe, Translator
+from bot.i18n.translation import N_, Safe, Translator
 from bot.input.numbers import parse_id
-from bot.services import Services
 from bot.delivery.sending import Buttons
-from storage.models import AgendaItem, Meeting, Member, OutboxMessage, Vote
+from storage.models import AgendaItem, Meeting, Member, Vote
 from bot.input.callbacks import callback_args
 from handlers.common import CommandSpec, Env, button, command
-from handlers.shared.minutes_text import (
-    PARTS, counts_text, document_caption, minutes_filename,
-    render_parts,
-)
+from handlers.shared.minutes_text import counts_text
 from handlers.shared.reach_text import fanout_text
 from handlers.shared.replies import (
     NO_SUCH_MEMBER, WHICH_MEMBER, due_not_past, in_group_languages, name_of, resolve_member, writer_today,
 )
-
-MINUTES = "minutes"
 
 COMMANDS = [
     CommandSpec("startmeeting", N_("Open the record of a meeting (the next one, or /startmeeting NUMBER)"),
@@ -53,7 +38,6 @@ COMMANDS = [
     CommandSpec("present", N_("Mark yourself present at the meeting being recorded")),
     CommandSpec("undo", N_("Remove your last record in the meeting (the chair: anyone's)")),
     CommandSpec("endmeeting", N_("Close the meeting record and send the minutes"), access="secretariat"),
-    CommandSpec("minutes", N_("Send the minutes of a meeting again: /minutes NUMBER [fr|en|es]")),
 ]
 
 NO_RECORD = N_("No meeting record is open. The chair or the secretariat opens one with /startmeeting.")
@@ -115,6 +99,7 @@ async def startmeeting(env: Env) -> None:
             "other_open": N_("The record of meeting #{id} is still open: close it with /endmeeting first."),
             "already_open": N_("The record of meeting #{id} is already open."),
             "cancelled": N_("Meeting #{id} was cancelled."),
+            "adopted": N_("The minutes of meeting #{id} are adopted: its record can no longer be reopened."),
         }
         env.reply(t(messages[error.code], id=error.details["meeting_id"]))
         return
@@ -144,31 +129,12 @@ async def endmeeting(env: Env) -> None:
     meeting = await _open_record(env)
     if meeting is None:
         return
-    await records.end_record(env.session, meeting, env.member, env.now)
-    reach = await queue_minutes(env, meeting)
+    await minutes_snapshot.close_record(env.session, meeting, env.member, env.now)
+    reach = await minutes_snapshot.queue_minutes(env.session, meeting, env.now, env.committee.group_chat_id,
+                                                 [g.lang for g in env.group_translators()])
+    env.owes_messages = True
     env.reply(env.t("The record of meeting #{id} is closed; its minutes are queued.", id=meeting.id) + "\n"
               + fanout_text(env.t, reach, group=bool(env.committee.group_chat_id), meeting_id=meeting.id))
-
-
-async def queue_minutes(env: Env, meeting: Meeting) -> Reach:
-    """Owe every reachable member (in their language) and the group the minutes: a message and
-    two files each, rendered when sent. Returns who could and could not be reached."""
-    batch = uuid.uuid4().hex[:12]
-    reach = Reach.of(await members.active_members(env.session))
-    for person in reach.reachable:
-        for part in PARTS:
-            await outbox.enqueue(env.session, kind=MINUTES, due_at=env.now, recipient=person,
-                                 dedupe_key=f"minutes:{meeting.id}:{batch}:{person.id}:{part}",
-                                 ref_type="meeting", ref_id=meeting.id,
-                                 payload={"meeting_id": meeting.id, "part": part})
-    if env.committee.group_chat_id:
-        for part in PARTS:
-            await outbox.enqueue(env.session, kind=MINUTES, due_at=env.now, chat_id=env.committee.group_chat_id,
-                                 dedupe_key=f"minutes:{meeting.id}:{batch}:group:{part}",
-                                 ref_type="meeting", ref_id=meeting.id,
-                                 payload={"meeting_id": meeting.id, "part": part})
-    env.owes_messages = True
-    return reach
 
 
 # --- recording ----------------------------------------------------------------------------
@@ -433,59 +399,6 @@ async def undo(env: Env) -> None:
     env.reply(env.t(labels[undone.kind], id=undone.id, text=undone.text[:200]))
 
 
-async def render_minutes(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
-    """Minutes regenerated from the records at send time, in the reader's language now."""
-    committee = await members.committee(session)
-    meeting = await session.get(Meeting, int(row.payload.get("meeting_id", 0)))
-    part = row.payload.get("part", "text")
-    if meeting is None or meeting.record_opened_at is None or part not in PARTS:
-        raise Skip("cancelled", "no such meeting record")
-    if row.recipient_id is not None:
-        member = await session.get(Member, row.recipient_id)
-        if member is None or not member.active or not member.telegram_id:
-            raise Skip(UNLINKED, NOT_LINKED)
-        chat_id = member.telegram_id
-        lang = choose_language(member.chosen_language, member.language, None, committee.default_language)
-    elif row.chat_id is not None:
-        chat_id = row.chat_id
-        lang = row.payload.get("lang") or committee.default_language
-    else:
-        raise Skip("failed", "no recipient")
-    t = services.i18n.translator(lang)
-    record = await minutes_domain.build(session, meeting)
-    rendered = render_parts(t, record, committee.timezone)
-    if part == "text":
-        return Rendered(chat_id, rendered["text"])
-    return Rendered(chat_id, document_caption(t, meeting.id, part),
-                    document=(minutes_filename(meeting.id, lang, part), rendered[part].encode("utf-8")))
-
-
-@command()
-async def minutes(env: Env) -> None:
-    if not env.args or len(env.args) > 2:
-        env.reply(env.t("Usage: /minutes NUMBER [fr|en|es], for example /minutes 12 fr."))
-        return
-    meeting = await records.get_meeting(env.session, parse_id(env.args[0]))
-    if meeting is None:
-        env.reply(env.t(NO_MEETING, id=env.args[0][:20]))
-        return
-    lang = env.t.lang
-    if len(env.args) == 2:
-        lang = read_language(env.args[1][:40]) or ""
-        if lang not in SUPPORTED:
-            env.reply(env.t("Unknown language. Choose one of {languages}.", languages=language_choices()))
-            return
-    if meeting.record_opened_at is None:
-        env.reply(env.t("Meeting #{id} has no record yet.", id=meeting.id))
-        return
-    t = env.services.i18n.translator(lang)
-    rendered = render_parts(t, await minutes_domain.build(env.session, meeting), env.committee.timezone)
-    env.reply(rendered["text"], personal=True)
-    for part in ("md", "html"):
-        env.reply_document(minutes_filename(meeting.id, lang, part), rendered[part].encode("utf-8"),
-                           document_caption(t, meeting.id, part), personal=True)
-
-
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("startmeeting", startmeeting))
     application.add_handler(CommandHandler("endmeeting", endmeeting))
@@ -498,9 +411,6 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("info", info))
     application.add_handler(CommandHandler("present", present))
     application.add_handler(CommandHandler("undo", undo))
-    application.add_handler(CommandHandler("minutes", minutes))
     application.add_handler(CallbackQueryHandler(vote_button, pattern=r"^vote:"))
     application.add_handler(CallbackQueryHandler(attendance_button, pattern=r"^att:"))
 
-
-RENDERERS = {MINUTES: render_minutes}

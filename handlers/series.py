@@ -14,6 +14,7 @@ from bot.services import series
 from bot.i18n.translation import N_, SUPPORTED, Safe, Translator
 from bot.domain.names import fold
 from bot.domain.recurrence import StartNotOnRule, UnknownRecurrence, parse_recurrence
+from handlers.shared.hours_text import weekend_summary, who_on_weekend
 from handlers.shared.replies import in_group_languages
 from handlers.common import CommandSpec, Env, command
 from handlers.meetings import describe_rule, explain_refusal, meeting_from_arg, series_text, told_text
@@ -93,7 +94,9 @@ async def _start_or_change(env: Env, meeting: Meeting, typed: str, *, change: bo
     lines = [t("Meeting #{id} now repeats {rule}.", id=meeting.id, rule=await series_text(env, t, meeting))]
     if called_off:
         lines.append(t("Called off: {dates}", dates=Safe("; ".join(_dates(t, called_off, zone)))))
-    lines += _dates(t, created, zone)
+    for row in created:
+        weekend = await who_on_weekend(env, row.starts_at, row.duration_minutes)
+        lines.append(_dates(t, [row], zone)[0] + (" · " + weekend_summary(t, weekend) if weekend else ""))
     lines.append(t("Each occurrence can be moved or cancelled on its own with its number."))
     lines.append(told_text(env, meeting))
     env.reply("\n".join(lines))

@@ -275,6 +275,24 @@ class Note(Base):
     deleted_at: Mapped[datetime | None] = mapped_column()
 
 
+class MinutesSnapshot(Base):
+    """The minutes as they stood when the record was closed (``content``: what was decided, the
+    actions as assigned in the meeting, attendance; members by id, so a forgotten member's name
+    goes with them), the chair's explicit ``corrections`` to the draft (text, member id, UTC
+    time) and, once adopted, when, by whom and at which meeting: then they are read-only."""
+
+    __tablename__ = "minutes_snapshot"
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True,
+                                            autoincrement=False)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    frozen_at: Mapped[datetime] = mapped_column()
+    corrections: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    adopted_at: Mapped[datetime | None] = mapped_column()
+    adopted_by_id: Mapped[int | None] = mapped_column(ForeignKey("member.id", ondelete="SET NULL"))
+    adopted_in_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
+
+
 class AvailabilityPoll(Base):
     __tablename__ = "availability_poll"
 

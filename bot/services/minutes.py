@@ -1,8 +1,9 @@
-"""The minutes of a meeting as a plain structure, rebuilt from the stored records every time.
+"""The minutes of a meeting as a plain structure, built from the stored records.
 
-No sentences here: :mod:`handlers.records` renders the structure in each reader's language
-(Telegram HTML, Markdown and a standalone HTML page). Removed records (``deleted_at``) are
-left out; so the minutes sent again after an edit or an undo always show the record as it is.
+No sentences here: :mod:`handlers.shared.minutes_text` renders the structure in each reader's
+language (Telegram HTML, Markdown and a standalone HTML page). Removed records (``deleted_at``)
+are left out. While the record is open the minutes are built live; once it is closed they are
+read from the snapshot taken then (:mod:`bot.services.minutes_snapshot`).
 """
 
 from dataclasses import dataclass, field
@@ -75,6 +76,29 @@ class ItemRecord:
         return not (self.decisions or self.votes or self.notes or self.actions)
 
 
+@dataclass(frozen=True)
+class Correction:
+    """An explicit correction of draft minutes, by whom and when."""
+
+    text: str
+    author: Person | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What became of an action since the minutes were frozen (the minutes keep the original)."""
+
+    id: int
+    text: str
+    owner: Person | None
+    due: date | None
+    status: str
+    withdrawn: bool
+    owner_changed: bool
+    due_changed: bool
+
+
 @dataclass
 class Minutes:
     meeting_id: int
@@ -88,6 +112,11 @@ class Minutes:
     items: list[ItemRecord]
     actions_by_owner: list[tuple[Person | None, list[ActionRecord]]]
     absent: list[Person]
+    state: str = "open"  # open (the record is being kept) | draft (frozen) | adopted
+    adopted_at: datetime | None = None
+    adopted_in: int | None = None  # the meeting at which they were adopted
+    corrections: list[Correction] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
 
     @property
     def decision_count(self) -> int:
@@ -168,17 +197,21 @@ async def build(session: AsyncSession, meeting: Meeting) -> Minutes:
         target.actions.append(record)
         all_actions.append(record)
 
-    grouped: dict[int | None, list[ActionRecord]] = {}
-    for record in all_actions:
-        grouped.setdefault(record.owner.id if record.owner else None, []).append(record)
-    by_owner = []
-    for records in grouped.values():
-        records.sort(key=lambda r: (r.due is None, r.due or date.max, r.id))
-        by_owner.append((records[0].owner, records))
-    by_owner.sort(key=lambda pair: (pair[0] is None, pair[0].former if pair[0] else True,
-                                    pair[0].name if pair[0] else ""))
-
     ordered = ([loose] if not loose.empty else []) + [items[row.id] for row in items_rows]
     return Minutes(meeting.id, meeting.title, meeting.starts_at, meeting.duration_minutes,
                    meeting.record_opened_at, meeting.record_closed_at, present, apologies,
-                   ordered, by_owner, absent)
+                   ordered, by_owner(all_actions), absent)
+
+
+def by_owner(actions: list[ActionRecord]) -> list[tuple[Person | None, list[ActionRecord]]]:
+    """The actions grouped by owner (named owners first, by name), soonest due first."""
+    grouped: dict[int | None, list[ActionRecord]] = {}
+    for record in actions:
+        grouped.setdefault(record.owner.id if record.owner else None, []).append(record)
+    pairs = []
+    for records in grouped.values():
+        records.sort(key=lambda r: (r.due is None, r.due or date.max, r.id))
+        pairs.append((records[0].owner, records))
+    pairs.sort(key=lambda pair: (pair[0] is None, pair[0].former if pair[0] else True,
+                                 pair[0].name if pair[0] else ""))
+    return pairs

@@ -21,8 +21,8 @@ from bot.input.numbers import MAX_ID, parse_id
 from storage.outbox import cancel_pending, enqueue
 from bot.services.reminders import ACTION_MORNING, replan_action
 from storage.models import (
-    ActionItem, AgendaItem, Attendance, AuditEntry, Ballot, Decision, Invite, Meeting, Member, Note,
-    OutboxMessage, PollAnswer, Rsvp, Vote,
+    ActionItem, AgendaItem, Attendance, AuditEntry, Ballot, Decision, Invite, Meeting, Member, MinutesSnapshot,
+    Note, OutboxMessage, PollAnswer, Rsvp, Vote,
 )
 from storage.upsert import upsert
 
@@ -120,6 +120,9 @@ async def start_record(session: AsyncSession, meeting: Meeting, actor: Member, n
     if meeting.status == "cancelled":
         raise RecordError("cancelled", meeting_id=meeting.id)
     reopened = meeting.record_opened_at is not None
+    if reopened and await session.scalar(select(MinutesSnapshot.adopted_at).where(
+            MinutesSnapshot.meeting_id == meeting.id)) is not None:
+        raise RecordError("adopted", meeting_id=meeting.id)  # adopted minutes are read-only
     if not reopened:
         meeting.record_opened_at = now
         items = await agenda_items(session, meeting)

@@ -1,16 +1,16 @@
 """The minutes of a meeting in the reader's language, three ways: a Telegram message, a
-Markdown file and a standalone HTML page, all from the same styled lines (rebuilt from the
-stored records at send time by :mod:`bot.services.minutes`)."""
+Markdown file and a standalone HTML page, all from the same styled lines (read at send time by
+:mod:`bot.services.minutes_snapshot`: live while the record is open, then as frozen)."""
 
 import html
 import re
+from zoneinfo import ZoneInfo
 
 from bot.i18n.translation import N_, Safe, Translator
 from bot.services import minutes as minutes_domain
-from bot.services.minutes import ActionRecord, Minutes
+from bot.services.minutes import ActionRecord, FollowUp, Minutes
 from handlers.shared.replies import name_of
 
-PARTS = ("text", "md", "html")
 VOTE_COUNTS = N_("yes {yes} · no {no} · abstain {abstain}")
 
 
@@ -31,8 +31,14 @@ def minutes_blocks(t: Translator, record: Minutes, zone: str) -> list[Block]:
                               opened=t.time(record.opened_at, zone),
                               closed=t.time(record.closed_at, zone) if record.closed_at else "—",
                               zone=t.zone(record.opened_at, zone))))
-    if record.closed_at is None:
+    if record.state == "open":
         blocks.append(("p", t("Draft: the record of this meeting is still open.")))
+    elif record.state == "draft":
+        blocks.append(("p", t("Draft minutes, to be adopted by the committee.")))
+    elif record.adopted_at is not None:
+        adopted = t.date(record.adopted_at.astimezone(ZoneInfo(zone)).date())
+        blocks.append(("p", t("Adopted on {date} at meeting #{id}.", date=adopted, id=record.adopted_in)
+                       if record.adopted_in else t("Adopted on {date}.", date=adopted)))
     blocks.append(("h2", t("Attendance")))
     blocks.append(("p", t("Present ({n}): {names}", n=len(record.present),
                           names=", ".join(name_of(t, p) for p in record.present) or "—")))
@@ -67,7 +73,31 @@ def minutes_blocks(t: Translator, record: Minutes, zone: str) -> list[Block]:
         blocks.append(("h3", name_of(t, owner)))
         for act in acts:
             blocks.append(("li", _action_line(t, act, with_owner=False)))
+    if record.corrections:
+        blocks.append(("h2", t("Corrections")))
+        for fix in record.corrections:
+            blocks.append(("li", t("{text} ({name}, {when})", text=fix.text, name=name_of(t, fix.author),
+                                   when=t.short_datetime(fix.at, zone))))
+    if record.follow_ups:
+        blocks.append(("h2", t("Since the meeting (not part of the minutes)")))
+        for change in record.follow_ups:
+            blocks.append(("li", _follow_up_line(t, change)))
     return blocks
+
+
+def _follow_up_line(t: Translator, change: FollowUp) -> Safe:
+    if change.withdrawn:
+        return t("Action #{id}: withdrawn", id=change.id)
+    parts = [t("Action #{id}", id=change.id)]
+    if change.owner_changed:
+        parts.append(t("now with {name}", name=name_of(t, change.owner)))
+    if change.due_changed:
+        parts.append(t("now due {date}", date=t.date(change.due)) if change.due else t("no due date now"))
+    if change.status == "done":
+        parts.append(t("done"))
+    elif not (change.owner_changed or change.due_changed):
+        parts.append(t("reopened"))
+    return Safe(" · ".join(parts))
 
 
 def _vote_line(t: Translator, record: minutes_domain.VoteRecord) -> Safe:
