@@ -6,6 +6,7 @@ messages), an anonymous admin sends a command, a command is edited, the bot is r
 from __future__ import annotations
 
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 from bot.i18n.translation import I18n
@@ -18,6 +19,7 @@ I18N = I18n()
 OLD = Chat(-4518810793, "group", "INSP!R steering committee")
 NEW_ID = -1002471352452
 NEW = {"id": NEW_ID, "type": "supergroup", "title": "INSP!R steering committee"}
+SOON = date.today() + timedelta(days=20)  # days from the real clock: the bot runs on it
 ANONYMOUS = {"id": 1087968824, "is_bot": True, "first_name": "Group", "username": "GroupAnonymousBot"}
 
 
@@ -47,7 +49,7 @@ def test_group_upgraded_anonymous_admin_edited_command_bot_removed(database_url:
     # Upgraded before the service messages reached the bot: the announcement is refused with the new id.
     tg.inject_fault("sendMessage", 400, "Bad Request: group chat was upgraded to a supergroup chat",
                     chat_id=OLD.id, parameters={"migrate_to_chat_id": NEW_ID})
-    tg.send_message(CHAIR, "/newmeeting 2026-12-03 15:00 Budget review")
+    tg.send_message(CHAIR, f"/newmeeting {SOON:%Y-%m-%d} 15:00 Budget review")
     announcement = _wait_text(tg, NEW_ID, "Budget review")
     assert announcement["chat_id"] == NEW_ID
     notice = _wait_text(tg, CHAIR.id, "supergroup")
@@ -57,7 +59,7 @@ def test_group_upgraded_anonymous_admin_edited_command_bot_removed(database_url:
                                 "sender_chat": NEW, "migrate_from_chat_id": OLD.id}})
 
     # An anonymous admin's command, then an edited command, both in the new supergroup.
-    tg.send_update({"message": _command(2, ANONYMOUS, "/newmeeting 2026-12-04 15:00 Hidden", NEW, sender_chat=NEW)})
+    tg.send_update({"message": _command(2, ANONYMOUS, f"/newmeeting {SOON + timedelta(days=1):%Y-%m-%d} 15:00 Hidden", NEW, sender_chat=NEW)})
     _wait_text(tg, NEW_ID, "anonymously")
     members = ask(tg, SAMY, "/members", Chat(NEW_ID, "supergroup", NEW["title"]))  # the registered group now
     assert members

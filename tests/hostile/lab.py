@@ -25,7 +25,8 @@ from tests.harness import BotHarness
 
 LANGS = ("fr", "en", "es")
 WATCHED = ("member", "committee", "invite", "meeting", "agenda_item", "decision", "action_item", "vote",
-           "ballot", "note", "rsvp", "attendance", "availability_poll", "poll_slot", "poll_answer", "outbox")
+           "ballot", "note", "rsvp", "attendance", "availability_poll", "poll_slot", "poll_answer", "outbox",
+           "minutes_snapshot")
 ALLOWED_TAGS = {"b", "i", "u", "s", "a", "code", "pre", "blockquote"}
 _TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*)?)>|&(#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);|[<>&]")
 INVITE_INVALID = "This invitation link is not valid or has expired. Ask the chair for a new one."

@@ -61,6 +61,7 @@ SHAPES: dict[str, list[str]] = {
     "decide": ["/decide {x}"], "agreed": ["/agreed {x}"], "vote": ["/vote {x}"], "closevote": ["/closevote {x}"],
     "action": ["/action {x}", "/action - {x}", "/action Samy: {x}", "/action Samy: task due {x}"],
     "info": ["/info {x}"], "present": ["/present {x}"], "minutes": ["/minutes {x}", "/minutes {R} {x}"],
+    "amend": ["/amend {x}", "/amend {R} {x}"], "adopt": ["/adopt {x}"],
     "undo": ["/undo {x}"], "endmeeting": ["/endmeeting {x}"],  # last: they close what the others use
 }
 ACCESS = {spec.name: spec.access for spec in all_commands()} | {"agreed": "secretariat"}
@@ -83,7 +84,8 @@ WRITES: dict[str, set[str]] = {
     "vote": {"vote", "outbox"}, "closevote": {"vote"}, "action": _ACTION, "info": {"note"},
     "present": {"attendance"}, "done": _ACTION, "reopen": _ACTION, "due": _ACTION, "assign": _ACTION,
     "undo": {"decision", "action_item", "note", "agenda_item", "vote", "meeting", "outbox"},
-    "endmeeting": {"meeting", "outbox", "vote"},
+    "endmeeting": {"meeting", "outbox", "vote", "minutes_snapshot"}, "amend": {"minutes_snapshot"},
+    "adopt": {"minutes_snapshot", "outbox"},
 }
 STRANGER = None  # filled per lab: bot.stranger("fr")
 
