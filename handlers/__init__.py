@@ -7,13 +7,13 @@ from telegram.ext import Application
 
 from bot.delivery.dispatcher import CORE_RENDERERS, Renderer
 from handlers import (
-    actions, agenda, group, lookup, meetings, minutes, night, profile, reach, records, reminders, roster,
-    roster_admin, series, slots, start,
+    actions, agenda, group, lookup, meetings, minutes, night, profile, reach, record_opening, records, reminders,
+    roster, roster_admin, series, slots, start,
 )
 from handlers.common import CommandSpec
 
-AREAS = [start, profile, roster, roster_admin, group, slots, meetings, series, night, agenda, reminders, reach, records,
-         minutes, actions, lookup]
+AREAS = [start, profile, roster, roster_admin, group, slots, meetings, series, night, agenda, reminders, reach,
+         record_opening, records, minutes, actions, lookup]
 
 
 class WiringError(RuntimeError):

@@ -1,31 +1,24 @@
-"""The record of a meeting while it is held.
-
-/startmeeting opens the record (chair or secretariat); while it is open /topic, /next,
-/decide (/agreed), /vote and /closevote, /action, /info, /present (or the attendance
-buttons) and /undo add to it; /endmeeting closes it, freezes its minutes and sends them
-(:mod:`handlers.minutes` phrases them, adopts and corrects them).
-"""
+"""The record of a meeting while it is held: once /startmeeting opened it
+(:mod:`handlers.record_opening`), /topic, /next, /decide (/agreed), /vote and /closevote,
+/action, /info, /present and /undo add to it."""
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.services import members, minutes_snapshot, records
+from bot.services import members, records
 from bot.domain.access import has_access
 from bot.services.due_phrases import MalformedDue, split_due
 from bot.i18n.translation import N_, Safe, Translator
 from bot.input.numbers import parse_id
 from bot.delivery.sending import Buttons
-from storage.models import AgendaItem, Meeting, Member, Vote
+from storage.models import Meeting, Member, Vote
 from bot.input.callbacks import callback_args
 from handlers.common import CommandSpec, Env, button, command
 from handlers.shared.minutes_text import counts_text
-from handlers.shared.reach_text import fanout_text
 from handlers.shared.replies import (
     NO_SUCH_MEMBER, WHICH_MEMBER, due_not_past, in_group_languages, name_of, resolve_member, writer_today,
 )
 
 COMMANDS = [
-    CommandSpec("startmeeting", N_("Open the record of a meeting (the next one, or /startmeeting NUMBER)"),
-                access="secretariat"),
     CommandSpec("topic", N_("Record a new topic and make it current: /topic TEXT"), access="secretariat"),
     CommandSpec("next", N_("Move the record to the next agenda item"), access="secretariat"),
     CommandSpec("decide", N_("Record a decision on the current item: /decide TEXT (also /agreed)"),
@@ -37,7 +30,6 @@ COMMANDS = [
     CommandSpec("info", N_("Add a note to the meeting record: /info TEXT")),
     CommandSpec("present", N_("Mark yourself present at the meeting being recorded")),
     CommandSpec("undo", N_("Remove your last record in the meeting (the chair: anyone's)")),
-    CommandSpec("endmeeting", N_("Close the meeting record and send the minutes"), access="secretariat"),
 ]
 
 NO_RECORD = N_("No meeting record is open. The chair or the secretariat opens one with /startmeeting.")
@@ -48,7 +40,6 @@ BAD_DUE = N_("I read “{text}” as a due date but it names no single day: writ
             "Nothing was recorded.")
 GAVE_YOU = N_("{name} gave you action #{id}: {text}")
 DUE_LINE = N_("Due: {date}")
-ATTENDANCE_LABELS = {"present": N_("Present"), "apologies": N_("Apologies")}
 CHOICE_LABELS = {"yes": N_("Yes"), "no": N_("No"), "abstain": N_("Abstain")}
 
 
@@ -67,74 +58,6 @@ def _text_or_usage(env: Env, example: str) -> str | None:
         env.reply(env.t(EMPTY_TEXT, example=example))
         return None
     return text
-
-
-# --- opening and closing ------------------------------------------------------------------
-
-
-def _attendance_buttons(t: Translator, meeting_id: int) -> Buttons:
-    return [[(t(ATTENDANCE_LABELS["present"]), f"att:{meeting_id}:present"),
-             (t(ATTENDANCE_LABELS["apologies"]), f"att:{meeting_id}:apologies")]]
-
-
-@command(access="secretariat")
-async def startmeeting(env: Env) -> None:
-    t = env.t
-    assert env.member is not None
-    if env.args:
-        meeting_id = parse_id(env.args[0])
-        meeting = await records.get_meeting(env.session, meeting_id)
-        if meeting is None or len(env.args) > 1:
-            env.reply(t(NO_MEETING, id=env.args[0][:20]))
-            return
-    else:
-        meeting = await records.open_record(env.session) or await records.default_meeting(env.session, env.now)
-        if meeting is None:
-            env.reply(t("There is no scheduled meeting to open. Give its number: /startmeeting 12."))
-            return
-    try:
-        await records.start_record(env.session, meeting, env.member, env.now)
-    except records.RecordError as error:
-        messages = {
-            "other_open": N_("The record of meeting #{id} is still open: close it with /endmeeting first."),
-            "already_open": N_("The record of meeting #{id} is already open."),
-            "cancelled": N_("Meeting #{id} was cancelled."),
-            "adopted": N_("The minutes of meeting #{id} are adopted: its record can no longer be reopened."),
-        }
-        env.reply(t(messages[error.code], id=error.details["meeting_id"]))
-        return
-    item = await records.current_item(env.session, meeting)
-    group_post = in_group_languages([(_opened_text(g, meeting, item), _attendance_buttons(g, meeting.id))
-                                     for g in env.group_translators()])
-    if env.in_group:  # the group's message is for everyone
-        env.reply(*group_post)
-    else:
-        env.reply(_opened_text(t, meeting, item), _attendance_buttons(t, meeting.id))
-        await env.tell_group(*group_post, ref=("meeting", meeting.id))
-
-
-def _opened_text(t: Translator, meeting: Meeting, item: AgendaItem | None) -> str:
-    lines = [t("<b>The record of meeting #{id} “{title}” is open.</b>", id=meeting.id, title=meeting.title)]
-    if item is not None:
-        lines.append(t("Current item: {title}", title=item.title))
-    lines.append(t("Record with /topic, /next, /decide, /vote, /action and /info; /undo removes your last "
-                   "record; /endmeeting closes the record and sends the minutes. Please tell us whether "
-                   "you are present:"))
-    return "\n".join(lines)
-
-
-@command(access="secretariat")
-async def endmeeting(env: Env) -> None:
-    assert env.member is not None
-    meeting = await _open_record(env)
-    if meeting is None:
-        return
-    await minutes_snapshot.close_record(env.session, meeting, env.member, env.now)
-    reach = await minutes_snapshot.queue_minutes(env.session, meeting, env.now, env.committee.group_chat_id,
-                                                 [g.lang for g in env.group_translators()])
-    env.owes_messages = True
-    env.reply(env.t("The record of meeting #{id} is closed; its minutes are queued.", id=meeting.id) + "\n"
-              + fanout_text(env.t, reach, group=bool(env.committee.group_chat_id), meeting_id=meeting.id))
 
 
 # --- recording ----------------------------------------------------------------------------
@@ -366,22 +289,6 @@ async def present(env: Env) -> None:
     env.reply(env.t("{name} is recorded as present at meeting #{id}.", name=who.name, id=meeting.id))
 
 
-@button()
-async def attendance_button(env: Env) -> None:
-    assert env.member is not None
-    parts = callback_args(env.data, "att", 2)
-    meeting_id = parse_id(parts[0]) if parts else None
-    meeting = await records.get_meeting(env.session, meeting_id)
-    if parts is None or meeting is None or parts[1] not in records.ATTENDANCE:
-        env.toast = env.t("This button is no longer valid.")
-        return
-    if meeting.record_opened_at is None or meeting.record_closed_at is not None:
-        env.toast = env.t("The record of this meeting is closed.")
-        return
-    await records.set_attendance(env.session, meeting, env.member, parts[1], env.member)
-    env.toast = env.t("Noted: {status}.", status=env.t(ATTENDANCE_LABELS[parts[1]]))
-
-
 @command()
 async def undo(env: Env) -> None:
     assert env.member is not None
@@ -400,8 +307,6 @@ async def undo(env: Env) -> None:
 
 
 def register(application: Application) -> None:
-    application.add_handler(CommandHandler("startmeeting", startmeeting))
-    application.add_handler(CommandHandler("endmeeting", endmeeting))
     application.add_handler(CommandHandler("topic", topic))
     application.add_handler(CommandHandler("next", next_command))
     application.add_handler(CommandHandler(["decide", "agreed"], decide))
@@ -412,5 +317,4 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("present", present))
     application.add_handler(CommandHandler("undo", undo))
     application.add_handler(CallbackQueryHandler(vote_button, pattern=r"^vote:"))
-    application.add_handler(CallbackQueryHandler(attendance_button, pattern=r"^att:"))
 

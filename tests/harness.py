@@ -64,6 +64,18 @@ class BotHarness:
         person = self.person(who) if isinstance(who, str) else who
         return await self.chat.press(person, message, data)
 
+    async def start_meeting(self, who: str | Person, text: str = "/startmeeting",
+                            group: bool = False) -> list[SentMessage]:
+        """/startmeeting as the chair does it: when the bot asks first (the meeting is not planned
+        for about now, as in most tests), tap "Open the record now"; what the chat then shows."""
+        replies = await self.send(who, text, group=group)
+        for message in replies:
+            for row in message.buttons:
+                for button in row:
+                    if str(button.get("callback_data", "")).startswith("open:ok:"):
+                        return await self.press(who, message, button["callback_data"])
+        return replies
+
     async def session(self) -> AsyncSession:
         return self.services.db._sessions()
 

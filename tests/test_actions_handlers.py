@@ -12,7 +12,7 @@ from tests.test_records_handlers import CHAIR, MEMBER, SECRETARIAT, count, make_
 
 async def held_meeting(bot, title="Steering committee", decisions=("The 2027 budget is adopted.",)) -> int:
     meeting_id = await make_meeting(bot, title=title)
-    await bot.send(CHAIR, f"/startmeeting {meeting_id}")
+    await bot.start_meeting(CHAIR, f"/startmeeting {meeting_id}")
     for text in decisions:
         await bot.send(CHAIR, f"/decide {text}")
     await bot.send(CHAIR, "/endmeeting")
@@ -156,7 +156,7 @@ async def test_mydata_sends_everything_held(bot):
     async with bot.services.db.transaction() as session:
         samy = await bot.member("Samy")
         session.add(Rsvp(meeting_id=meeting_id, member_id=samy.id, answer="yes"))
-    await bot.send(CHAIR, "/startmeeting")
+    await bot.start_meeting(CHAIR, "/startmeeting")
     await bot.send(MEMBER, "/present")
     await bot.send(MEMBER, "/info my note")
     await bot.send(CHAIR, "/action Samy: my task")
@@ -175,7 +175,7 @@ async def test_forgetme_anonymises_and_keeps_the_record(bot):
     async with bot.services.db.transaction() as session:
         drissa = await bot.member("Drissa")
         session.add(Rsvp(meeting_id=meeting_id, member_id=drissa.id, answer="yes"))
-    [opened] = await bot.send(CHAIR, "/startmeeting", group=True)
+    [opened] = await bot.start_meeting(CHAIR, "/startmeeting", group=True)
     await bot.press("Drissa", opened, opened.button_data("Present"))
     [vote] = await bot.send(CHAIR, "/vote Adopt?", group=True)
     await bot.press("Drissa", vote, vote.button_data("Yes"))

@@ -7,7 +7,7 @@ from tests.test_records_handlers import CHAIR, MEMBER, make_meeting
 async def test_rsvp_no_is_an_apology_and_the_rest_are_absent(bot):
     meeting_id = await make_meeting(bot)
     await bot.send("Elly Rosita Silaban", f"/rsvp {meeting_id} no")
-    [opened] = await bot.send(CHAIR, "/startmeeting", group=True)
+    [opened] = await bot.start_meeting(CHAIR, "/startmeeting", group=True)
     await bot.press(MEMBER, opened, opened.button_data("Present"))
     await bot.press("Ingrid Mulamba", opened, opened.button_data("Apologies"))
     await bot.send("Elly Rosita Silaban", f"/rsvp {meeting_id} no")  # said no, still not present

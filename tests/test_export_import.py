@@ -32,7 +32,7 @@ async def fill_record(bot) -> None:
         for name, answer in (("Samy", "yes"), ("Ingrid", "no")):
             member = await bot.member(name)
             session.add(Rsvp(meeting_id=meeting_id, member_id=member.id, answer=answer))
-    [opened] = await bot.send(CHAIR, "/startmeeting", group=True)
+    [opened] = await bot.start_meeting(CHAIR, "/startmeeting", group=True)
     await bot.press(MEMBER, opened, opened.button_data("Present"))
     await bot.press("Ingrid", opened, opened.button_data("Apolog"))
     [vote] = await bot.send(CHAIR, "/vote Adopt the budget?", group=True)

@@ -26,7 +26,7 @@ def test_a_long_line_is_cut_between_characters_and_its_tags_reopened() -> None:
 
 async def test_minutes_and_decisions_of_a_decision_of_a_thousand_ampersands(bot):
     await make_meeting(bot)
-    await bot.send(CHAIR, "/startmeeting", group=True)
+    await bot.start_meeting(CHAIR, "/startmeeting", group=True)
     await bot.send(CHAIR, "/decide " + "&" * 1000, group=True)
     sent = await bot.send(CHAIR, "/endmeeting", group=True)
     sent += await bot.send("Samy Arokiasamy", "/decisions")

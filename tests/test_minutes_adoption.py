@@ -15,7 +15,7 @@ async def held_meeting(bot) -> tuple[int, int, list]:
     """A meeting held and closed, with one action for Samy due 2026-12-15; (meeting, action, what
     /endmeeting sent)."""
     meeting_id = await make_meeting(bot)
-    [opened] = await bot.send(CHAIR, "/startmeeting", group=True)
+    [opened] = await bot.start_meeting(CHAIR, "/startmeeting", group=True)
     await bot.press(MEMBER, opened, opened.button_data("Present"))
     await bot.send(CHAIR, "/decide The 2027 budget is adopted.", group=True)
     replies = await bot.send(CHAIR, "/action Samy: send the budget due 2026-12-15", group=True)
@@ -56,7 +56,7 @@ async def test_the_chair_corrects_the_draft_then_adopts_it_at_the_next_meeting(b
 
     next_id = await make_meeting(bot, title="December meeting", hours_ahead=24 * 30)
     bot.clock.advance(timedelta(days=30))
-    await bot.send(CHAIR, f"/startmeeting {next_id}", group=True)
+    await bot.start_meeting(CHAIR, f"/startmeeting {next_id}", group=True)
     told = await bot.send(CHAIR, f"/adopt {meeting_id}")
     mine = next(m for m in to(bot, CHAIR, told) if "adopted" in m.text)  # overdue reminders came due too
     assert (f"The minutes of meeting #{meeting_id} “Steering committee” were adopted at meeting #{next_id} on "
@@ -72,7 +72,7 @@ async def test_the_chair_corrects_the_draft_then_adopts_it_at_the_next_meeting(b
         assert (f"The minutes of meeting #{meeting_id} were adopted on Wednesday, December 23, 2026: they can no "
                 "longer be changed.") in no.text, attempt
     await bot.send(CHAIR, "/endmeeting")
-    [reopen] = await bot.send(CHAIR, f"/startmeeting {meeting_id}")
+    [reopen] = await bot.start_meeting(CHAIR, f"/startmeeting {meeting_id}")
     assert "adopted: its record can no longer be reopened" in reopen.text
 
 
@@ -80,7 +80,7 @@ async def test_adopt_refuses_what_is_not_a_closed_draft(bot):
     meeting_id = await make_meeting(bot)
     [none] = await bot.send(CHAIR, f"/adopt {meeting_id}")
     assert f"Meeting #{meeting_id} has no record yet." in none.text
-    await bot.send(CHAIR, "/startmeeting", group=True)
+    await bot.start_meeting(CHAIR, "/startmeeting", group=True)
     [still] = await bot.send(CHAIR, f"/adopt {meeting_id}")
     assert "is still open: close it with /endmeeting first" in still.text
     for bad in ("/adopt", "/adopt 999", "/adopt abc", f"/adopt {meeting_id} {meeting_id}"):
@@ -90,7 +90,7 @@ async def test_adopt_refuses_what_is_not_a_closed_draft(bot):
 
 async def test_reopening_a_draft_and_closing_again_freezes_the_additions(bot):
     meeting_id, action_id, _ = await held_meeting(bot)
-    await bot.send(CHAIR, f"/startmeeting {meeting_id}")
+    await bot.start_meeting(CHAIR, f"/startmeeting {meeting_id}")
     await bot.send(CHAIR, "/info The venue is confirmed.")
     [live, *_] = await bot.send(CHAIR, f"/minutes {meeting_id} en")
     assert "still open" in live.text and "The venue is confirmed." in live.text

@@ -93,7 +93,7 @@ async def test_moved_cancelled_and_minutes_say_who_was_not_told(bot):
     await unlink(bot, "Niwa Soulima")
     [moved] = private(bot, await bot.send(CHAIR, f"/reschedule {mid} 2026-12-04 15:00"), CHAIR)[:1]
     assert "Everyone" not in moved.text and "Queued for 12 members" in moved.text and "Niwa Soulima" in moved.text
-    await bot.send(CHAIR, "/startmeeting", group=True)
+    await bot.start_meeting(CHAIR, "/startmeeting", group=True)
     ended = await bot.send(CHAIR, "/endmeeting", group=True)
     [closed] = [m for m in ended if "record of meeting" in m.text]
     assert "Queued for 12 members" in closed.text and "not linked to Telegram yet: Niwa Soulima" in closed.text

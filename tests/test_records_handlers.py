@@ -38,7 +38,7 @@ def group(messages):
 
 async def test_whole_meeting_and_minutes_in_each_language(bot):
     meeting_id = await make_meeting(bot)
-    [opened] = await bot.send(CHAIR, "/startmeeting", group=True)
+    [opened] = await bot.start_meeting(CHAIR, "/startmeeting", group=True)
     assert f"#{meeting_id}" in opened.text and "Budget 2027" in opened.text
     await bot.press(MEMBER, opened, opened.button_data("Present"))
     await bot.press("Ingrid Mulamba", opened, opened.button_data("Apologies"))
@@ -98,7 +98,7 @@ async def test_whole_meeting_and_minutes_in_each_language(bot):
 
 async def test_votes_one_ballot_each_changeable_until_closed(bot):
     await make_meeting(bot)
-    await bot.send(CHAIR, "/startmeeting", group=True)
+    await bot.start_meeting(CHAIR, "/startmeeting", group=True)
     [vote] = await bot.send(SECRETARIAT, "/vote Adopt?", group=True)
     await bot.press(MEMBER, vote, vote.button_data("Yes"))
     await bot.press(MEMBER, vote, vote.button_data("No"))
@@ -149,7 +149,7 @@ async def test_bad_input_changes_nothing(bot):
     assert "There is no meeting #999" in reply.text
     [reply] = await bot.send(CHAIR, "/startmeeting abc")
     assert "There is no meeting #abc" in reply.text
-    await bot.send(CHAIR, f"/startmeeting {meeting_id}")
+    await bot.start_meeting(CHAIR, f"/startmeeting {meeting_id}")
     [reply] = await bot.send(CHAIR, f"/startmeeting {meeting_id}")
     assert "already open" in reply.text
     [reply] = await bot.send(CHAIR, "/decide " + "x" * 1001)
@@ -176,7 +176,7 @@ async def test_bad_input_changes_nothing(bot):
 
 async def test_html_is_escaped_in_confirmations_and_minutes(bot):
     meeting_id = await make_meeting(bot)
-    await bot.send(CHAIR, "/startmeeting")
+    await bot.start_meeting(CHAIR, "/startmeeting")
     await bot.send(CHAIR, "/decide <b>Budget</b> & <script>alert(1)</script>")
     await bot.send(CHAIR, "/action Samy: check <i>this</i> due 2026-12-01")
     await bot.send(CHAIR, "/endmeeting")
@@ -190,7 +190,7 @@ async def test_html_is_escaped_in_confirmations_and_minutes(bot):
 
 async def test_undo_rules(bot):
     await make_meeting(bot)
-    await bot.send(SECRETARIAT, "/startmeeting")
+    await bot.start_meeting(SECRETARIAT, "/startmeeting")
     await bot.send(MEMBER, "/info Samy's note")
     await bot.send(SECRETARIAT, "/decide Gabriela's decision")
     await bot.send("Ingrid Mulamba", "/action Ingrid: Ingrid's action")
@@ -213,7 +213,7 @@ async def test_undo_rules(bot):
 
 async def test_undo_of_a_topic_and_its_empty_item(bot):
     meeting_id = await make_meeting(bot, items=("Budget",))
-    await bot.send(CHAIR, "/startmeeting")
+    await bot.start_meeting(CHAIR, "/startmeeting")
     await bot.send(CHAIR, "/topic Unplanned point")
     [reply] = await bot.send(CHAIR, "/undo")
     assert "Unplanned point" in reply.text
@@ -227,7 +227,7 @@ async def test_undo_of_a_topic_and_its_empty_item(bot):
 
 async def test_undone_records_leave_the_minutes_and_decide_reattaches_vote(bot):
     meeting_id = await make_meeting(bot)
-    await bot.send(CHAIR, "/startmeeting")
+    await bot.start_meeting(CHAIR, "/startmeeting")
     [vote, _announced] = await bot.send(CHAIR, "/vote Adopt?")
     await bot.press(MEMBER, vote, vote.button_data("Yes"))
     await bot.send(CHAIR, "/decide First wording")
@@ -242,7 +242,7 @@ async def test_undone_records_leave_the_minutes_and_decide_reattaches_vote(bot):
 
 async def test_start_and_present_privately_announce_in_group(bot):
     meeting_id = await make_meeting(bot)
-    replies = await bot.send(SECRETARIAT, "/startmeeting")
+    replies = await bot.start_meeting(SECRETARIAT, "/startmeeting")
     private = to(bot, SECRETARIAT, replies)
     assert "registro de la reunión" in private[0].text
     announced = group(replies)
@@ -254,7 +254,7 @@ async def test_start_and_present_privately_announce_in_group(bot):
     [reply] = await bot.send(SECRETARIAT, "/present Ingrid")
     assert "Ingrid Mulamba" in reply.text
     assert await count(bot, Attendance, Attendance.meeting_id == meeting_id) == 2
-    [reply] = await bot.send(CHAIR, "/startmeeting")
+    [reply] = await bot.start_meeting(CHAIR, "/startmeeting")
     assert "still open" in reply.text or "already open" in reply.text
 
 
@@ -262,7 +262,7 @@ async def test_minutes_command_languages_and_errors(bot):
     meeting_id = await make_meeting(bot)
     [reply] = await bot.send(MEMBER, f"/minutes {meeting_id}")
     assert "no record yet" in reply.text
-    await bot.send(CHAIR, "/startmeeting")
+    await bot.start_meeting(CHAIR, "/startmeeting")
     await bot.send(CHAIR, "/decide Adopted.")
     [draft, *_] = await bot.send(MEMBER, f"/minutes {meeting_id}")
     assert "Draft" in draft.text
@@ -282,7 +282,7 @@ async def test_minutes_command_languages_and_errors(bot):
 
 async def test_minutes_keep_the_meeting_after_an_edit(bot):
     meeting_id = await make_meeting(bot)
-    await bot.send(CHAIR, "/startmeeting")
+    await bot.start_meeting(CHAIR, "/startmeeting")
     await bot.send(CHAIR, "/action Samy: draft the report due 2026-12-15")
     await bot.send(CHAIR, "/endmeeting")
     async with bot.services.db.transaction() as session:
@@ -298,7 +298,7 @@ async def test_minutes_keep_the_meeting_after_an_edit(bot):
 
 async def test_long_minutes_are_split_for_telegram(bot):
     meeting_id = await make_meeting(bot)
-    await bot.send(CHAIR, "/startmeeting")
+    await bot.start_meeting(CHAIR, "/startmeeting")
     for number in range(12):
         await bot.send(CHAIR, f"/info {number:02d} " + "word " * 190)
     await bot.send(CHAIR, "/endmeeting")

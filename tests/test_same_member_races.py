@@ -80,7 +80,7 @@ async def test_rsvp_in_private_and_on_the_group_button_at_once(bot):
 
 async def test_present_typed_and_tapped_and_the_chair_recording_it_at_once(bot):
     meeting_id = await make_meeting(bot)
-    replies = await bot.send(SECRETARIAT, "/startmeeting", group=True)
+    replies = await bot.start_meeting(SECRETARIAT, "/startmeeting", group=True)
     [opened] = [m for m in replies if m.chat_id < 0 and m.buttons]
     samy = await bot.member(MEMBER)
     for _ in range(REPETITIONS):
@@ -98,7 +98,7 @@ async def test_present_typed_and_tapped_and_the_chair_recording_it_at_once(bot):
 
 async def test_ballots_from_the_group_and_the_private_chat_at_once(bot):
     await make_meeting(bot)
-    await bot.send(CHAIR, "/startmeeting", group=True)
+    await bot.start_meeting(CHAIR, "/startmeeting", group=True)
     replies = await bot.send(SECRETARIAT, "/vote Adopt the budget?")
     [in_private] = [m for m in replies if m.chat_id == bot.person(SECRETARIAT).telegram_id and m.buttons]
     [in_group] = [m for m in replies if m.chat_id < 0 and m.buttons]

@@ -90,6 +90,20 @@ async def default_meeting(session: AsyncSession, now: datetime) -> Meeting | Non
     return None
 
 
+OPEN_EARLY = timedelta(hours=2)
+OPEN_LATE = timedelta(hours=12)
+
+
+def far_from_planned(meeting: Meeting, now: datetime) -> bool:
+    """Opening a record more than two hours before the planned start or twelve after the planned
+    end is most likely a slip of the meeting number: the chair is asked before the minutes take
+    that day. Reopening a record is never asked about."""
+    if meeting.record_opened_at is not None:
+        return False
+    end = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
+    return now < meeting.starts_at - OPEN_EARLY or now > end + OPEN_LATE
+
+
 async def get_meeting(session: AsyncSession, meeting_id: int | None) -> Meeting | None:
     if meeting_id is None or meeting_id > MAX_ID:
         return None

@@ -4,6 +4,7 @@ Markdown file and a standalone HTML page, all from the same styled lines (read a
 
 import html
 import re
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n.translation import N_, Safe, Translator
@@ -21,11 +22,20 @@ def counts_text(t: Translator, counts: dict[str, int]) -> Safe:
 Block = tuple[str, Safe]  # (style, Telegram-HTML-safe text): h1, h2, h3, p, li
 
 
+def _local_day(moment: datetime, zone: str) -> date:
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
 def minutes_blocks(t: Translator, record: Minutes, zone: str) -> list[Block]:
     """The minutes in the reader's language as styled lines, rendered three ways below."""
     blocks: list[Block] = [("h1", t("Minutes of meeting #{id}: {title}", id=record.meeting_id, title=record.title))]
-    blocks.append(("p", t("Date and time: {local}", local=t.datetime(record.starts_at, zone))))
-    blocks.append(("p", t("In UTC: {utc}", utc=t.datetime(record.starts_at, "UTC"))))
+    held = record.opened_at or record.starts_at
+    if _local_day(held, zone) != _local_day(record.starts_at, zone):  # opened on another day than planned
+        blocks.append(("p", t("Held on {held}; it was planned for {planned}.", held=t.datetime(held, zone),
+                              planned=t.datetime(record.starts_at, zone))))
+    else:
+        blocks.append(("p", t("Date and time: {local}", local=t.datetime(record.starts_at, zone))))
+    blocks.append(("p", t("In UTC: {utc}", utc=t.datetime(held, "UTC"))))
     if record.opened_at:
         blocks.append(("p", t("Record opened at {opened}, closed at {closed} ({zone}).",
                               opened=t.time(record.opened_at, zone),

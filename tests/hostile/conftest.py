@@ -57,7 +57,7 @@ async def build_world(lab: Lab) -> None:
     world["proposal"] = (await _latest(lab, AgendaItem, status="proposed")).id
     await bot.send(CHAIR, f"/additem {world['meeting']} Finance | 20 | Samy")
     world["item"] = (await _latest(lab, AgendaItem, meeting_id=world["meeting"])).id
-    await bot.send(CHAIR, f"/startmeeting {world['record']}")
+    await bot.start_meeting(CHAIR, f"/startmeeting {world['record']}")
     await bot.send(CHAIR, "/topic Finance")
     await bot.send(CHAIR, "/vote Approve the budget?")
     await bot.send(CHAIR, "/decide The budget is approved.")

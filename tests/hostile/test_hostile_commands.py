@@ -379,7 +379,7 @@ def test_stored_text_is_exactly_what_was_given_and_shown_escaped(lab):
         await lab.bot.send(CHAIR, "/endmeeting")
         await lab.bot.send(CHAIR, "/newmeeting 2026-11-23 10:00 UTC 60 Stored texts")
         record = (await _newest(lab, Meeting, "title"))[0]
-        await lab.bot.send(CHAIR, f"/startmeeting {record}")
+        await lab.bot.start_meeting(CHAIR, f"/startmeeting {record}")
         in_minutes: list[str] = []
         for template, model, column, expected, who in STORED:
             for x in texts:
@@ -462,7 +462,7 @@ def test_null_bytes_are_dropped_not_stored(lab):
                                     ("/info a\x00b", Note, "text"), ("/decide a\x00b", Decision, "text"),
                                     ("/newmeeting 2026-12-11 15:00 UTC 60 a\x00b", Meeting, "title")):
             who = CHAIR
-            await lab.bot.send(CHAIR, "/startmeeting")  # a record for /info and /decide (if none is open)
+            await lab.bot.start_meeting(CHAIR, "/startmeeting")  # a record for /info and /decide (if none is open)
             await lab.send(who, line, given="a\x00b", may_change=WRITES[command_of(line)] | _MEETING)
             assert (await _newest(lab, model, column))[1] == "ab", line
         await lab.send(MEMBER, "a\x00b", must_refuse=True)  # a question
