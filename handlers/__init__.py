@@ -39,4 +39,4 @@ def register_all(application: Application) -> None:
     for area in AREAS:
         area.register(application)
     group.register_fallback(application)
-    start.register_fallback(application)
+    start.register_fallback(application, all_commands())

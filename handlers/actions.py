@@ -25,7 +25,7 @@ from bot.services import Services
 from bot.input.callbacks import callback_ints
 from handlers.common import CommandSpec, Env, button, command
 from handlers.shared.minutes_text import counts_text
-from handlers.shared.replies import name_of, parse_due, resolve_member
+from handlers.shared.replies import name_of, parse_due, resolve_member, typed_id
 from storage.models import ActionItem, AgendaItem, AuditEntry, Decision, Meeting, Member, OutboxMessage
 
 LIST_LIMIT = 30
@@ -160,7 +160,9 @@ async def _action_arg(env: Env, usage: str, count: int) -> tuple[ActionItem | No
     if len(env.args) < count:
         env.reply(env.t(usage))
         return None, []
-    action_id = parse_id(env.args[0])
+    action_id = typed_id(env, env.args[0], "action")
+    if action_id is None:
+        return None, []
     found = await records.get_action(env.session, action_id)
     if found is None:
         env.reply(env.t(NO_ACTION, id=env.args[0][:20]))

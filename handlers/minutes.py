@@ -12,14 +12,13 @@ from bot.delivery.dispatcher import Rendered, Skip
 from bot.domain.access import choose_language
 from bot.domain.labels import language_choices, read_language
 from bot.i18n.translation import N_, SUPPORTED, Translator
-from bot.input.numbers import parse_id
 from bot.services import Services, members, minutes_snapshot, records
 from bot.services.minutes_snapshot import MINUTES, PARTS
 from bot.services.reach import NOT_LINKED, UNLINKED
 from storage.models import Meeting, Member, OutboxMessage
 from handlers.common import CommandSpec, Env, command
 from handlers.shared.minutes_text import document_caption, minutes_filename, render_parts
-from handlers.shared.replies import in_group_languages
+from handlers.shared.replies import in_group_languages, meeting_from_arg
 
 COMMANDS = [
     CommandSpec("minutes", N_("Send the minutes of a meeting again: /minutes NUMBER [fr|en|es]")),
@@ -27,7 +26,6 @@ COMMANDS = [
     CommandSpec("adopt", N_("Adopt the minutes of a meeting: /adopt NUMBER"), access="chair"),
 ]
 
-NO_MEETING = N_("There is no meeting #{id}.")
 NO_RECORD_YET = N_("Meeting #{id} has no record yet.")
 REFUSALS = {
     "no_record": NO_RECORD_YET,
@@ -68,9 +66,8 @@ async def minutes(env: Env) -> None:
     if not env.args or len(env.args) > 2:
         env.reply(env.t("Usage: /minutes NUMBER [fr|en|es], for example /minutes 12 fr."))
         return
-    meeting = await records.get_meeting(env.session, parse_id(env.args[0]))
+    meeting = await meeting_from_arg(env, env.args[0])
     if meeting is None:
-        env.reply(env.t(NO_MEETING, id=env.args[0][:20]))
         return
     lang = env.t.lang
     if len(env.args) == 2:
@@ -94,10 +91,7 @@ async def _meeting_argument(env: Env, usage: str) -> Meeting | None:
     if not env.args:
         env.reply(env.t(usage))
         return None
-    meeting = await records.get_meeting(env.session, parse_id(env.args[0]))
-    if meeting is None:
-        env.reply(env.t(NO_MEETING, id=env.args[0][:20]))
-    return meeting
+    return await meeting_from_arg(env, env.args[0])
 
 
 def _day(t: Translator, moment: datetime, zone: str) -> str:

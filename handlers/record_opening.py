@@ -12,7 +12,7 @@ from bot.services import minutes_snapshot, records
 from storage.models import AgendaItem, Meeting
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, command
 from handlers.shared.reach_text import fanout_text
-from handlers.shared.replies import in_group_languages
+from handlers.shared.replies import in_group_languages, meeting_from_arg
 
 COMMANDS = [
     CommandSpec("startmeeting", N_("Open the record of a meeting (the next one, or /startmeeting NUMBER)"),
@@ -20,7 +20,6 @@ COMMANDS = [
     CommandSpec("endmeeting", N_("Close the meeting record and send the minutes"), access="secretariat"),
 ]
 
-NO_MEETING = N_("There is no meeting #{id}.")
 NO_RECORD = N_("No meeting record is open. The chair or the secretariat opens one with /startmeeting.")
 ATTENDANCE_LABELS = {"present": N_("Present"), "apologies": N_("Apologies")}
 OPENING_REFUSALS = {
@@ -48,10 +47,12 @@ def _opened_text(t: Translator, meeting: Meeting, item: AgendaItem | None) -> st
 
 @command(access="secretariat")
 async def startmeeting(env: Env) -> None:
+    if len(env.args) > 1:
+        env.reply(env.t("Usage: /startmeeting, or /startmeeting NUMBER for another meeting than the next one."))
+        return
     if env.args:
-        meeting = await records.get_meeting(env.session, parse_id(env.args[0]))
-        if meeting is None or len(env.args) > 1:
-            env.reply(env.t(NO_MEETING, id=env.args[0][:20]))
+        meeting = await meeting_from_arg(env, env.args[0])
+        if meeting is None:
             return
     else:
         meeting = await records.open_record(env.session) or await records.default_meeting(env.session, env.now)

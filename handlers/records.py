@@ -15,7 +15,8 @@ from bot.input.callbacks import callback_args
 from handlers.common import CommandSpec, Env, button, command
 from handlers.shared.minutes_text import counts_text
 from handlers.shared.replies import (
-    NO_SUCH_MEMBER, WHICH_MEMBER, due_not_past, in_group_languages, name_of, resolve_member, writer_today,
+    NO_SUCH_MEMBER, WHICH_MEMBER, due_not_past, in_group_languages, name_of, resolve_member, typed_id,
+    writer_today,
 )
 
 COMMANDS = [
@@ -33,7 +34,6 @@ COMMANDS = [
 ]
 
 NO_RECORD = N_("No meeting record is open. The chair or the secretariat opens one with /startmeeting.")
-NO_MEETING = N_("There is no meeting #{id}.")
 EMPTY_TEXT = N_("Please add the text after the command, for example: {example}")
 BAD_DUE = N_("I read “{text}” as a due date but it names no single day: write a date such as 2026-12-15 "
             "or 15/12, or a day such as next Friday, for example /action Samy: send the budget by 15/12. "
@@ -178,8 +178,10 @@ async def closevote(env: Env) -> None:
     if meeting is None:
         return
     if env.args:
-        vote_id = parse_id(env.args[0])
-        target = await env.session.get(Vote, vote_id) if vote_id else None
+        vote_id = typed_id(env, env.args[0], "vote")
+        if vote_id is None:
+            return
+        target = await env.session.get(Vote, vote_id)
         if target is None or target.meeting_id != meeting.id:
             env.reply(env.t("There is no vote #{id} in this meeting.", id=env.args[0][:20]))
             return

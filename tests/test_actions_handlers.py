@@ -76,9 +76,13 @@ async def test_actions_lists_and_changes(bot):
     assert "January 15, 2027" in reply.text
     [reply] = await bot.send(MEMBER, f"/due {report} none")
     assert "no due date any more" in reply.text
-    for bad in ("/done 9999", "/done abc", "/done", "/assign 9999 Samy"):
+    for bad in ("/done 9999", "/done", "/assign 9999 Samy"):
         [reply] = await bot.send(MEMBER, bad)
         assert "There is no action item" in reply.text or "Usage" in reply.text, bad
+    for bad in ("/done abc", "/reopen #x1", "/due 12b 2027-01-15", "/assign deux Samy"):
+        [reply] = await bot.send(MEMBER, bad)
+        typed = bad.split()[1]
+        assert reply.text == f"“{typed}” is not an action number. Write it as 12 or #12; /mytasks and /actions list them."
     async with bot.services.db.transaction() as session:
         actions = {a.id: a for a in await session.scalars(select(ActionItem))}
         assert actions[call].status == "open" and actions[report].due_date is None

@@ -148,7 +148,7 @@ async def test_bad_input_changes_nothing(bot):
     [reply] = await bot.send(CHAIR, "/startmeeting 999")
     assert "There is no meeting #999" in reply.text
     [reply] = await bot.send(CHAIR, "/startmeeting abc")
-    assert "There is no meeting #abc" in reply.text
+    assert reply.text == "“abc” is not a meeting number. Write it as 12 or #12."
     await bot.start_meeting(CHAIR, f"/startmeeting {meeting_id}")
     [reply] = await bot.send(CHAIR, f"/startmeeting {meeting_id}")
     assert "already open" in reply.text

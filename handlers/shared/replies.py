@@ -21,6 +21,20 @@ NO_SUCH_MEMBER = N_("No member of the roster matches “{query}”.")
 FORMER = N_("former member")
 NO_SUCH_MEETING = N_("There is no meeting #{id}. /meetings lists the upcoming ones.")
 NOT_AN_ID = N_("“{text}” is not a meeting number. Write it as 12 or #12.")
+NOT_A_NUMBER = {
+    "meeting": NOT_AN_ID,
+    "action": N_("“{text}” is not an action number. Write it as 12 or #12; /mytasks and /actions list them."),
+    "vote": N_("“{text}” is not a vote number. Write it as 3 or #3."),
+}
+
+
+def typed_id(env: Env, text: str, kind: str) -> int | None:
+    """The record number the user typed, or None after saying that it is not a number (rather
+    than "there is no meeting #abc", which suggests such a record could exist)."""
+    number = parse_id(text)
+    if number is None:
+        env.reply(env.t(NOT_A_NUMBER[kind], text=text[:20]))
+    return number
 
 
 def name_of(t: Translator, who: Person | Member | None) -> str:
@@ -71,9 +85,8 @@ async def meeting_from_arg(env: Env, text: str | None) -> Meeting | None:
     if not text:
         env.reply(env.t("Which meeting? Give its number, e.g. 12 or #12. /meetings lists them."))
         return None
-    meeting_id = parse_id(text)
+    meeting_id = typed_id(env, text, "meeting")
     if meeting_id is None:
-        env.reply(env.t(NOT_AN_ID, text=text[:20]))
         return None
     meeting = await meetings.get_meeting(env.session, meeting_id)
     if meeting is None:
