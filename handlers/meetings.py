@@ -43,15 +43,17 @@ from handlers.shared.agenda_text import agenda_lines
 from handlers.shared.hours_text import (
     WEEKEND_MARK, ask_to_create, ask_to_move, weekend_lines, who_at_night, who_on_weekend,
 )
-from handlers.shared.replies import explain_refusal, in_group_languages, meeting_from_arg, title_or_reply
+from handlers.shared.replies import (
+    explain_refusal, in_group_languages, meeting_from_arg, meeting_or_next, title_or_reply,
+)
 from handlers.shared.reach_text import fanout_text
 from storage.models import Meeting, Member
 
 COMMANDS = [
     CommandSpec("meetings", N_("Upcoming meetings in your local time, with answers so far")),
-    CommandSpec("meeting", N_("One meeting: details, agenda and everyone's local time, e.g. /meeting 12")),
+    CommandSpec("meeting", N_("One meeting (the next one, or /meeting 12): details, agenda and everyone's local time")),
     CommandSpec("rsvp", N_("Say whether you will attend: /rsvp 12 yes|no|maybe")),
-    CommandSpec("ics", N_("A calendar file (.ics) for a meeting, e.g. /ics 12")),
+    CommandSpec("ics", N_("A calendar file (.ics) for the next meeting, or /ics 12 for another")),
     CommandSpec("newmeeting", N_("Plan a meeting: /newmeeting 2026-12-03 15:00 [Area/City] [minutes] title, "
                                  "or just /newmeeting to be guided"), access="secretariat"),
     CommandSpec("reschedule", N_("Move a meeting: /reschedule 12 2026-12-04 15:00 [Area/City]"),
@@ -545,7 +547,7 @@ async def world_table(env: Env, meeting: Meeting) -> list[str]:
 
 @command()
 async def meeting_command(env: Env) -> None:
-    meeting = await meeting_from_arg(env, env.args[0] if env.args else None)
+    meeting = await meeting_or_next(env)
     if meeting is None:
         return
     await service.extend_all_series(env.session, now=env.now, offsets=env.settings.reminders.meeting_offsets)
@@ -727,7 +729,7 @@ async def rsvp_button(env: Env) -> None:
 
 @command()
 async def ics(env: Env) -> None:
-    meeting = await meeting_from_arg(env, env.args[0] if env.args else None)
+    meeting = await meeting_or_next(env)
     if meeting is None:
         return
     content = await service.calendar_file(env.session, meeting, organizer=env.committee.name, stamp=env.now)

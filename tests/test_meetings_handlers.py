@@ -129,12 +129,20 @@ async def test_plain_members_and_strangers_cannot_create_or_cancel(bot):
 async def test_ids_are_checked(bot):
     meeting, _ = await create(bot)
     for text, expected in (("/meeting abc", "not a meeting number"), ("/meeting 999", "no meeting #999"),
-                           ("/meeting", "Which meeting"), ("/rsvp 99999999999 yes", "not a meeting number"),
+                           ("/rsvp 99999999999 yes", "not a meeting number"),
                            ("/ics -1", "not a meeting number"), ("/rsvp 1 perhaps-not", "yes, no or maybe")):
         [reply] = await bot.send("Santiago Fischer", text)
         assert expected in reply.text, (text, reply.text)
     [reply] = await bot.send("Santiago Fischer", f"/meeting #{meeting.id}")
     assert f"#{meeting.id} Steering committee" in reply.text
+    [bare] = await bot.send("Santiago Fischer", "/meeting")  # no number: the next meeting
+    assert bare.text == reply.text
+    [calendar] = await bot.send("Santiago Fischer", "/ics")
+    assert calendar.document and calendar.document[0].endswith(".ics")
+    async with bot.services.db.transaction() as session:
+        (await session.get(Meeting, meeting.id)).status = "cancelled"
+    [none] = await bot.send("Santiago Fischer", "/meeting")
+    assert none.text == "No meeting is planned. Give a number to see an earlier one, e.g. /meeting 12."
 
 
 async def test_links_must_be_http(bot):

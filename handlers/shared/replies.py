@@ -94,6 +94,17 @@ async def meeting_from_arg(env: Env, text: str | None) -> Meeting | None:
     return meeting
 
 
+async def meeting_or_next(env: Env) -> Meeting | None:
+    """The meeting named by the first argument, or without one the next meeting (what a member
+    typing a bare /meeting wants); None after telling the user why not."""
+    if env.args:
+        return await meeting_from_arg(env, env.args[0])
+    meeting = await meetings.next_meeting(env.session, env.now)
+    if meeting is None:
+        env.reply(env.t("No meeting is planned. Give a number to see an earlier one, e.g. /meeting 12."))
+    return meeting
+
+
 def title_or_reply(env: Env, text: str) -> str | None:
     """A clean meeting title, or None after saying what is wrong with it."""
     try:
