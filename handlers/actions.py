@@ -24,6 +24,7 @@ from bot.input.numbers import parse_id
 from bot.services import Services
 from bot.input.callbacks import callback_ints
 from handlers.common import CommandSpec, Env, button, command
+from handlers.shared.agenda_text import item_title
 from handlers.shared.minutes_text import counts_text
 from handlers.shared.replies import name_of, parse_due, resolve_member, typed_id
 from storage.models import ActionItem, AgendaItem, AuditEntry, Decision, Meeting, Member, OutboxMessage
@@ -106,7 +107,7 @@ async def decisions(env: Env) -> None:
             t("recorded {date}", date=t.short_datetime(decision.created_at, zone))]
         item = items.get(decision.agenda_item_id or 0)
         if item is not None:
-            where.append(t("item: {title}", title=item.title))
+            where.append(t("item: {title}", title=item_title(t, item.kind, item.title)))
         lines.append("   " + " · ".join(where))
     if page.total > len(found):
         lines.append(t("… and {n} more.", n=page.total - len(found)))

@@ -3,13 +3,13 @@ the chair or the secretariat with buttons) and /publishagenda.
 
 Times are computed by :mod:`bot.domain.agenda_timing` and shown in the reader's zone. Open action
 items from earlier meetings appear under a standard "Review of action items" item at the top
-(:func:`bot.services.meetings.ensure_action_review`).
+(:func:`bot.services.standing_items.ensure_standing_items`).
 """
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.services import meetings as service
-from bot.services import members
+from bot.services import members, standing_items
 from bot.domain.access import has_access
 from bot.i18n.translation import N_
 from bot.input.numbers import parse_id, parse_number
@@ -93,7 +93,7 @@ async def additem(env: Env) -> None:
             return
         owner = match.found
     try:
-        await service.ensure_action_review(env.session, meeting, env.now)
+        await standing_items.ensure_standing_items(env.session, meeting, env.now)
         item = await service.add_item(env.session, meeting, title, by=env.member, now=env.now,
                                       minutes=minutes, owner=owner)
     except service.MeetingError as error:

@@ -13,7 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from storage import conversation_state
 from bot.services import meetings as service
-from bot.services import members
+from bot.services import members, standing_items
 from bot.i18n.translation import N_, Safe, Translator, utc_offset
 from bot.input.numbers import parse_id
 from bot.domain.meeting_time import (
@@ -256,7 +256,7 @@ async def create_and_announce(env: Env, *, title: str, starts_at: datetime, zone
         return meeting
     if rule is not None:
         await service.make_recurring(env.session, meeting, rule, by=env.member, now=env.now, offsets=offsets)
-    await service.ensure_action_review(env.session, meeting, env.now)
+    await standing_items.ensure_standing_items(env.session, meeting, env.now)
     await announce(env, meeting, CREATED)
     return meeting
 
@@ -551,7 +551,7 @@ async def meeting_command(env: Env) -> None:
     if meeting is None:
         return
     await service.extend_all_series(env.session, now=env.now, offsets=env.settings.reminders.meeting_offsets)
-    await service.ensure_action_review(env.session, meeting, env.now)
+    await standing_items.ensure_standing_items(env.session, meeting, env.now)
     t, zone = env.t, env.zone_of(env.member)
     lines = [t("<b>#{id} {title}</b>", id=meeting.id, title=meeting.title)]
     if meeting.status == "cancelled":

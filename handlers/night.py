@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.services import meetings as service
+from bot.services import standing_items
 from bot.i18n.translation import Safe
 from bot.input.numbers import parse_id
 from bot.input.callbacks import callback_args
@@ -57,7 +58,7 @@ async def night_button(env: Env) -> None:
     if not keep:
         env.edit(env.t("Draft meeting #{id} dropped: nobody was told.", id=meeting.id))
         return
-    await service.ensure_action_review(env.session, meeting, env.now)
+    await standing_items.ensure_standing_items(env.session, meeting, env.now)
     await announce(env, meeting, CREATED)
     env.edit(Safe(await created_text(env, meeting)))
 

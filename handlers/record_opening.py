@@ -11,6 +11,7 @@ from bot.input.numbers import parse_id
 from bot.services import minutes_snapshot, records
 from storage.models import AgendaItem, Meeting
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, command
+from handlers.shared.agenda_text import item_title
 from handlers.shared.reach_text import fanout_text
 from handlers.shared.replies import in_group_languages, meeting_from_arg
 
@@ -38,7 +39,7 @@ def _attendance_buttons(t: Translator, meeting_id: int) -> Buttons:
 def _opened_text(t: Translator, meeting: Meeting, item: AgendaItem | None) -> str:
     lines = [t("<b>The record of meeting #{id} “{title}” is open.</b>", id=meeting.id, title=meeting.title)]
     if item is not None:
-        lines.append(t("Current item: {title}", title=item.title))
+        lines.append(t("Current item: {title}", title=item_title(t, item.kind, item.title)))
     lines.append(t("Record with /topic, /next, /decide, /vote, /action and /info; /undo removes your last "
                    "record; /endmeeting closes the record and sends the minutes. Please tell us whether "
                    "you are present:"))

@@ -13,6 +13,7 @@ from bot.delivery.sending import Buttons
 from storage.models import Meeting, Member, Vote
 from bot.input.callbacks import callback_args
 from handlers.common import CommandSpec, Env, button, command
+from handlers.shared.agenda_text import item_title
 from handlers.shared.minutes_text import counts_text
 from handlers.shared.replies import (
     NO_SUCH_MEMBER, WHICH_MEMBER, due_not_past, in_group_languages, name_of, resolve_member, typed_id,
@@ -98,7 +99,7 @@ async def next_command(env: Env) -> None:
         env.reply(env.t("That was the last agenda item. Start a new topic with /topic TEXT, or close "
                         "with /endmeeting."))
         return
-    env.reply(env.t("Item #{id}: {title}", id=item.id, title=item.title))
+    env.reply(env.t("Item #{id}: {title}", id=item.id, title=item_title(env.t, item.kind, item.title)))
 
 
 @command(access="secretariat")

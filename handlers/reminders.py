@@ -35,6 +35,7 @@ from bot.services.reminders import (
 )
 from bot.services import Services
 from handlers.common import NOT_ALLOWED, CommandSpec, Env, command
+from handlers.shared.agenda_text import item_title
 from handlers.shared.reach_text import roster_text
 from storage.models import (
     ActionItem, AgendaItem, AvailabilityPoll, Meeting, Member, OutboxMessage, PollAnswer, PollSlot, Rsvp,
@@ -71,8 +72,6 @@ STATE_LABELS = {
     "failed": N_("failed: {n}"), UNLINKED: N_("not linked to Telegram: {n}"), "missed": N_("missed: {n}"),
     "cancelled": N_("cancelled: {n}"),
 }
-REVIEW_KIND = "action_review"
-REVIEW_TITLE = N_("Review of action items")
 
 
 # --- reading the recipient --------------------------------------------------------------
@@ -146,7 +145,7 @@ async def render_meeting_reminder(session: AsyncSession, row: OutboxMessage, ser
     if items:
         lines.append(t("<b>Agenda</b>"))
         for number, item in enumerate(items[:MAX_AGENDA_LINES], start=1):
-            title = t(REVIEW_TITLE) if item.kind == REVIEW_KIND else escape(item.title)
+            title = escape(item_title(t, item.kind, item.title))
             lines.append(f"{number}. {title}")
         if len(items) > MAX_AGENDA_LINES:
             lines.append(t.plural("… and {n} more item", "… and {n} more items", len(items) - MAX_AGENDA_LINES))

@@ -55,8 +55,17 @@ async def test_the_chair_corrects_the_draft_then_adopts_it_at_the_next_meeting(b
     assert "The budget figure is 12 000 EUR, not 21 000. (Bart Verstraeten," in section(draft.text, "Corrections")
 
     next_id = await make_meeting(bot, title="December meeting", hours_ahead=24 * 30)
+    [agenda] = await bot.send("Ingrid Mulamba", f"/agenda {next_id}")  # the standing items, translated
+    lines = [line for line in agenda.text.splitlines() if line[:2] in ("1.", "2.", "3.")]
+    assert f"<b>Adoption du procès-verbal de la réunion #{meeting_id}</b> (5 min)" in lines[0]
+    assert "<b>Suivi des actions</b> (10 min)" in lines[1]
+    assert "Budget 2027" in lines[2]
+    [again] = await bot.send("Ingrid Mulamba", f"/agenda {next_id}")  # added once
+    assert again.text.count("Adoption du procès-verbal") == 1
     bot.clock.advance(timedelta(days=30))
-    await bot.start_meeting(CHAIR, f"/startmeeting {next_id}", group=True)
+    replies = await bot.start_meeting(CHAIR, f"/startmeeting {next_id}")
+    opened = next(m for m in to(bot, CHAIR, replies) if "is open" in m.text)  # overdue reminders too
+    assert f"Current item: Adoption of the minutes of meeting #{meeting_id}" in opened.text
     told = await bot.send(CHAIR, f"/adopt {meeting_id}")
     mine = next(m for m in to(bot, CHAIR, told) if "adopted" in m.text)  # overdue reminders came due too
     assert (f"The minutes of meeting #{meeting_id} “Steering committee” were adopted at meeting #{next_id} on "
@@ -85,7 +94,8 @@ async def test_adopt_refuses_what_is_not_a_closed_draft(bot):
     assert "is still open: close it with /endmeeting first" in still.text
     for bad in ("/adopt", "/adopt 999", "/adopt abc", f"/adopt {meeting_id} {meeting_id}"):
         [reply] = await bot.send(CHAIR, bad)
-        assert "Usage: /adopt NUMBER" in reply.text or "There is no meeting" in reply.text, bad
+        assert ("Usage: /adopt NUMBER" in reply.text or "There is no meeting" in reply.text
+                or "“abc” is not a meeting number" in reply.text), bad
 
 
 async def test_reopening_a_draft_and_closing_again_freezes_the_additions(bot):

@@ -56,9 +56,6 @@ MAX_LINK = 500
 RSVP_ANSWERS = ("yes", "no", "maybe")
 SERIES_HORIZON = timedelta(days=90)
 SERIES_MIN_AHEAD = 4
-REVIEW_KIND = "action_review"
-REVIEW_TITLE = "Review of action items"  # stored; shown translated by the handlers
-REVIEW_MINUTES = 10
 DRAFT = "draft"  # a meeting's status until the chair confirms a slot that puts someone at night
 ANCHORED = "meeting.series_anchored"  # audit: a row became a series head at this start
 
@@ -438,7 +435,8 @@ async def get_item(session: AsyncSession, item_id: int | None) -> AgendaItem | N
     return await session.get(AgendaItem, item_id)
 
 
-async def _renumber(session: AsyncSession, items: list[AgendaItem]) -> None:
+async def renumber(session: AsyncSession, items: list[AgendaItem]) -> None:
+    """Positions 1..n in the order given."""
     for position, item in enumerate(items, start=1):
         item.position = position
     await session.flush()
@@ -473,7 +471,7 @@ async def move_item(session: AsyncSession, item: AgendaItem, position: int, *, b
     if not 1 <= position <= len(items) + 1:
         raise BadPosition(len(items) + 1)
     items.insert(position - 1, item)
-    await _renumber(session, items)
+    await renumber(session, items)
     await audit(session, by, "agenda.item_moved", "agenda_item", item.id, position=position)
 
 
@@ -483,7 +481,7 @@ async def drop_item(session: AsyncSession, item: AgendaItem, *, by: Member | Non
     await audit(session, by, "agenda.item_dropped", "agenda_item", item.id, meeting=meeting.id)
     await session.delete(item)
     await session.flush()
-    await _renumber(session, await agenda(session, meeting))
+    await renumber(session, await agenda(session, meeting))
 
 
 async def decide_proposal(session: AsyncSession, item: AgendaItem, approve: bool, *, by: Member | None) -> None:
@@ -512,27 +510,6 @@ async def open_actions_before(session: AsyncSession, meeting: Meeting) -> list[A
     return list(rows)
 
 
-async def ensure_action_review(session: AsyncSession, meeting: Meeting, now: datetime) -> AgendaItem | None:
-    """The hook: a meeting not yet held, with open action items from earlier meetings, gets a
-    standard "Review of action items" item at the top of its agenda (once; the chair may move
-    or drop it). Returns the item, or None."""
-    existing = await session.scalar(select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting.id, AgendaItem.kind == REVIEW_KIND))
-    if existing is not None:
-        return existing
-    if meeting.status != "scheduled" or meeting.starts_at <= now:
-        return None
-    if not await open_actions_before(session, meeting):
-        return None
-    items = await agenda(session, meeting)
-    review = AgendaItem(meeting_id=meeting.id, position=1, title=REVIEW_TITLE, minutes=REVIEW_MINUTES,
-                        status="approved", kind=REVIEW_KIND)
-    session.add(review)
-    await _renumber(session, [review, *items])
-    await audit(session, None, "agenda.review_added", "agenda_item", review.id, meeting=meeting.id)
-    return review
-
-
 def timing(meeting: Meeting, items: list[AgendaItem]) -> AgendaTiming:
     """Clock times (UTC) of each item laid end to end from the meeting's start."""
     return time_agenda(meeting.starts_at, timedelta(minutes=meeting.duration_minutes),
@@ -540,12 +517,12 @@ def timing(meeting: Meeting, items: list[AgendaItem]) -> AgendaTiming:
 
 
 __all__ = [
-    "DEFAULT_DURATION", "MAX_TITLE", "REVIEW_KIND", "RSVP_ANSWERS", "SERIES_HORIZON", "SERIES_MIN_AHEAD",
+    "DEFAULT_DURATION", "MAX_TITLE", "RSVP_ANSWERS", "SERIES_HORIZON", "SERIES_MIN_AHEAD",
     "AlreadyDecided", "AlreadyRecurring", "BadDuration", "BadLink", "BadPosition", "EmptyTitle",
     "MeetingError", "MeetingOver", "NotScheduled", "TitleTooLong",
     "add_item", "agenda", "calendar_file", "cancel", "check_duration", "clean_link", "clean_title",
-    "create_meeting", "decide_proposal", "drop_item", "ends_at", "ensure_action_review",
+    "create_meeting", "decide_proposal", "drop_item", "ends_at",
     "extend_all_series", "extend_series", "get_item", "get_meeting", "make_recurring", "move_item",
-    "next_meeting", "open_actions_before", "original_starts", "reschedule", "rsvp_counts",
+    "next_meeting", "open_actions_before", "original_starts", "renumber", "reschedule", "rsvp_counts",
     "rsvps", "series_changes", "series_head", "series_rows", "set_link", "set_rsvp", "timing", "upcoming",
 ]

@@ -5,14 +5,22 @@ from sqlalchemy import select
 
 from bot.i18n.translation import N_, Translator
 from bot.services import meetings as service
+from bot.services import standing_items as standing
 from handlers.common import Env
-from storage.models import AgendaItem, Meeting, Member
+from storage.models import Meeting, Member
 
 REVIEW_TITLE = N_("Review of action items")
+ADOPTION_TITLE = N_("Adoption of the minutes of meeting #{id}")
 
 
-def item_title(t: Translator, item: AgendaItem) -> str:
-    return t(REVIEW_TITLE) if item.kind == service.REVIEW_KIND else item.title
+def item_title(t: Translator, kind: str, title: str) -> str:
+    """An agenda item's title for the reader: the bot's standing items translated, the others
+    as their author wrote them (plain text: the caller escapes or passes it to ``t``)."""
+    if kind == standing.REVIEW_KIND:
+        return str(t(REVIEW_TITLE))
+    if kind == standing.ADOPTION_KIND:
+        return str(t(ADOPTION_TITLE, id=standing.adoption_meeting_id(title) or "?"))
+    return title
 
 
 async def _names(env: Env, ids: set[int | None]) -> dict[int, str]:
@@ -40,12 +48,13 @@ async def agenda_lines(env: Env, meeting: Meeting, zone: str, t: Translator | No
         for number, (item, timed) in enumerate(zip(items, timing.items, strict=True), start=1):
             minutes = t.plural("{n} min", "{n} min", timed.minutes)
             line = t("{number}. {start}–{end} <b>{title}</b> ({minutes}) · #{id}", number=number,
-                     start=t.time(timed.start, zone), end=t.time(timed.end, zone), title=item_title(t, item),
+                     start=t.time(timed.start, zone), end=t.time(timed.end, zone),
+                     title=item_title(t, item.kind, item.title),
                      minutes=minutes if timed.estimated else t("about {minutes}", minutes=minutes), id=item.id)
             if item.owner_id in names:
                 line += t(" — {owner}", owner=names[item.owner_id])
             lines.append(line)
-            if item.kind == service.REVIEW_KIND:
+            if item.kind == standing.REVIEW_KIND:
                 lines += [_action_line(t, action, names) for action in actions] or [t("    ◦ no open action item")]
         if timing.overrun_minutes:
             lines.append(t.plural("⚠️ The agenda overruns the meeting by {n} minute.",
@@ -70,7 +79,7 @@ def _action_line(t: Translator, action, names: dict[int, str]) -> str:  # type: 
 
 async def agenda_text(env: Env, meeting: Meeting, t: Translator, zone: str, published: bool = False) -> str:
     """The agenda as /agenda shows it; ``published`` leaves out what still awaits the chair."""
-    await service.ensure_action_review(env.session, meeting, env.now)
+    await standing.ensure_standing_items(env.session, meeting, env.now)
     lines = [t("<b>Agenda of meeting #{id}: {title}</b>", id=meeting.id, title=meeting.title),
              t("{when} · {minutes}", when=t.datetime(meeting.starts_at, zone),
                minutes=t.plural("{n} minute", "{n} minutes", meeting.duration_minutes))]

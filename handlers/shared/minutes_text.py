@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.i18n.translation import N_, Safe, Translator
 from bot.services import minutes as minutes_domain
 from bot.services.minutes import ActionRecord, FollowUp, Minutes
+from handlers.shared.agenda_text import item_title
 from handlers.shared.replies import name_of
 
 VOTE_COUNTS = N_("yes {yes} · no {no} · abstain {abstain}")
@@ -63,7 +64,8 @@ def minutes_blocks(t: Translator, record: Minutes, zone: str) -> list[Block]:
             blocks.append(("h3", t("Before the first item")))
         else:
             number += 1
-            blocks.append(("h3", t("{number}. {title}", number=number, title=item.title)))
+            title = item_title(t, item.kind, item.title)
+            blocks.append(("h3", t("{number}. {title}", number=number, title=title)))
         for decision in item.decisions:
             blocks.append(("li", t("Decision #{id}: {text}", id=decision.id, text=decision.text)))
             if decision.vote:
