@@ -41,6 +41,7 @@ BAD_DUE = N_("I read “{text}” as a due date but it names no single day: writ
             "Nothing was recorded.")
 GAVE_YOU = N_("{name} gave you action #{id}: {text}")
 DUE_LINE = N_("Due: {date}")
+WITHDRAWN = N_("{name} withdrew action #{id}, which had been given to you: {text}. You no longer owe it.")
 CHOICE_LABELS = {"yes": N_("Yes"), "no": N_("No"), "abstain": N_("Abstain")}
 
 
@@ -307,6 +308,11 @@ async def undo(env: Env) -> None:
     labels = {"decision": N_("Removed decision #{id}: {text}"), "action": N_("Removed action #{id}: {text}"),
               "info": N_("Removed note #{id}: {text}"), "topic": N_("Removed topic: {text}")}
     env.reply(env.t(labels[undone.kind], id=undone.id, text=undone.text[:200]))
+    owner = await env.session.get(Member, undone.owner_id) if undone.owner_id else None
+    if owner is not None and owner.id != env.member.id and owner.active:  # they were told it was theirs
+        ot = env.translator_for(owner)
+        await env.tell(owner, ot(WITHDRAWN, name=env.member.name, id=undone.id, text=undone.text[:200]),
+                       ref=("action", undone.id))
 
 
 def register(application: Application) -> None:

@@ -103,3 +103,21 @@ def test_update_keeps_translations_of_messages_moved_between_areas(tmp_path, mon
     assert moved is not None and moved.string == "Quelle réunion ?"
     with (locales / "es" / "LC_MESSAGES" / "alpha.po").open("rb") as file:
         assert read_po(file, locale="es").get("Which meeting?").string == ""
+
+
+def test_every_sentence_given_to_a_translator_is_extracted():
+    """Extraction knows ``t(...)``, ``N_(...)`` and ``plural``: a literal handed to a translator
+    under another name (``ot("...")`` for the owner's language) would never be translated. Such
+    sentences must be N_ constants."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    found = []
+    for path in [*root.glob("handlers/**/*.py"), *root.glob("bot/**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id != "t"
+                    and len(node.func.id) <= 3 and node.func.id.endswith("t") and node.args
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                found.append(f"{path.relative_to(root)}:{node.lineno} {node.func.id}({node.args[0].value[:40]!r}")
+    assert not found, found

@@ -203,12 +203,27 @@ async def test_undo_rules(bot):
     await bot.send(SECRETARIAT, "/decide Second decision")
     [reply] = await bot.send(CHAIR, "/undo")  # the chair undoes anyone's last: the latest record
     assert "Second decision" in reply.text
-    [reply] = await bot.send(CHAIR, "/undo")
+    [reply] = to(bot, CHAIR, await bot.send(CHAIR, "/undo"))
     assert "Ingrid's action" in reply.text
     assert await count(bot, Decision, Decision.deleted_at.is_(None)) == 0
     assert await count(bot, Note, Note.deleted_at.is_(None)) == 0
     assert await count(bot, ActionItem, ActionItem.deleted_at.is_(None)) == 0
     assert await count(bot, AuditEntry, AuditEntry.action.like("%.undone")) == 4
+
+
+async def test_withdrawing_an_action_tells_the_owner_who_was_told_it(bot):
+    await make_meeting(bot)
+    await bot.start_meeting(SECRETARIAT, "/startmeeting")
+    recorded = await bot.send(SECRETARIAT, "/action Ingrid: book the venue")
+    [given] = to(bot, "Ingrid Mulamba", recorded + await bot.dispatch())
+    action_id = int(given.text.split("#")[1].split()[0])
+    undone = await bot.send(SECRETARIAT, "/undo") + await bot.dispatch()
+    [told] = to(bot, "Ingrid Mulamba", undone)
+    assert told.text == (f"Gabriela Prudencio a retiré l’action #{action_id}, qui vous avait été confiée : book "
+                         "the venue. Vous ne la devez plus.")
+    await bot.send(SECRETARIAT, "/action Gabriela: my own task")
+    mine = await bot.send(SECRETARIAT, "/undo") + await bot.dispatch()
+    assert [m.text for m in mine] == [m.text for m in to(bot, SECRETARIAT, mine)]  # nobody else to tell
 
 
 async def test_undo_of_a_topic_and_its_empty_item(bot):

@@ -325,6 +325,7 @@ class Undone:
     kind: str  # decision | action | info | topic
     id: int
     text: str
+    owner_id: int | None = None  # an action's owner, who was told it was theirs
 
 
 async def undo_last(session: AsyncSession, meeting: Meeting, actor: Member, anyone: bool, now: datetime,
@@ -355,7 +356,7 @@ async def undo_last(session: AsyncSession, meeting: Meeting, actor: Member, anyo
     await audit(session, actor, f"{'note' if kind in ('info', TOPIC_KIND) else kind}.undone",
                 "note" if kind in ("info", TOPIC_KIND) else kind, row.id, meeting=meeting.id,
                 author=row.author_id)
-    return Undone(kind, row.id, row.text)
+    return Undone(kind, row.id, row.text, row.owner_id if kind == "action" else None)
 
 
 async def _drop_empty_topic(session: AsyncSession, meeting: Meeting, note: Note) -> None:
