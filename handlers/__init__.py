@@ -3,16 +3,16 @@ private free text). Each area declares ``COMMANDS`` (for /help and the command m
 ``register`` (its PTB handlers) and, when it phrases outbox rows, ``RENDERERS``; the bootstrap
 assembles the application from this list and nothing registers itself on import."""
 
-from telegram.ext import Application
+from telegram.ext import Application, CommandHandler
 
 from bot.delivery.dispatcher import CORE_RENDERERS, Renderer
 from handlers import (
-    actions, agenda, group, lookup, meetings, minutes, night, profile, reach, record_opening, records, reminders,
-    roster, roster_admin, series, slots, start,
+    actions, agenda, group, lookup, meetings, minutes, night, planning, profile, reach, record_opening, records,
+    reminders, roster, roster_admin, series, slots, start,
 )
-from handlers.common import CommandSpec
+from handlers.common import CommandSpec, Handler
 
-AREAS = [start, profile, roster, roster_admin, group, slots, meetings, series, night, agenda, reminders, reach,
+AREAS = [start, profile, roster, roster_admin, group, slots, planning, meetings, series, night, agenda, reminders, reach,
          record_opening, records, minutes, actions, lookup]
 
 
@@ -40,3 +40,16 @@ def register_all(application: Application) -> None:
         area.register(application)
     group.register_fallback(application)
     start.register_fallback(application, all_commands())
+    application.bot_data["runnable"] = runnable_commands(application)
+
+
+def runnable_commands(application: Application) -> dict[str, Handler]:
+    """Each registered command's handler by name, read from the registrations themselves (so
+    never a second list): a free-text question runs the command that answers it by name
+    (:meth:`handlers.common.Env.run_command`) without one area importing another."""
+    found: dict[str, Handler] = {}
+    for registered in application.handlers.values():
+        for handler in registered:
+            if isinstance(handler, CommandHandler) and hasattr(handler.callback, "__wrapped__"):
+                found.update(dict.fromkeys(handler.commands, handler.callback.__wrapped__))
+    return found

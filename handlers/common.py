@@ -9,7 +9,7 @@ If it raises, nothing it changed is kept and the user is told to try again.
 import functools
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -73,6 +73,7 @@ class Env:
     leave_chat: bool = False
     owes_messages: bool = False
     commands: tuple["CommandSpec", ...] = ()  # every area's, for /help
+    runnable: Mapping[str, "Handler"] = field(default_factory=dict)  # each command's handler by name
     addressed: dict[int, Member] = field(default_factory=dict)
 
     @property
@@ -101,6 +102,17 @@ class Env:
         private_for = self.member if personal and self.in_group else None
         self.outgoing.append(Outgoing(self.chat_id, caption, None, (filename, content), private_for,
                                       thread_id=self.thread_id))
+
+    async def run_command(self, text: str) -> None:
+        """Answer as the member's command ``text`` would (``/mytasks``, ``/meeting 12``), in this
+        update's frame: how a question in words gets the answer its command gives. Only
+        commands every member may use; any other name is a programming error."""
+        name = text.split()[0].removeprefix("/")
+        spec = next((s for s in self.commands if s.name == name), None)
+        if spec is None or spec.access not in ("anyone", "member") or name not in self.runnable:
+            raise LookupError(f"no member command /{name} to run")
+        self.text, self.args = text, text.split()[1:]
+        await self.runnable[name](self)
 
     def edit(self, text: str, buttons: Buttons | None = None) -> None:
         """Replace the message whose button was tapped (buttons removed unless given)."""
@@ -272,6 +284,7 @@ async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEF
             told_in = env.t
             env.bot_username = context.bot.username
             env.commands = context.bot_data.get("commands", ())
+            env.runnable = context.bot_data.get("runnable", {})
             if not _gate(env, access, any_group):
                 outcome = "refused"
             else:

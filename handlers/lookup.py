@@ -22,7 +22,7 @@ from bot.delivery.sending import MAX_MESSAGE, Buttons
 from bot.domain.labels import country_label, kind_label, network_label, roles_label
 from bot.input.callbacks import callback_args
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, command
-from handlers.lookup_answers import answer_business, answer_conversion
+from handlers.shared.business_answers import answer_business, answer_conversion
 
 COMMANDS = [
     CommandSpec("who", N_("Find committee members by name, role, network or country")),

@@ -13,7 +13,9 @@ from bot.i18n.translation import Safe
 from bot.input.numbers import parse_id
 from bot.input.callbacks import callback_args
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button
-from handlers.meetings import CREATED, MOVED, announce, created_text, explain_refusal, told_text
+from handlers.shared.announcing import announce, created_text, told_text
+from handlers.shared.meeting_text import CREATED, MOVED
+from handlers.shared.replies import explain_refusal
 
 COMMANDS: list[CommandSpec] = []
 

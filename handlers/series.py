@@ -17,7 +17,9 @@ from bot.domain.recurrence import StartNotOnRule, UnknownRecurrence, parse_recur
 from handlers.shared.hours_text import weekend_summary, who_on_weekend
 from handlers.shared.replies import in_group_languages
 from handlers.common import CommandSpec, Env, command
-from handlers.meetings import describe_rule, explain_refusal, meeting_from_arg, series_text, told_text
+from handlers.shared.announcing import told_text
+from handlers.shared.meeting_text import describe_rule, series_text
+from handlers.shared.replies import explain_refusal, meeting_from_arg
 from storage.models import Meeting
 
 COMMANDS = [

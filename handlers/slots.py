@@ -4,10 +4,10 @@
 (rotation from the meetings already held) and shows the best non-overlapping ones, each with
 every continental network's local times and the reason of its rank, plus a PNG chart.
 
-Creating a meeting from a slot (or from a poll's winner) is one tap: the meeting gets a default
-title in the group's language ("Steering committee meeting") rather than a question the chair
-could leave unanswered; renaming belongs to the meetings area. It goes through
-``handlers.meetings.create_and_announce``, which announces it to everyone.
+A slot's "Schedule" button opens the guided /newmeeting (:mod:`handlers.planning`) at its title
+(the usual title in the group's language offered), then confirms before anyone is told. A poll's
+winner becomes a meeting with the poll's title at the chair's tap; both go through
+``handlers.shared.announcing``, which tells everyone.
 
 An availability poll offers the chosen times; every member gets them in their own zone with
 yes / if need be / no buttons, and may change answers until the poll closes. The chair follows
@@ -19,11 +19,10 @@ epoch (UTC minutes / 15), so five fit in a button.
 """
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from math import ceil
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.services import polls
@@ -33,9 +32,11 @@ from bot.input.numbers import parse_id, parse_number
 from bot.domain.names import fold
 from bot.domain.slot_chart import render_slot_chart
 from bot.domain.labels import network_label
-from bot.input.callbacks import callback_args, callback_ints
+from bot.input.callbacks import callback_args, callback_ints, quarter_of, read_quarter
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, command
 from bot.services.reach import roster_reach
+from handlers.shared.announcing import create_and_announce, start_taken
+from handlers.shared.meeting_text import DEFAULT_TITLE
 from handlers.shared.reach_text import fanout_text
 from storage.models import AvailabilityPoll, Meeting, Member, PollSlot
 
@@ -50,7 +51,6 @@ SHOWN = 5  # candidates listed, offered as buttons and outlined in the chart
 STEP_MINUTES = 30
 DEFAULT_DAYS = 7
 MAX_DAYS_AHEAD = 366
-DEFAULT_TITLE = N_("Steering committee meeting")
 FROM_WORDS = {"from", "du", "dès", "des", "desde", "de", "del"}  # /findslot 90 du 2026-12-01
 ANSWER_CODES = {"y": "yes", "m": "maybe", "n": "no"}
 ANSWER_LABELS = {"yes": N_("I can"), "maybe": N_("if need be"), "no": N_("I cannot")}
@@ -62,19 +62,8 @@ USAGE = N_("Usage: /findslot &lt;minutes&gt; [from YYYY-MM-DD] [days], for examp
 
 # --- quarter-hour indexes in callback data ---------------------------------------------
 
-def _quarter(moment: datetime) -> int:
-    return int(moment.timestamp()) // 900
-
-
 def _from_quarter(env: Env, text: str) -> datetime | None:
-    """A start from callback data, if it is a plausible future start."""
-    quarter = parse_number(text, 0, 10**9 - 1)
-    if quarter is None:
-        return None
-    moment = datetime.fromtimestamp(quarter * 900, UTC)
-    if not env.now < moment < env.now + timedelta(days=MAX_DAYS_AHEAD + 31):
-        return None
-    return moment
+    return read_quarter(text, env.now)
 
 
 def _duration(text: str) -> int | None:
@@ -222,8 +211,8 @@ async def findslot(env: Env) -> None:
         lines += _candidate_lines(t, rank, candidate, zone, networks)
     lines.append("\n" + t("⚠ outside working hours · 🌙 at night · ✖ cannot attend · (+1) the day after "
                           "yours, (-1) the day before"))
-    quarters = [_quarter(candidate.start_utc) for candidate in shown]
-    buttons = [[(t("📅 Schedule {n}", n=rank), f"slot:new:{duration}:{quarter}")
+    quarters = [quarter_of(candidate.start_utc) for candidate in shown]
+    buttons = [[(t("📅 Schedule {n}", n=rank), f"nm:slot:{duration}:{quarter}")
                 for rank, quarter in enumerate(quarters[row:row + 3], start=row + 1)]
                for row in range(0, len(quarters), 3)]
     buttons.append([(t("🗳 Availability poll…"), _selection_data("choose", duration, (1 << len(shown)) - 1,
@@ -237,21 +226,6 @@ async def findslot(env: Env) -> None:
 
 # --- meetings from a slot ----------------------------------------------------------------
 
-async def _create_meeting(env: Env, title: str, start: datetime, duration: int) -> Meeting | None:
-    """The meeting through the meetings area (announced there); None when that area is absent."""
-    try:
-        from handlers.meetings import create_and_announce
-    except ImportError:
-        return None
-    return await create_and_announce(env, title=title, starts_at=start, zone=env.committee.timezone,
-                                     duration_minutes=duration)
-
-
-async def _meeting_at(env: Env, start: datetime) -> Meeting | None:
-    return await env.session.scalar(select(Meeting).where(Meeting.starts_at == start,
-                                                          Meeting.status != "cancelled"))
-
-
 def _created_text(env: Env, meeting: Meeting) -> Safe:
     return Safe(env.t("Meeting #{id} “{title}” is scheduled for {when}.", id=meeting.id, title=meeting.title,
                       when=env.t.datetime(meeting.starts_at, env.zone_of(env.member)))
@@ -260,31 +234,10 @@ def _created_text(env: Env, meeting: Meeting) -> Safe:
 
 
 async def _schedule(env: Env, title: str, start: datetime, duration: int) -> Meeting | None:
-    existing = await _meeting_at(env, start)
-    if existing is not None:
-        env.reply(env.t("Meeting #{id} already starts at that time ({when}).", id=existing.id,
-                        when=env.t.datetime(existing.starts_at, env.zone_of(env.member))))
+    if await start_taken(env, start):
         return None
-    meeting = await _create_meeting(env, title, start, duration)
-    if meeting is None:
-        env.reply(env.t("Meetings cannot be created from here yet: please create it with the meetings "
-                        "commands for {when}.", when=env.t.datetime(start, env.zone_of(env.member))))
-        return None
-    return meeting
-
-
-@button(access="secretariat")
-async def slot_new(env: Env) -> None:
-    parts = callback_args(env.data, "slot", 3)
-    start = _from_quarter(env, parts[2]) if parts and parts[0] == "new" else None
-    duration = _duration(parts[1]) if parts else None
-    if start is None or duration is None:
-        env.toast = env.t(BUTTON_EXPIRED)
-        return
-    title = env.group_translator()(DEFAULT_TITLE)
-    meeting = await _schedule(env, title, start, duration)
-    if meeting is not None:
-        env.reply(_created_text(env, meeting))
+    return await create_and_announce(env, title=title, starts_at=start, zone=env.committee.timezone,
+                                     duration_minutes=duration)
 
 
 # --- choosing the poll's times -------------------------------------------------------------
@@ -585,7 +538,6 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("findslot", findslot))
     application.add_handler(CommandHandler("poll", poll_command))
     application.add_handler(CommandHandler("closepoll", closepoll))
-    application.add_handler(CallbackQueryHandler(slot_new, pattern=r"^slot:new:"))
     application.add_handler(CallbackQueryHandler(slot_pick, pattern=r"^slot:(choose|pick):"))
     application.add_handler(CallbackQueryHandler(slot_open, pattern=r"^slot:open:"))
     application.add_handler(CallbackQueryHandler(poll_answer, pattern=r"^poll:a:"))

@@ -60,9 +60,9 @@ async def test_edited_answer_in_a_dialogue_is_not_taken_for_the_next_answer(bot)
     chat = {"id": gabriela.telegram_id, "type": "private", "first_name": gabriela.first_name}
     await bot.send("Gabriela", "/newmeeting")
     answer = raw_message(40, gabriela.as_api(), "Budget review", chat)
-    [zone_question] = await bot.chat.update({"message": answer})
-    assert "nm:zone:me" in str(zone_question.buttons)  # Gabriela reads Spanish
-    [note] = await bot.chat.update({"edited_message": {**answer, "text": "Asia/Jakarta",
+    [start_question] = await bot.chat.update({"message": answer})
+    assert "¿Cuándo empieza?" in start_question.text  # Gabriela reads Spanish
+    [note] = await bot.chat.update({"edited_message": {**answer, "text": "2026-12-04 16:00 Asia/Jakarta",
                                                        "edit_date": int(time.time())}})
     assert "primera respuesta se mantiene" in note.text and "Cancelar" in note.text
     async with bot.services.db.reading() as session:

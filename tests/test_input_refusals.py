@@ -16,8 +16,8 @@ def test_a_zone_is_named_by_the_whole_argument_never_by_a_part(query: str) -> No
 
 
 @pytest.mark.parametrize("query,zone", [("Jakarta", "Asia/Jakarta"), ("jakarta", "Asia/Jakarta"),
-                                        ("Brusels", "Europe/Brussels"), ("Guatemala City", "America/Guatemala")])
-def test_typos_and_the_word_city_are_still_forgiven(query: str, zone: str) -> None:
+                                        ("Guatemala City", "America/Guatemala"), ("ciudad de Lima", "America/Lima")])
+def test_case_accents_and_the_word_city_are_forgiven(query: str, zone: str) -> None:
     assert resolve_timezone(query) == zone
 
 

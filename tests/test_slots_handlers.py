@@ -25,7 +25,7 @@ def start_of(data: str) -> datetime:
 
 def schedule_buttons(message) -> list[str]:
     return [button["callback_data"] for row in message.buttons for button in row
-            if button["callback_data"].startswith("slot:new:")]
+            if button["callback_data"].startswith("nm:slot:")]
 
 
 def blocks(text: str) -> dict[int, str]:
@@ -140,17 +140,22 @@ async def test_findslot_refuses_plain_members_and_bad_input(bot):
     assert await counts(bot) == (0, 0)
 
 
-async def test_meeting_created_from_a_slot_once(bot):
+async def test_a_slot_asks_the_title_then_confirms_then_creates_once(bot):
     answer, _ = await findslot(bot, "Bart Verstraeten", "/findslot 90 2026-12-01 5")
     data = schedule_buttons(answer)[1]
-    replies = await bot.press("Bart Verstraeten", answer, data)
+    [asked] = await bot.press("Bart Verstraeten", answer, data)
+    assert "What is its title?" in asked.text and "“Steering committee meeting”" in asked.text
+    assert await counts(bot) == (0, 0)  # nothing is created, nobody is told, before the chair confirms
+    [confirm] = await bot.send("Bart Verstraeten", "Budget <review> 2027")
+    assert "<b>Budget &lt;review&gt; 2027</b>" in confirm.text and "90 minutes" in confirm.text
+    assert "Create this meeting and tell everyone?" in confirm.text and await counts(bot) == (0, 0)
+    replies = await bot.press("Bart Verstraeten", confirm, "nm:ok")
     bart = bot.person("Bart").telegram_id
-    confirmation = [m for m in replies if m.chat_id == bart and "Queued for 13 members" in m.text]
-    assert confirmation and "Steering committee meeting" in confirmation[0].text
+    assert [m for m in replies if m.chat_id == bart and "Queued for 13 members" in m.text]
     async with bot.services.db.transaction() as session:
         [meeting] = list(await session.scalars(select(Meeting)))
     assert meeting.starts_at == start_of(data) and meeting.duration_minutes == 90
-    assert meeting.timezone == "Europe/Brussels" and meeting.title == "Steering committee meeting"
+    assert meeting.timezone == "Europe/Brussels" and meeting.title == "Budget <review> 2027"
     told = {m.chat_id for m in replies}
     assert bot.person("Samy").telegram_id in told and bot.person("Mary Karol").telegram_id in told
     again = await bot.press("Bart Verstraeten", answer, data)
@@ -158,9 +163,16 @@ async def test_meeting_created_from_a_slot_once(bot):
     assert await counts(bot) == (1, 0)
 
 
-async def test_meeting_from_a_slot_in_french_gets_the_groups_default_title(bot):
+async def test_a_slot_in_french_offers_the_groups_usual_title_and_can_be_cancelled(bot):
     answer, _ = await findslot(bot, "Denis Mushiya", "/findslot 60 2026-12-01 2")
-    replies = await bot.press("Denis Mushiya", answer, schedule_buttons(answer)[0])
+    [asked] = await bot.press("Denis Mushiya", answer, schedule_buttons(answer)[0])
+    assert "Quel est son titre ?" in asked.text and "« Steering committee meeting »" in asked.text
+    [cancelled] = await bot.press("Denis Mushiya", asked, "nm:cancel")
+    assert "rien n’a été créé" in cancelled.text and await counts(bot) == (0, 0)
+    [asked] = await bot.press("Denis Mushiya", answer, schedule_buttons(answer)[0])
+    [confirm] = await bot.press("Denis Mushiya", asked, asked.button_data("Garder ce titre"))
+    assert "<b>Steering committee meeting</b>" in confirm.text and "Créer" in str(confirm.buttons)
+    replies = await bot.press("Denis Mushiya", confirm, "nm:ok")
     assert any("En file d’attente pour 13 membres" in m.text for m in replies)
     async with bot.services.db.transaction() as session:
         meeting = await session.scalar(select(Meeting))
@@ -173,8 +185,8 @@ async def test_forged_slot_buttons_change_nothing(bot):
     quarter = good.rsplit(":", 1)[1]
     past = str(int(bot.clock.now.timestamp()) // 900 - 10)
     forged = [
-        "slot:new:90:" + past, "slot:new:5:" + quarter, "slot:new:900:" + quarter, "slot:new:90:abc",
-        "slot:new:90:" + quarter + ":1", "slot:new:90:99999999999", "slot:new:-90:" + quarter,
+        "nm:slot:90:" + past, "nm:slot:4:" + quarter, "nm:slot:900:" + quarter, "nm:slot:90:abc",
+        "nm:slot:90:" + quarter + ":1", "nm:slot:90:99999999999", "nm:slot:-90:" + quarter,
         f"slot:choose:90:64:{quarter}", f"slot:pick:90:1:{quarter}.{quarter}", f"slot:open:90:1:{past}",
         f"slot:open:90:0:{quarter}", "slot:open:90:1:", f"slot:open:9000:1:{quarter}",
     ]

@@ -217,21 +217,20 @@ def parse_duration(
 
 # --- zones typed by users ---------------------------------------------------
 
-FUZZY_ACCEPT_SCORE = 85.0  # fuzz.ratio of the whole query: typos, not extra words
 _CITY_WORDS = re.compile(r"^(?:city of|ciudad de|ville de)\s+|\s+city$")
 FUZZY_MIN_NAME_LENGTH = 4  # legacy abbreviations (NZ, PRC, LHI) only match exactly
 FUZZY_SUGGEST_SCORE = 60.0
-FUZZY_CLEAR_LEAD = 4.0
 MAX_SUGGESTIONS = 5
 
 
 def resolve_timezone(query: str) -> str:
     """Map an IANA name (any case) or a city/country name in fr/en/es to a canonical IANA zone.
 
-    Accents, case, small typos and the word "city" are forgiven; the whole query must name
-    the place (``not Jakarta`` does not), so extra words are refused, never matched as a
-    substring. A country with several zones, or a guess that is not clearly ahead of the next
-    one, raises UnknownTimezone (with suggestions to confirm).
+    Accents, case and the word "city" are forgiven; the whole query must name the place (``not
+    Jakarta`` does not), so extra words are refused, never matched as a substring. A typo, a
+    country with several zones or any near miss raises UnknownTimezone with suggestions to
+    confirm: a meeting is never planned in a zone the member did not name (``Atlantis`` is
+    not Halifax).
     """
     index = _zone_index()
     iana = index.iana_by_lower.get(query.strip().replace(" ", "_").casefold())
@@ -247,10 +246,6 @@ def resolve_timezone(query: str) -> str:
             return next(iter(exact))
         raise UnknownTimezone(query, tuple(sorted(exact)))
     ranked = _rank_zones(key, index)
-    if ranked and ranked[0][1] >= FUZZY_ACCEPT_SCORE:
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if ranked[0][1] - runner_up >= FUZZY_CLEAR_LEAD:
-            return ranked[0][0]
     raise UnknownTimezone(query, tuple(zone for zone, _ in ranked[:MAX_SUGGESTIONS]))
 
 
@@ -300,6 +295,9 @@ def _zone_index() -> _ZoneIndex:
         locale = Locale(locale_name)
         for zone in places:
             add(get_timezone_location(zone, locale=locale, return_city=True), zone)
+        for zone in all_zones:  # CLDR keeps some cities under the old name (Asia/Katmandu: Katmandou)
+            if not canonical(zone).startswith("Etc/"):
+                add(locale.time_zones.get(zone, {}).get("city"), canonical(zone))
         for territory, zones in get_global("territory_zones").items():
             country_zones = {canonical(zone) for zone in zones} & canonical_zones
             for zone in country_zones:

@@ -81,7 +81,7 @@ IDS = ["0", "-1", "#0", "##1", "1.5", "1e3", "0x10", "999999999", "9999999999", 
 # (number of segments after the prefix) of real buttons.
 CALLBACK_PREFIXES = {
     "lang": 1, "tz": 1, "forget": 2, "agenda:approve": 1, "agenda:decline": 1, "rsvp": 2, "nm": 1,
-    "nm:zone": 1, "nm:dur": 1, "vote": 2, "att": 2, "lk": 2, "slot:new": 2, "slot:choose": 3,
+    "nm:slot": 2, "nm:dur": 1, "vote": 2, "att": 2, "lk": 2, "slot:choose": 3,
     "slot:pick": 3, "slot:open": 3, "poll:a": 4, "poll:view": 1, "poll:close": 1, "poll:meet": 1,
     "depart": 1, "invite": 2, "invrevoke": 1, "setm": 3,
 }

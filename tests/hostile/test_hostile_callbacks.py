@@ -84,18 +84,18 @@ def replays(lab: Lab) -> list[tuple[str, str, str]]:
         (MEMBER, "att:999999999:present", "a meeting that does not exist"),
         (MEMBER, "rsvp:999999999:yes", "a meeting that does not exist"),
         (MEMBER, "rsvp:#0:yes", "meeting zero"),
-        (MEMBER, f"slot:new:60:{q[0]}", "scheduling as a member"),
-        (CHAIR, f"slot:new:60:{past}", "a time already past"),
-        (CHAIR, f"slot:new:60:{far}", "a time beyond any search"),
-        (CHAIR, f"slot:new:4:{q[0]}", "a duration too short"),
-        (CHAIR, f"slot:new:999999:{q[0]}", "a duration too long"),
+        (MEMBER, f"nm:slot:60:{q[0]}", "scheduling as a member"),
+        (CHAIR, f"nm:slot:60:{past}", "a time already past"),
+        (CHAIR, f"nm:slot:60:{far}", "a time beyond any search"),
+        (CHAIR, f"nm:slot:4:{q[0]}", "a duration too short"),
+        (CHAIR, f"nm:slot:999999:{q[0]}", "a duration too long"),
         (CHAIR, f"slot:open:60:0:{q[0]}.{q[1]}", "a poll with no time chosen"),
         (CHAIR, f"slot:open:60:3:{q[0]}.{q[0]}", "the same time twice"),
         (CHAIR, f"slot:open:60:64:{q[0]}.{q[1]}", "a mask beyond the times"),
         (CHAIR, f"slot:open:60:1:{past}", "a poll on a past time"),
         (CHAIR, f"slot:pick:60:1:{q[0]}.{q[1]}.{q[0] + 1}.{q[0] + 2}.{q[0] + 3}.{q[0] + 4}", "six times"),
         (CHAIR, "nm:ok", "confirming a guided meeting never started"),
-        (CHAIR, "nm:zone:me", "a guided step never reached"),
+        (CHAIR, "nm:keep", "a guided step never reached"),
         (CHAIR, "nm:dur:60", "a guided step never reached"),
         (CHAIR, "tz:Mars/Olympus", "a zone that does not exist"),
         (CHAIR, "tz:../../etc/passwd", "a path as a zone"),
@@ -144,7 +144,7 @@ def test_outsiders_pressing_real_buttons_are_refused_and_learn_nothing(lab):
     stranger, removed = lab.bot.stranger("es"), lab.bot.person(REMOVED)
     datas = [f"poll:a:{w['poll']}:{w['slots'][0]}:y:{ids[REMOVED]}", f"poll:view:{w['poll']}",
              f"agenda:approve:{w['proposal']}", f"rsvp:{w['meeting']}:yes", f"vote:{w['vote']}:yes",
-             f"att:{w['record']}:present", f"forget:{ids[REMOVED]}:1", f"slot:new:60:{w['quarters'][0]}",
+             f"att:{w['record']}:present", f"forget:{ids[REMOVED]}:1", f"nm:slot:60:{w['quarters'][0]}",
              "lang:fr", "tz:Europe/Brussels", "lk:00000000:1", "nm:cancel"]
     group_message = SentMessage(OTHER_GROUP["id"], 1, "x")
 

@@ -22,7 +22,7 @@ from bot.domain.meeting_time import parse_duration as parse_meeting_duration
 from bot.telegram.offline import GROUP_CHAT
 from bot.services.due_phrases import MalformedDue, read_due_date
 from handlers import all_commands
-from handlers.meetings import _looks_like_duration, _looks_like_zone
+from handlers.shared.meeting_text import looks_like_duration, looks_like_zone
 from storage.models import ActionItem, AgendaItem, Decision, Meeting, Note, Vote
 from tests.hostile import corpus
 from tests.hostile.conftest import CHAIR, MEMBER, OTHER_GROUP, REMOVED
@@ -212,7 +212,7 @@ def test_free_text_questions_and_group_mentions_from_members(lab):
 def _refused_duration(text: str) -> bool:
     """/newmeeting reads the token after the zone as a duration when it opens with a digit."""
     first = text.split()[0] if text.split() else ""
-    if not _looks_like_duration(first):
+    if not looks_like_duration(first):
         return False
     try:
         check_duration(int(parse_meeting_duration(first).total_seconds() // 60))
@@ -281,7 +281,7 @@ def time_cases(lab: Lab, dates: list[str], times: list[str], durations: list[str
                       else refuse)})]
     for z in zones:
         tz_checks = {"may_change": {"member", "outbox"}} if _zone_resolves(z) else refuse
-        looks = _looks_like_zone(z.split()[0]) if z.split() else False
+        looks = looks_like_zone(z.split()[0]) if z.split() else False
         new_checks = refuse if looks and not _zone_resolves(z) else {"may_change": _MEETING}
         cases += [(MEMBER, f"/tz {z}", {"given": z, **tz_checks}),
                   (CHAIR, f"/newmeeting 2026-12-06 10:00 {z} 60 Title", {"given": z, **new_checks}),

@@ -19,18 +19,11 @@ from bot.domain.lookup.conversion import (
 )
 from bot.domain.lookup.entries import PersonRecord
 from bot.i18n.translation import N_, escape, utc_offset
-from handlers import actions, agenda, meetings
 from handlers.common import Env
+from handlers.shared.meeting_text import meeting_lines
 from storage.models import Meeting
 
 UPCOMING_SEARCHED = 20  # meetings looked through for the one on the day asked
-
-
-async def _run(env: Env, handler: Callable[[Env], Awaitable[None]], text: str) -> None:
-    """Answer as the command ``text`` would: its handler, in this update's frame (the frame
-    has already identified and admitted the asker)."""
-    env.text, env.args = text, text.split()[1:]
-    await handler.__wrapped__(env)  # type: ignore[attr-defined]
 
 
 def _day_asked(env: Env, question: BusinessQuestion) -> date | None:
@@ -55,7 +48,7 @@ async def _meeting_asked(env: Env, question: BusinessQuestion) -> Meeting | None
                             day=env.t.date(day)))
             return None
     if not found:
-        await _run(env, meetings.meetings_command, "/meetings")  # says none is planned
+        await env.run_command("/meetings")  # says none is planned
         return None
     return found[0]
 
@@ -63,13 +56,13 @@ async def _meeting_asked(env: Env, question: BusinessQuestion) -> Meeting | None
 async def _meeting(env: Env, question: BusinessQuestion) -> None:
     meeting = await _meeting_asked(env, question)
     if meeting is not None:
-        await _run(env, meetings.meeting_command, f"/meeting {meeting.id}")
+        await env.run_command(f"/meeting {meeting.id}")
 
 
 async def _agenda(env: Env, question: BusinessQuestion) -> None:
     meeting = await _meeting_asked(env, question)
     if meeting is not None:
-        await _run(env, agenda.agenda, f"/agenda {meeting.id}")
+        await env.run_command(f"/agenda {meeting.id}")
 
 
 async def _link(env: Env, question: BusinessQuestion) -> None:
@@ -80,7 +73,7 @@ async def _link(env: Env, question: BusinessQuestion) -> None:
         return
     t = env.t
     lines = [t("<b>#{id} {title}</b>", id=meeting.id, title=meeting.title)]
-    lines += meetings.meeting_lines(t, meeting, env.zone_of(env.member))
+    lines += meeting_lines(t, meeting, env.zone_of(env.member))
     if not meeting.link:
         lines.append(t("No video link has been set for this meeting yet."))
     lines.append(t("Details and everyone's local time: /meeting {id}", id=meeting.id))
@@ -88,19 +81,19 @@ async def _link(env: Env, question: BusinessQuestion) -> None:
 
 
 async def _my_tasks(env: Env, question: BusinessQuestion) -> None:
-    await _run(env, actions.mytasks, "/mytasks")
+    await env.run_command("/mytasks")
 
 
 async def _open_actions(env: Env, question: BusinessQuestion) -> None:
-    await _run(env, actions.actions, "/actions open")
+    await env.run_command("/actions open")
 
 
 async def _overdue_actions(env: Env, question: BusinessQuestion) -> None:
-    await _run(env, actions.actions, "/actions overdue")
+    await env.run_command("/actions overdue")
 
 
 async def _decisions(env: Env, question: BusinessQuestion) -> None:
-    await _run(env, actions.decisions, " ".join(("/decisions", *question.words)))
+    await env.run_command(" ".join(("/decisions", *question.words)))
 
 
 ROUTES: dict[Topic, Callable[[Env, BusinessQuestion], Awaitable[None]]] = {
