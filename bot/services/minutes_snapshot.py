@@ -21,6 +21,7 @@ from bot.services.minutes import (
     VoteRecord, build, by_owner, person,
 )
 from bot.services.reach import Reach
+from bot.services.standing_items import ensure_standing_items
 from bot.services.records import RecordError, end_record, open_record
 from storage import outbox
 from storage.models import ActionItem, Meeting, Member, MinutesSnapshot, Vote
@@ -107,10 +108,16 @@ async def freeze(session: AsyncSession, meeting: Meeting, now: datetime) -> Minu
 
 
 async def close_record(session: AsyncSession, meeting: Meeting, actor: Member, now: datetime) -> list[Vote]:
-    """/endmeeting: close the record (and its open votes) and freeze its minutes."""
+    """/endmeeting: close the record (and its open votes), freeze its minutes, and give the
+    following meeting its standing items now (the adoption of these minutes, the review of
+    open actions), so its reminders and published agenda carry them."""
     closed = await end_record(session, meeting, actor, now)
     await session.flush()
     await freeze(session, meeting, now)
+    following = await session.scalar(select(Meeting).where(
+        Meeting.status == "scheduled", Meeting.starts_at > meeting.starts_at).order_by(Meeting.starts_at).limit(1))
+    if following is not None:
+        await ensure_standing_items(session, following, now)
     return closed
 
 

@@ -35,7 +35,8 @@ def minutes_blocks(t: Translator, record: Minutes, zone: str) -> list[Block]:
         blocks.append(("p", t("Held on {held}; it was planned for {planned}.", held=t.datetime(held, zone),
                               planned=t.datetime(record.starts_at, zone))))
     else:
-        blocks.append(("p", t("Date and time: {local}", local=t.datetime(record.starts_at, zone))))
+        held = record.starts_at
+        blocks.append(("p", t("Date and time: {local}", local=t.datetime(held, zone))))
     blocks.append(("p", t("In UTC: {utc}", utc=t.datetime(held, "UTC"))))
     if record.opened_at:
         blocks.append(("p", t("Record opened at {opened}, closed at {closed} ({zone}).",
