@@ -40,7 +40,7 @@ async def test_decisions_search_by_words_meeting_and_date(bot):
     [reply] = await bot.send(MEMBER, "/decisions")
     assert "3 decisions" in reply.text
     [reply] = await bot.send("Ingrid Mulamba", "/decisions volcan")
-    assert "Aucune décision ne correspond à « volcan »" in reply.text
+    assert "Aucune décision ne correspond à « volcan »" in reply.text
     [reply] = await bot.send(MEMBER, "/decisions " + "x" * 300)
     assert "too long" in reply.text
 
@@ -148,7 +148,7 @@ async def test_history_speaks_in_names_and_dates_in_the_readers_language(bot):
     await bot.send(CHAIR, "/lang fr")
     [reply] = await bot.send(CHAIR, f"/history {number}")
     lines = reply.text.splitlines()[1:]
-    assert lines[0].endswith(": enregistrée par Bart Verstraeten (pour Samy Arokiasamy · échéance : "
+    assert lines[0].endswith(": enregistrée par Bart Verstraeten (pour Samy Arokiasamy · échéance : "
                              "dimanche 20 décembre 2026)"), lines
     assert lines[1].endswith(": réattribuée par Bart Verstraeten (de Samy Arokiasamy à Elly Rosita Silaban)")
     assert lines[2].endswith(": échéance modifiée par Bart Verstraeten (supprimée, c’était dimanche 20 décembre 2026)")

@@ -14,8 +14,8 @@ async def test_rsvp_no_is_an_apology_and_the_rest_are_absent(bot):
     await bot.send(CHAIR, "/endmeeting", group=True)
     expected = {"en": ("Present (1): Samy Arokiasamy", "Apologies (2): Elly Rosita Silaban, Ingrid Mulamba",
                        "Absent (10): Ángeles Carrión, Bart Verstraeten"),
-                "fr": ("Présents (1) : Samy Arokiasamy", "Excusés (2) : Elly Rosita Silaban, Ingrid Mulamba",
-                       "Absents (10) : Ángeles Carrión, Bart Verstraeten"),
+                "fr": ("Présents (1) : Samy Arokiasamy", "Excusés (2) : Elly Rosita Silaban, Ingrid Mulamba",
+                       "Absents (10) : Ángeles Carrión, Bart Verstraeten"),
                 "es": ("Excusas (2): Elly Rosita Silaban, Ingrid Mulamba", "Ausentes (10): Ángeles Carrión")}
     for lang, parts in expected.items():
         [minutes, *_] = await bot.send(CHAIR, f"/minutes {meeting_id} {lang}")

@@ -121,3 +121,14 @@ def test_every_sentence_given_to_a_translator_is_extracted():
                     and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                 found.append(f"{path.relative_to(root)}:{node.lineno} {node.func.id}({node.args[0].value[:40]!r}")
     assert not found, found
+
+
+def test_french_sentences_keep_their_colon_on_the_line_values_stay_as_typed():
+    """French typography once, in the French catalog: a no-break space before : ; ? ! and inside
+    « », so a phone never starts a line with the colon; what a member typed is left as typed."""
+    t = I18n().translator("fr")
+    assert t("Current item: {title}", title="Budget : 2027 ?") == "Point en cours\u00a0: Budget : 2027 ?"
+    assert "«\u00a0" in t("<b>The record of meeting #{id} “{title}” is open.</b>", id=1, title="x")
+    every = [str(t(message)) for message in ("Which member? {names}", "Not now")]
+    assert all(" ?" not in text and " :" not in text for text in every)
+    assert I18n().translator("es")("Current item: {title}", title="x") == "Punto en curso: x"

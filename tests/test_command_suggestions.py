@@ -14,8 +14,8 @@ async def test_typos_and_translated_names_get_suggestions_in_the_readers_languag
         (MEMBER, "/mytask", "I do not know the command /mytask. Did you mean /mytasks? Send /help for the list."),
         (MEMBER, "/metings@inspir_bot next week", "I do not know the command /metings. Did you mean /meetings "
                                                   "/meeting? Send /help for the list."),
-        (FRENCH, "/aide", "Je ne connais pas la commande /aide. Vouliez-vous dire /help ? Envoyez /help pour la liste."),
-        (FRENCH, "/tâches", "Je ne connais pas la commande /tâches. Vouliez-vous dire /mytasks ? Envoyez /help pour "
+        (FRENCH, "/aide", "Je ne connais pas la commande /aide. Vouliez-vous dire /help ? Envoyez /help pour la liste."),
+        (FRENCH, "/tâches", "Je ne connais pas la commande /tâches. Vouliez-vous dire /mytasks ? Envoyez /help pour "
                             "la liste."),
         (SPANISH, "/reuniones", "No conozco el comando /reuniones. ¿Quiso decir /meetings? Envíe /help para ver la "
                                 "lista."),

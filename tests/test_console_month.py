@@ -29,7 +29,7 @@ async def test_a_month_of_meetings_in_the_console(db_url):
     assert "[to Samy Arokiasamy] ⏰ Reminder: Steering committee (#1) starts in 1 day." in lines  # Samy linked himself
     closed = lines.index("The record of meeting #1 is closed; its minutes are queued.")
     assert lines[closed + 1] == "Queued for 2 members, each in their own language and time zone."
-    assert "[group] Procès-verbal de la réunion #1 : Steering committee" in lines  # the group in its languages
+    assert "[group] Procès-verbal de la réunion #1 : Steering committee" in lines  # the group in its languages
     second = text[text.index("Steering committee (#2) starts in 1 day."):]
     assert "1. Adoption of the minutes of meeting #1\n2. Review of action items" in second
     assert ("The minutes of meeting #1 “Steering committee” were adopted at meeting #2 on Thursday, April 4, "

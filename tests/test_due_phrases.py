@@ -93,8 +93,8 @@ async def test_action_takes_the_date_out_of_the_text_and_plans_a_reminder(bot, w
 
 @pytest.mark.parametrize("who, typed, expected", [
     ("Gabriela Prudencio", "/action Samy: informe para el 31/02", "Leí «31/02» como fecha de vencimiento"),
-    ("Ingrid Mulamba", "/action Samy: rapport avant le 31 février", "« 31 février » comme une échéance"),
-    ("Ingrid Mulamba", "/action Samy: rapport pour la semaine prochaine", "« la semaine prochaine » comme une échéance"),
+    ("Ingrid Mulamba", "/action Samy: rapport avant le 31 février", "« 31 février » comme une échéance"),
+    ("Ingrid Mulamba", "/action Samy: rapport pour la semaine prochaine", "« la semaine prochaine » comme une échéance"),
     ("Bart Verstraeten", "/action Samy: report by 2026-12-40", "“2026-12-40” as a due date but it names no single day"),
 ])
 async def test_malformed_due_date_is_answered_and_nothing_recorded(bot, who, typed, expected):

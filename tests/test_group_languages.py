@@ -26,7 +26,7 @@ async def test_an_announcement_reaches_the_group_in_its_three_languages(bot):
     blocks = post.text.split("\n\n")
     assert [block.splitlines()[0] for block in blocks] == [
         "📅 <b>New meeting #1: Steering committee</b>",  # the committee's default language first
-        "📅 <b>Nouvelle réunion #1 : Steering committee</b>",
+        "📅 <b>Nouvelle réunion #1 : Steering committee</b>",
         "📅 <b>Nueva reunión #1: Steering committee</b>",
     ]
     assert "Bruxelles" in post.text and "Bruselas" in post.text and "Brussels" in post.text

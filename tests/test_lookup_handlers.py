@@ -137,7 +137,7 @@ async def test_usage_and_overlong_queries(bot):
     [reply] = await bot.send("Samy Arokiasamy", "/who")
     assert "Usage: /who" in reply.text
     [reply] = await bot.send("Ingrid Mulamba", "/org")
-    assert "Utilisation : /org" in reply.text
+    assert "Utilisation : /org" in reply.text
     [reply] = await bot.send("Samy Arokiasamy", "/who " + "Asia " * 100)
     assert "too long" in reply.text and "Samy" not in reply.text
     [reply] = await bot.send("Gabriela Prudencio", "¿quién representa a Asia? " * 20)

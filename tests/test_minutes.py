@@ -68,7 +68,7 @@ async def test_structure_from_records(bot):
 async def test_rendered_in_three_languages(bot):
     built = await _build(bot, await _record(bot))
     expected = {
-        "fr": ["Procès-verbal de la réunion", "Présents (1) : Samy Arokiasamy", "oui 2 · non 1 · abstention 0",
+        "fr": ["Procès-verbal de la réunion", "Présents (1) : Samy Arokiasamy", "oui 2 · non 1 · abstention 0",
                "Actions par responsable", "sans responsable", "lundi 23 novembre 2026, 10:00 (Bruxelles, UTC+01:00)"],
         "en": ["Minutes of meeting", "Present (1): Samy Arokiasamy", "yes 2 · no 1 · abstain 0",
                "Actions by owner", "unassigned", "Monday, November 23, 2026, 10:00 (Brussels, UTC+01:00)",

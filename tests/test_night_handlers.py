@@ -47,7 +47,7 @@ async def test_night_slot_is_a_draft_naming_whom_until_the_chair_confirms(bot):
 
 async def test_dropped_draft_tells_nobody_and_french_chair_reads_it_in_french(bot):
     [question] = await bot.send("Denis Mushiya", NIGHT)
-    assert "aurait lieu la nuit pour 2 membres" in question.text and "Elly Rosita Silaban : 23:30" in question.text
+    assert "aurait lieu la nuit pour 2 membres" in question.text and "Elly Rosita Silaban : 23:30" in question.text
     [[_create, drop]] = question.buttons
     replies = await bot.press("Denis Mushiya", question, drop["callback_data"])
     assert [m.chat_id for m in replies] == [bot.person("Denis").telegram_id]

@@ -83,9 +83,9 @@ async def test_poll_end_to_end(bot):
     assert "❌ I cannot" in samy.text and "🤔 if need be" in samy.text and "not answered yet" in samy.text
     assert bot.api.callback_answers[-1].get("text") == "Answer saved."
     assert await answers_of(bot, "Samy Arokiasamy") == {starts[0]: "no", starts[1]: "maybe"}
-    [ingrid] = await bot.press("Ingrid Mulamba", ingrid, ingrid.button_data("2 : je peux"))
+    [ingrid] = await bot.press("Ingrid Mulamba", ingrid, ingrid.button_data("2 : je peux"))
     assert "✅ je peux" in ingrid.text
-    [ingrid] = await bot.press("Ingrid Mulamba", ingrid, ingrid.button_data("1 : je peux"))
+    [ingrid] = await bot.press("Ingrid Mulamba", ingrid, ingrid.button_data("1 : je peux"))
     [mary] = await bot.press("Mary Karol Luna", mary, mary.button_data("3: no puedo"))
 
     # The chair sees live counts and who has not answered.
@@ -136,7 +136,7 @@ async def test_poll_end_to_end(bot):
 async def test_forged_and_foreign_answers_change_nothing(bot):
     poll, opened, starts = await open_poll(bot, unselect=())
     samy, ingrid = ballot_of(bot, opened, "Samy Arokiasamy"), ballot_of(bot, opened, "Ingrid Mulamba")
-    foreign = ingrid.button_data("1 : je peux")
+    foreign = ingrid.button_data("1 : je peux")
     assert await bot.press("Samy Arokiasamy", ingrid, foreign) == []  # Samy tapping Ingrid's ballot
     assert "another member" in bot.api.callback_answers[-1]["text"]
     own = samy.button_data("1: I can")

@@ -84,7 +84,7 @@ async def test_publishagenda_counts_only_reachable_members_in_each_language(bot)
     assert "No avisados, bloquearon el bot o nunca abrieron un chat con él: Elly Rosita Silaban." in es.text
     [fr] = private(bot, await bot.send("Denis Mushiya", f"/publishagenda {mid}"), "Denis Mushiya")[:1]
     assert "En file d’attente pour 9 membres" in fr.text
-    assert "Non prévenus, pas encore liés à Telegram : Ángeles Carrión, Niwa Soulima, Samy Arokiasamy." in fr.text
+    assert "Non prévenus, pas encore liés à Telegram : Ángeles Carrión, Niwa Soulima, Samy Arokiasamy." in fr.text
 
 
 async def test_moved_cancelled_and_minutes_say_who_was_not_told(bot):

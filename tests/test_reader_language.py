@@ -22,7 +22,7 @@ KINDS = ["trade union", "mutual health organisation", "network/platform", "NGO",
 TITLES = ["representative", "network coordinator", "continental coordinator", "chair"]
 NETWORKS = ["Central Africa", "West Africa", "Latin America and the Caribbean"]
 # The one place a member sees the identifier of the zone they set: their profile's zone line.
-SETTING_LINE = {"fr": "Fuseau horaire :", "es": "Zona horaria:"}
+SETTING_LINE = {"fr": "Fuseau horaire\u00a0:", "es": "Zona horaria:"}
 READERS = {"fr": "Ingrid Mulamba", "es": "Mary Karol Luna"}
 
 
@@ -69,10 +69,10 @@ async def test_every_place_and_word_in_the_readers_language(bot, lang):
 
     [listing] = await bot.send(reader, "/meetings")
     check(lang, "/meetings", listing.text)
-    assert {"fr": "(heure : Kinshasa)", "es": "(hora de Guatemala)"}[lang] in listing.text
+    assert {"fr": "(heure : Kinshasa)", "es": "(hora de Guatemala)"}[lang] in listing.text
     [details] = await bot.send(reader, "/meeting 1")
     check(lang, "/meeting", details.text)
-    assert {"fr": "Heure prévue à Bruxelles : 15:00", "es": "Planificada en la hora de Bruselas: 15:00"}[lang] \
+    assert {"fr": "Heure prévue à Bruxelles : 15:00", "es": "Planificada en la hora de Bruselas: 15:00"}[lang] \
         in details.text
 
     bot.clock.advance(timedelta(days=7, hours=5))  # due the reminder a day before, not the start

@@ -68,7 +68,7 @@ async def test_whole_meeting_and_minutes_in_each_language(bot):
     assert "13 members" in group(sent)[0].text
     expectations = {
         "Ingrid Mulamba": ("Procès-verbal", "Décision", "oui 2 · non 1 · abstention 0", "Actions par responsable",
-                           "échéance : mardi 15 décembre 2026", "Excusés (1) : Ingrid Mulamba"),
+                           "échéance : mardi 15 décembre 2026", "Excusés (1) : Ingrid Mulamba"),
         MEMBER: ("Minutes of meeting", "Decision #", "yes 2 · no 1 · abstain 0", "Actions by owner",
                  "due Tuesday, December 15, 2026", "Apologies (1): Ingrid Mulamba"),
         "Ángeles Carrión": ("Acta de la reunión", "Decisión", "sí 2 · no 1 · abstención 0", "Acciones por responsable",
@@ -219,7 +219,7 @@ async def test_withdrawing_an_action_tells_the_owner_who_was_told_it(bot):
     action_id = int(given.text.split("#")[1].split()[0])
     undone = await bot.send(SECRETARIAT, "/undo") + await bot.dispatch()
     [told] = to(bot, "Ingrid Mulamba", undone)
-    assert told.text == (f"Gabriela Prudencio a retiré l’action #{action_id}, qui vous avait été confiée : book "
+    assert told.text == (f"Gabriela Prudencio a retiré l’action #{action_id}, qui vous avait été confiée : book "
                          "the venue. Vous ne la devez plus.")
     await bot.send(SECRETARIAT, "/action Gabriela: my own task")
     mine = await bot.send(SECRETARIAT, "/undo") + await bot.dispatch()

@@ -64,7 +64,7 @@ async def test_the_rule_changes_from_one_occurrence_on_and_says_what_changed(bot
     [answer] = private(bot, replies, CHAIR)[:1]
     assert f"Meeting #{january.id} now repeats every 2 weeks" in answer.text and "Called off: #" in answer.text
     [ingrid] = [m for m in private(bot, replies, "Ingrid Mulamba") if "🔁" in m.text]
-    assert "Jusqu’ici : chaque mois, le premier jeudi" in ingrid.text and "Annulées" in ingrid.text
+    assert "Jusqu’ici : chaque mois, le premier jeudi" in ingrid.text and "Annulées" in ingrid.text
     assert "toutes les 2 semaines" in ingrid.text
     rows = [m for m in await series(bot) if m.status == "scheduled"]
     assert rows[0].id == head.id and rows[1].id == january.id

@@ -166,7 +166,7 @@ async def test_a_slot_asks_the_title_then_confirms_then_creates_once(bot):
 async def test_a_slot_in_french_offers_the_groups_usual_title_and_can_be_cancelled(bot):
     answer, _ = await findslot(bot, "Denis Mushiya", "/findslot 60 2026-12-01 2")
     [asked] = await bot.press("Denis Mushiya", answer, schedule_buttons(answer)[0])
-    assert "Quel est son titre ?" in asked.text and "« Steering committee meeting »" in asked.text
+    assert "Quel est son titre ?" in asked.text and "« Steering committee meeting »" in asked.text
     [cancelled] = await bot.press("Denis Mushiya", asked, "nm:cancel")
     assert "rien n’a été créé" in cancelled.text and await counts(bot) == (0, 0)
     [asked] = await bot.press("Denis Mushiya", answer, schedule_buttons(answer)[0])

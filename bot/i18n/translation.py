@@ -9,6 +9,7 @@ into a message is HTML-escaped unless it is already :class:`Safe`, so a member n
 import gettext
 import html
 import io
+import re
 from functools import lru_cache
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -56,8 +57,25 @@ def load_catalogs(directory: Path = LOCALES_DIR) -> dict[str, gettext.GNUTransla
                 merged = translations
             else:
                 merged._catalog.update(translations._catalog)  # type: ignore[attr-defined]
+        if merged is not None and lang in TYPOGRAPHY:
+            table = merged._catalog  # type: ignore[attr-defined]
+            for key, text in table.items():
+                if key and isinstance(text, str):
+                    table[key] = TYPOGRAPHY[lang](text)
         catalogs[lang] = merged or gettext.NullTranslations()  # type: ignore[assignment]
     return catalogs
+
+
+def french_spacing(text: str) -> str:
+    """French typography, applied once to every French sentence: the space before ``: ; ? !``
+    and inside « » is a no-break space, so a phone never wraps a line before the colon. The
+    translators keep typing an ordinary space; values filled in later are left as typed."""
+    text = _FRENCH_SPACE_BEFORE.sub("\u00a0\\1", text)
+    return text.replace("« ", "«\u00a0")
+
+
+_FRENCH_SPACE_BEFORE = re.compile(r"(?<=\S) ([:;?!»])")
+TYPOGRAPHY = {"fr": french_spacing}
 
 
 class Translator:

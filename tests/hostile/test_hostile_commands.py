@@ -84,7 +84,7 @@ WRITES: dict[str, set[str]] = {
     "vote": {"vote", "outbox"}, "closevote": {"vote"}, "action": _ACTION, "info": {"note"},
     "present": {"attendance"}, "done": _ACTION, "reopen": _ACTION, "due": _ACTION, "assign": _ACTION,
     "undo": {"decision", "action_item", "note", "agenda_item", "vote", "meeting", "outbox"},
-    "endmeeting": {"meeting", "outbox", "vote", "minutes_snapshot"}, "amend": {"minutes_snapshot"},
+    "endmeeting": {"meeting", "outbox", "vote", "minutes_snapshot", "agenda_item"}, "amend": {"minutes_snapshot"},
     "adopt": {"minutes_snapshot", "outbox"},
 }
 STRANGER = None  # filled per lab: bot.stranger("fr")
