@@ -80,13 +80,23 @@ def _local_time(env: Env, zone: str) -> str:
     return clock
 
 
-def _person_entry(env: Env, person: PersonRecord) -> str:
+def _said_above(result: LookupResult, entries: list) -> set[str]:  # type: ignore[type-arg]
+    """What the heading already names and every listed entry shares ("16 organisations in
+    Benin:" names the country): each line of the list then leaves it out."""
+    named = {"country": bool(result.entities.countries), "network": bool(result.entities.networks)}
+    values = {"country": lambda e: (e.country_code, e.country), "network": lambda e: e.network}
+    return {field for field, read in values.items()
+            if named[field] and len(entries) > 1 and len({read(entry) for entry in entries}) == 1}
+
+
+def _person_entry(env: Env, person: PersonRecord, said: set[str] = frozenset()) -> str:  # type: ignore[assignment]
     t = env.t
     zone = person.timezone or env.committee.timezone
     about = [roles_label(t, [_clip(role) for role in person.roles])] if person.roles else []
-    about.append(network_label(t, person.network))
+    if "network" not in said:
+        about.append(network_label(t, person.network))
     where = [escape(_clip(person.organisation))] if person.organisation else []
-    if person.country or person.country_code:
+    if (person.country or person.country_code) and "country" not in said:
         where.append(_country(t, person.country_code, person.country))
     where.append(t("local time {time} ({zone})", time=_local_time(env, zone),
                    zone=t.zone(env.now, zone)))
@@ -95,12 +105,12 @@ def _person_entry(env: Env, person: PersonRecord) -> str:
                       "   " + " · ".join(where)])
 
 
-def _organisation_entry(env: Env, org: OrganisationRecord) -> str:
+def _organisation_entry(env: Env, org: OrganisationRecord, said: set[str] = frozenset()) -> str:  # type: ignore[assignment]
     t = env.t
     details = []
-    if org.country or org.country_code:
+    if (org.country or org.country_code) and "country" not in said:
         details.append(_country(t, org.country_code, org.country))
-    if org.network:
+    if org.network and "network" not in said:
         details.append(network_label(t, org.network))
     if org.kind:
         details.append(kind_label(t, _clip(org.kind)))
@@ -217,10 +227,12 @@ def render(env: Env, result: LookupResult, query: str, page: int = 0) -> tuple[s
     if not result.found:
         return "\n".join(_not_found(env, result, query)), 1
     if result.people:
-        entries = [_person_entry(env, person) for person in _page_of(result.people, page, PEOPLE_PER_PAGE)]
+        said = _said_above(result, list(result.people))
+        entries = [_person_entry(env, person, said) for person in _page_of(result.people, page, PEOPLE_PER_PAGE)]
         size, count = PEOPLE_PER_PAGE, len(result.people)
     else:
-        entries = [_organisation_entry(env, org)
+        said = _said_above(result, list(result.organisations))
+        entries = [_organisation_entry(env, org, said)
                    for org in _page_of(result.organisations, page, ORGANISATIONS_PER_PAGE)]
         size, count = ORGANISATIONS_PER_PAGE, len(result.organisations)
     pages = max(1, -(-count // size))

@@ -132,3 +132,11 @@ def test_french_sentences_keep_their_colon_on_the_line_values_stay_as_typed():
     every = [str(t(message)) for message in ("Which member? {names}", "Not now")]
     assert all(" ?" not in text and " :" not in text for text in every)
     assert I18n().translator("es")("Current item: {title}", title="x") == "Punto en curso: x"
+
+
+def test_french_places_with_an_article_contract_with_a_and_de():
+    t = I18n().translator("fr")
+    line = "In {place} it is <b>{clock}</b> ({offset}), {day}."
+    assert t(line, place="Le Caire", clock="14:00", offset="UTC+02:00", day="lundi").startswith("Au Caire, il est")
+    assert t(line, place="La Paz", clock="14:00", offset="UTC-04:00", day="lundi").startswith("À La Paz, il est")
+    assert t("Planned in {zone}: {time}", zone="Les Cayes", time="14:00") == "Heure prévue aux Cayes\u00a0: 14:00"

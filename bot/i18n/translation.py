@@ -75,6 +75,27 @@ def french_spacing(text: str) -> str:
 
 
 _FRENCH_SPACE_BEFORE = re.compile(r"(?<=\S) ([:;?!»])")
+_PLACE_KEYS = ("place", "zone", "city")
+_ARTICLES = {"Le ": ("au", "du"), "Les ": ("aux", "des")}
+
+
+def french_contractions(template: str, values: dict[str, object]) -> tuple[str, dict[str, object]]:
+    """« à Le Caire » is « au Caire », « de Les Cayes » is « des Cayes »: a place whose French
+    name opens with the article Le or Les contracts with the à or de before it in the sentence.
+    Only place values are touched (a person called Le Minh stays « à Le Minh »)."""
+    values = dict(values)
+    for key in _PLACE_KEYS:
+        value = values.get(key)
+        article = next((a for a in _ARTICLES if isinstance(value, str) and value.startswith(a)), None)
+        if article is None:
+            continue
+        at, of = _ARTICLES[article]
+        slot = "{" + key + "}"
+        rest = value[len(article):]  # type: ignore[index]
+        for word, contracted in (("à", at), ("À", at.capitalize()), ("de", of), ("De", of.capitalize())):
+            template = template.replace(f"{word} {slot}", f"{contracted} {{{key}_}}")
+        values[f"{key}_"] = rest
+    return template, values
 TYPOGRAPHY = {"fr": french_spacing}
 
 
@@ -92,10 +113,11 @@ class Translator:
     def plural(self, singular: str, plural: str, count: int, /, **values: object) -> Safe:
         return self._format(self._catalog.ngettext(singular, plural, count), {"n": count, **values})
 
-    @staticmethod
-    def _format(template: str, values: dict[str, object]) -> Safe:
+    def _format(self, template: str, values: dict[str, object]) -> Safe:
         if not values:
             return Safe(template)
+        if self.lang == "fr":
+            template, values = french_contractions(template, values)
         return Safe(template.format(**{key: _escaped(value) for key, value in values.items()}))
 
     def number(self, value: float) -> str:
