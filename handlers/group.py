@@ -1,5 +1,5 @@
 """The committee's group chat: registering it, leaving any group that is not it, and following
-what Telegram does to it (upgraded to a supergroup, the bot removed or muted)."""
+what Telegram does to it (upgraded to a supergroup, the bot removed or muted, a member leaving)."""
 
 import logging
 
@@ -17,7 +17,9 @@ from bot.domain.access import choose_language, has_access
 from bot.i18n.translation import N_, Translator
 from bot.logsafe import describe_exception
 from bot.services import Services, members
-from bot.services.group_chat import GROUP_LOST, GROUP_MOVED, TOPIC_LOST, follow_migration, lose_group
+from bot.services.group_chat import (
+    GROUP_LOST, GROUP_MOVED, MEMBER_LEFT_GROUP, TOPIC_LOST, follow_migration, lose_group, member_left_group,
+)
 from handlers.common import SENDERS_GROUP, UNREGISTERED_GROUP, CommandSpec, Env, command, deliver, first_delivery
 from storage.models import Member, OutboxMessage
 
@@ -165,6 +167,22 @@ async def group_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         log.error("could not follow the group's migration: %s", describe_exception(error))
 
 
+async def member_left(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Telegram's service message when someone leaves the group or is removed (sent to bots in
+    every privacy mode): a roster member leaving the committee's group is told to the chairs."""
+    message = update.effective_message
+    gone = message.left_chat_member if message else None
+    if message is None or gone is None or gone.is_bot:
+        return  # the bot itself leaving is a my_chat_member update (bot_membership_changed)
+    services: Services = context.bot_data["services"]
+    try:
+        if await _follow(services, lambda s: member_left_group(s, message.chat.id, gone.id, message.message_id,
+                                                               services.clock())):
+            context.bot_data["dispatcher"].wake()
+    except Exception as error:  # noqa: BLE001 - a lost notice is not worth the update
+        log.error("could not record a member leaving the group: %s", describe_exception(error))
+
+
 async def anonymous_admin_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A command from an anonymous group admin: Telegram signs it ``GroupAnonymousBot`` with the
     group itself as ``sender_chat``, so nothing says which admin sent it (the chair or anyone
@@ -223,13 +241,27 @@ async def render_group_notice(session: AsyncSession, row: OutboxMessage, service
     return Rendered(chair.telegram_id, "\n".join(t(line) for line in GROUP_NOTICES[row.kind]))  # type: ignore[arg-type]
 
 
-RENDERERS = {kind: render_group_notice for kind in GROUP_NOTICES}
+LEFT_GROUP = N_("{name} left the committee's group (or was removed from it). Their private messages, "
+                "reminders and minutes still reach them. If they have left the committee, record it with "
+                "/depart {name}.")
+
+
+async def render_member_left(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
+    chair, t = await _chair_reader(session, row, services)
+    member = await session.get(Member, int(row.payload.get("member_id", 0)))
+    if member is None or not member.active:
+        raise Skip("cancelled", "no longer a member")
+    return Rendered(chair.telegram_id, t(LEFT_GROUP, name=member.name))
+
+
+RENDERERS = {**{kind: render_group_notice for kind in GROUP_NOTICES}, MEMBER_LEFT_GROUP: render_member_left}
 
 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("bindgroup", bindgroup))
     application.add_handler(ChatMemberHandler(bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated))
+    application.add_handler(MessageHandler(filters.StatusUpdate.LEFT_CHAT_MEMBER, member_left))
     application.add_handler(MessageHandler(filters.COMMAND & filters.User(ChatID.ANONYMOUS_ADMIN),
                                            anonymous_admin_command), group=SENDERS_GROUP)
 

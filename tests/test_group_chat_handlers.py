@@ -183,3 +183,29 @@ async def test_forbidden_in_the_group_unbinds_it_and_tells_the_chair_once(bot):
     states = sorted(row.state for row in await _rows(bot, "message"))
     assert states == ["cancelled", "cancelled", "failed"]  # tried once; nothing left pending
     assert len(await _rows(bot, GROUP_LOST)) == 1
+
+
+def _left(bot, who: str, message_id: int, by: str | None = None) -> dict:  # type: ignore[no-untyped-def]
+    gone = bot.person(who).as_api()
+    return {"message": {"message_id": message_id, "date": int(time.time()), "chat": GROUP_CHAT,
+                        "from": bot.person(by or who).as_api(), "left_chat_member": gone}}
+
+
+async def test_a_member_leaving_the_group_is_told_to_the_chair_once_and_still_reached(bot):
+    await bot.send("Bart", "/lang fr")
+    told = await bot.chat.update(_left(bot, "Samy", 901)) + await bot.dispatch()
+    [notice] = [m for m in told if m.chat_id == bot.person("Bart").telegram_id]
+    assert notice.text == ("Samy Arokiasamy a quitté le groupe du comité (ou en a été retiré·e). Ses messages "
+                           "privés, rappels et procès-verbaux lui parviennent toujours. Si cette personne a quitté "
+                           "le comité, enregistrez-le avec /depart Samy Arokiasamy.")
+    assert not [m for m in told if m.chat_id == GROUP_CHAT["id"]]  # nothing said in the group
+    again = await bot.chat.update(_left(bot, "Samy", 901)) + await bot.dispatch()  # the same update again
+    assert not [m for m in again if m.chat_id == bot.person("Bart").telegram_id]
+    removed = await bot.chat.update(_left(bot, "Ingrid", 902, by="Bart")) + await bot.dispatch()
+    assert [m for m in removed if "Ingrid Mulamba a quitté" in m.text]
+    stranger = {"id": 4242, "is_bot": False, "first_name": "Visitor"}
+    visit = {"message": {"message_id": 903, "date": int(time.time()), "chat": GROUP_CHAT, "from": stranger,
+                         "left_chat_member": stranger}}
+    assert await bot.chat.update(visit) + await bot.dispatch() == []  # not on the roster: nobody is told
+    [reply] = await bot.send("Samy", "/mytasks")  # still reached in private
+    assert "action" in reply.text.lower()

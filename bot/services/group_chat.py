@@ -18,6 +18,7 @@ from storage.outbox import enqueue
 GROUP_MOVED = "group_moved"  # the chairs' notice that the group became a supergroup (followed)
 GROUP_LOST = "group_lost"  # the chairs' notice that the bot can no longer post in the group
 TOPIC_LOST = "group_topic_lost"  # the chairs' notice that the chosen topic is gone: General now
+MEMBER_LEFT_GROUP = "member_left_group"  # the chairs' notice that a roster member left the group
 OWED = ("pending", "claimed")
 
 
@@ -72,6 +73,28 @@ async def lose_group(session: AsyncSession, chat_id: int, now: datetime, reason:
                       ref_type="committee", ref_id=bound.id,
                       payload={"chat_id": chat_id, "reason": reason, "title": bound.group_title})
     return True
+
+
+async def member_left_group(session: AsyncSession, chat_id: int, telegram_id: int, event_id: int,
+                            now: datetime) -> Member | None:
+    """A Telegram account left (or was removed from) ``chat_id``: if that is the committee's group
+    and the account is an active member's, tell the chairs once for this departure (``event_id``:
+    the service message). Their private messages go on: leaving a chat is not leaving the
+    committee, which the chair records with /depart. Returns the member, or None."""
+    bound = await committee(session)
+    if bound.group_chat_id != chat_id:
+        return None
+    member = await session.scalar(select(Member).where(Member.telegram_id == telegram_id,
+                                                       Member.active.is_(True)))
+    if member is None:
+        return None
+    await audit(session, None, "member.left_group", "member", member.id, chat_id=chat_id)
+    for chair in await _chairs(session):
+        if chair.id != member.id:
+            await enqueue(session, kind=MEMBER_LEFT_GROUP, due_at=now, recipient=chair,
+                          dedupe_key=f"{MEMBER_LEFT_GROUP}:{chat_id}:{event_id}:{chair.id}", ref_type="member",
+                          ref_id=member.id, payload={"member_id": member.id})
+    return member
 
 
 async def lose_topic(session: AsyncSession, chat_id: int, now: datetime) -> bool:
