@@ -26,6 +26,7 @@ from bot.i18n.translation import N_, Safe, Translator
 from bot.logsafe import describe_exception
 from bot.services.reach import Reach
 from bot.delivery.sending import Buttons, Outgoing, deliver
+from bot.telegram.menus import refresh_member_menus
 from bot.services import Services
 from storage.models import Committee, Member, ProcessedUpdate
 from storage.upsert import insert_once
@@ -74,6 +75,7 @@ class Env:
     owes_messages: bool = False
     commands: tuple["CommandSpec", ...] = ()  # every area's, for /help
     runnable: Mapping[str, "Handler"] = field(default_factory=dict)  # each command's handler by name
+    menus_changed: set[int] = field(default_factory=set)  # members whose own menus to refresh after commit
     addressed: dict[int, Member] = field(default_factory=dict)
 
     @property
@@ -293,6 +295,8 @@ async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEF
         if env.owes_messages and "dispatcher" in context.bot_data:
             context.bot_data["dispatcher"].wake()
         await _flush(env, context.bot)
+        if env.menus_changed:
+            await refresh_member_menus(context.application, env.menus_changed)
         if env.leave_chat:
             await _leave(context.bot, env.chat_id)
     except _HandledElsewhere:

@@ -31,6 +31,7 @@ async def _set_language(env: Env, code: str) -> None:
     env.member.chosen_language = code
     await members.audit(env.session, env.member, "member.language", "member", env.member.id, language=code)
     env.t = env.services.i18n.translator(code)
+    env.menus_changed.add(env.member.id)  # a chair's or secretary's own menus follow their language
 
 
 @command()

@@ -215,6 +215,7 @@ async def depart_button(env: Env) -> None:
                    name=member.name))
         return
     released = await depart(env.session, member, env.member, planning(env))
+    env.menus_changed.add(member.id)
     env.owes_messages = True
     env.edit(t.plural("{name} has left the committee. {n} open action item returns to the chair.",
                       "{name} has left the committee. {n} open action items return to the chair.",
@@ -326,6 +327,8 @@ async def setmember_button(env: Env) -> None:
         return
     await apply_changes(env.session, changes, env.member, planning(env))
     env.owes_messages = True
+    if field == "access":
+        env.menus_changed.add(member.id)  # the chair's commands appear, or go, in their menus now
     env.edit(env.t("Done. {name}: {details}.", name=member.name, details=_details(env.t, changes.changed[0])))
 
 

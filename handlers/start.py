@@ -33,6 +33,7 @@ async def start(env: Env) -> None:
         member = redeemed.member
         if redeemed.outcome is members.InviteOutcome.LINKED and member is not None:
             env.member = member
+            env.menus_changed.add(member.id)
             env.t = env.translator_for(member)
             env.reply(env.t("Welcome, {name}! Your Telegram account is now linked to the committee "
                             "roster. Send /help to see what I can do.", name=member.name))

@@ -39,3 +39,19 @@ async def test_descriptions_and_menus_in_each_language(bot):
                for entry in bot.api.commands[(json.dumps({"type": "all_private_chats"}), "es")]}
     assert spanish["help"] == "Lo que el bot puede hacer por usted"
     assert all(len(text) <= 120 for (kind, _), text in bot.api.descriptions.items() if kind == "short_description")
+
+
+async def test_a_members_own_menus_follow_a_change_of_access_and_language_at_once(bot):
+    samy = bot.person("Samy").telegram_id
+    own = json.dumps({"type": "chat", "chat_id": samy}, sort_keys=True)
+    in_group = json.dumps({"type": "chat_member", "chat_id": GROUP_CHAT["id"], "user_id": samy}, sort_keys=True)
+    [confirm] = await bot.send("Bart", "/setmember Samy | access | secretariat")
+    await bot.press("Bart", confirm, confirm.button_data("Confirm"))
+    assert {"newmeeting", "invite", "startmeeting"} <= _menu(bot, {"type": "chat", "chat_id": samy})
+    assert (in_group, "") in bot.api.commands
+    await bot.send("Samy", "/lang es")
+    described = {entry["command"]: entry["description"] for entry in bot.api.commands[(own, "")]}
+    assert described["newmeeting"].startswith("Planificar una reunión")
+    [confirm] = await bot.send("Bart", "/setmember Samy | access | member")
+    await bot.press("Bart", confirm, confirm.button_data("Confirm"))
+    assert (own, "") not in bot.api.commands and (in_group, "") not in bot.api.commands  # the shared menu again

@@ -92,6 +92,11 @@ class OfflineBotApi(BaseRequest):
         self.commands[(scope, params.get("language_code", ""))] = _json(params["commands"])
         return True
 
+    def _api_deleteMyCommands(self, params: dict, files: dict) -> Any:
+        scope = json.dumps(_json(params.get("scope") or {"type": "default"}), sort_keys=True)
+        self.commands.pop((scope, params.get("language_code", "")), None)
+        return True
+
     def _api_setMyDescription(self, params: dict, files: dict) -> Any:
         self.descriptions[("description", params.get("language_code", ""))] = params.get("description", "")
         return True
