@@ -178,6 +178,25 @@ class HealthSettings(BaseModel):
     outbox_lag: Duration = timedelta(minutes=10)
 
 
+def _at_least(minimum: timedelta):  # type: ignore[no-untyped-def]
+    def check(value: timedelta) -> timedelta:
+        if value < minimum:
+            raise ValueError(f"must be at least {minimum.days} days")
+        return value
+    return AfterValidator(check)
+
+
+class RetentionSettings(BaseModel):
+    """How long the bot keeps what it needs only for a while (the committee's record, the roster
+    and its audit trail are kept until the committee deletes them). The floors keep what the
+    bot's guarantees need: Telegram redelivers an update for about a day; a delivered message's
+    row stops it being planned again while its meeting or action is still ahead."""
+
+    processed_updates: Annotated[Duration, _at_least(timedelta(days=2))] = timedelta(days=30)
+    delivered_messages: Annotated[Duration, _at_least(timedelta(days=30))] = timedelta(days=90)
+    invitations: Annotated[Duration, _at_least(timedelta(days=1))] = timedelta(days=30)
+
+
 class LoggingSettings(BaseModel):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -195,6 +214,7 @@ class Settings(BaseSettings):
     health: HealthSettings = Field(default_factory=HealthSettings)
     operator: OperatorSettings = Field(default_factory=OperatorSettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -7,7 +7,6 @@ from collections.abc import Awaitable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
 from telegram import Update
 from telegram.ext import Application, BaseUpdateProcessor, ContextTypes
 from telegram.request import BaseRequest
@@ -19,7 +18,7 @@ from storage.conversation_state import forget_expired
 from bot.services.meetings import extend_all_series
 from bot.services.reminders import plan_digests
 from bot.services import Services, heartbeat
-from storage.models import ProcessedUpdate
+from bot.services.retention import forget_past_retention
 
 log = logging.getLogger("inspir.app")
 OFFLINE_TOKEN = "0:offline"
@@ -143,19 +142,18 @@ def schedule_dispatcher(application: Application) -> None:
 
 
 UPKEEP_INTERVAL = timedelta(hours=6)
-PROCESSED_UPDATES_KEPT = timedelta(days=30)
 
 
 async def upkeep(services: Services) -> int:
     """Keep recurring series materialised over their rolling horizon (with their reminders)
-    even when nobody opens /meetings, and forget update ids too old to be redelivered and
-    dialogues and saved questions past their lifetime.
-    Returns how many occurrences were added."""
+    even when nobody opens /meetings, forget dialogues and saved questions past their lifetime,
+    and drop what ``[retention]`` keeps only for a while (update ids, delivered messages,
+    used or dead invitations). Returns how many occurrences were added."""
     now = services.clock()
     async with services.db.transaction() as session:
         created = await extend_all_series(session, now=now, offsets=services.settings.reminders.meeting_offsets)
-        await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.at < now - PROCESSED_UPDATES_KEPT))
         await forget_expired(session, now)
+        await forget_past_retention(session, services.settings.retention, now)
     return len(created)
 
 
