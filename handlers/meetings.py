@@ -62,7 +62,6 @@ def answers_text(t: Translator, counts) -> Safe:  # type: ignore[no-untyped-def]
 
 @command()
 async def meetings_command(env: Env) -> None:
-    await service.extend_all_series(env.session, now=env.now, offsets=env.settings.reminders.meeting_offsets)
     found = await service.upcoming(env.session, env.now, MEETINGS_SHOWN)
     t, zone = env.t, env.zone_of(env.member)
     if not found:
@@ -129,7 +128,6 @@ async def meeting_command(env: Env) -> None:
     meeting = await meeting_or_next(env)
     if meeting is None:
         return
-    await service.extend_all_series(env.session, now=env.now, offsets=env.settings.reminders.meeting_offsets)
     await standing_items.ensure_standing_items(env.session, meeting, env.now)
     t, zone = env.t, env.zone_of(env.member)
     lines = [t("<b>#{id} {title}</b>", id=meeting.id, title=meeting.title)]

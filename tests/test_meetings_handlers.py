@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, timezone
 import icalendar
 from sqlalchemy import func, select
 
+from bot.telegram.application import upkeep
+
 from storage.models import AuditEntry, Meeting, OutboxMessage, Rsvp
 
 UTC = timezone.utc
@@ -319,9 +321,13 @@ async def test_weekly_series_keeps_brussels_wall_clock_across_dst(bot):
     assert moved.decoded("DTSTART") == datetime(2026, 3, 27, 9, 0, tzinfo=UTC)
     assert moved.decoded("RECURRENCE-ID").replace(tzinfo=None) == datetime(2026, 3, 26, 15, 0)
     assert int(master["SEQUENCE"]) >= 3
-    # time passes: the horizon rolls forward when meetings are listed
+    # time passes: the upkeep rolls the horizon forward; listing meetings writes nothing
     bot.clock.now = datetime(2026, 5, 20, 9, 0, tzinfo=UTC)
     await bot.send("Samy Arokiasamy", "/meetings")
+    async with bot.services.db.transaction() as session:
+        unchanged = await session.scalar(select(func.max(Meeting.starts_at)).where(Meeting.series_id == head.id))
+    assert unchanged == rows[-1].starts_at
+    await upkeep(bot.services)
     async with bot.services.db.transaction() as session:
         last = await session.scalar(select(func.max(Meeting.starts_at)).where(Meeting.series_id == head.id))
     assert last >= datetime(2026, 8, 13, 13, 0, tzinfo=UTC)

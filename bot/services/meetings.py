@@ -9,8 +9,9 @@ Series. A recurring meeting is its first meeting (the *head*: ``recurrence`` hol
 head's id), so each occurrence is a meeting of its own: moved, cancelled, answered, given an
 agenda alone. Rows are materialised over a rolling horizon: every occurrence starting within
 :data:`SERIES_HORIZON` (90 days) of now, and at least :data:`SERIES_MIN_AHEAD` upcoming ones.
-The horizon is extended whenever meetings are listed or shown, when a series is created and
-when one of its occurrences changes (:func:`extend_all_series`).
+The horizon is extended when a series is created, when one of its occurrences changes and by
+the periodic upkeep every few hours (:func:`extend_all_series`), never by a member reading:
+listing meetings writes nothing.
 
 An occurrence's original start (its RECURRENCE-ID in the .ics) is not a column: it is read
 from the audit trail, where the first ``meeting.rescheduled`` entry of a row records where it
