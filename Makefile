@@ -1,10 +1,10 @@
 # The two commands the README opens with; each sets up what it needs first.
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml requirements-test.lock | cksum | cut -d' ' -f1)
 E2E    := tests/e2e/node_modules/.package-lock.json
 
-.PHONY: run test test-quick setup
+.PHONY: run test test-quick setup lock
 
 run: setup
 	$(PYTHON) main.py $(ARGS)
@@ -18,12 +18,22 @@ test-quick: setup
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Every package at the version and hash of the lock (pip-compile: see README, "Dependencies"),
+# then the project itself, editable, with no dependency resolved again.
+$(STAMP): pyproject.toml requirements-test.lock
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test]'
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements-test.lock
+	$(VENV)/bin/pip install --quiet --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
 
 $(E2E): tests/e2e/package.json tests/e2e/package-lock.json
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+
+# After changing a dependency in pyproject.toml: both locks again, with hashes (needs pip-tools).
+lock:
+	pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.lock pyproject.toml
+	pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+		--extra test --output-file requirements-test.lock pyproject.toml

@@ -33,7 +33,8 @@ from bot.services.importers import import_organisations, import_roster
 from bot.services.reminders import plan_digests
 from storage.models import Member, Organisation, OutboxMessage
 
-DATA = Path(__file__).resolve().parents[2] / "data"
+_INSTALLED_DATA = Path(__file__).resolve().parents[1] / "demo_data"  # bot/demo_data in the wheel
+DATA = _INSTALLED_DATA if _INSTALLED_DATA.is_dir() else Path(__file__).resolve().parents[2] / "data"
 CONSOLE_ID_BASE = 7_000_000_000
 STRANGER_ID = 6_999_999_999
 HELP = ("Console: type as a committee member. /as <name> switches member (/as stranger: someone "

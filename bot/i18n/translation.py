@@ -22,7 +22,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+_INSTALLED_LOCALES = Path(__file__).resolve().parents[1] / "locales"  # bot/locales in the wheel
+LOCALES_DIR = _INSTALLED_LOCALES if _INSTALLED_LOCALES.is_dir() else Path(__file__).resolve().parents[2] / "locales"
 SUPPORTED = ("fr", "en", "es")
 
 
