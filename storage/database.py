@@ -1,14 +1,18 @@
 """Engine, sessions and migrations, identical on SQLite (embedded) and PostgreSQL (production)."""
 
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -82,17 +86,49 @@ class Database:
         """Apply every Alembic migration (``db upgrade``; also run at start), once however many
         instances start together: on PostgreSQL the upgrade's transaction first takes an advisory
         lock (released at its commit), so another instance waits for it, then finds the schema at
-        head. On SQLite the transaction begins IMMEDIATE, which already serialises them."""
+        head. On SQLite the transaction begins IMMEDIATE, which already serialises them.
+        A schema already at head (every start but the first after an upgrade) is read without
+        loading Alembic, which would stay in the bot's memory for nothing (about 11 MiB)."""
+        if await self.revision() == head_revision():
+            return
         async with self.engine.begin() as connection:
             if self.is_postgresql:
                 await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             await connection.run_sync(_upgrade_on, self.url)
 
+    async def revision(self) -> str | None:
+        """The schema's Alembic revision, or None for an empty database."""
+        async with self.engine.connect() as connection:
+            try:
+                return await connection.scalar(text("SELECT version_num FROM alembic_version"))
+            except Exception:  # noqa: BLE001 - no such table: an empty database
+                return None
+
     async def dispose(self) -> None:
         await self.engine.dispose()
 
 
-def alembic_config(url: str) -> Config:
+_REVISION = re.compile(r"^revision = ['\"](\w+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision = ['\"](\w+)['\"]", re.M)
+
+
+@cache
+def head_revision() -> str:
+    """The newest migration's id, read from the files themselves (the one no other revises)."""
+    revisions, revised = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if found := _REVISION.search(source):
+            revisions.add(found.group(1))
+        if down := _DOWN.search(source):
+            revised.add(down.group(1))
+    [head] = revisions - revised
+    return head
+
+
+def alembic_config(url: str) -> "Config":
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -100,6 +136,8 @@ def alembic_config(url: str) -> Config:
 
 
 def _upgrade_on(connection: Connection, url: str) -> None:
+    from alembic import command
+
     config = alembic_config(url)
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

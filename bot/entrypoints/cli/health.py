@@ -17,8 +17,6 @@ import asyncio
 import sys
 from pathlib import Path
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -57,6 +55,9 @@ async def check_database(url: str) -> str:
     if backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
         if not Path(parsed.database).is_file():
             raise Unhealthy(f"SQLite file not found: {parsed.database} (run main.py db upgrade to create it)")
+    from alembic.runtime.migration import MigrationContext  # the health check alone needs them: not at import
+    from alembic.script import ScriptDirectory
+
     heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
     database = Database(url)
     try:
