@@ -118,6 +118,8 @@ async def _run_bot(settings: Settings, webhook: bool = False) -> None:
 
     from bot.bootstrap import build_bot, prepared_services
     from bot.telegram.application import schedule_alerts, schedule_dispatcher, schedule_heartbeat, schedule_upkeep
+    from bot.telegram.healthz import PATH as HEALTH_PATH
+    from bot.telegram.healthz import serve_health
     from bot.telegram.menus import announce_commands
 
     services = await prepared_services(settings)
@@ -139,7 +141,9 @@ async def _run_bot(settings: Settings, webhook: bool = False) -> None:
                 listen=telegram.webhook_listen, port=telegram.webhook_port,
                 url_path=re.escape(urlsplit(telegram.webhook_url).path), webhook_url=telegram.webhook_url,
                 secret_token=telegram.webhook_secret.get_secret_value(), allowed_updates=Update.ALL_TYPES)
-            log.info("bot started (webhook, listening on %s port %s)", telegram.webhook_listen, telegram.webhook_port)
+            serve_health(application)
+            log.info("bot started (webhook, listening on %s port %s; %s for health probes)", telegram.webhook_listen,
+                     telegram.webhook_port, HEALTH_PATH)
         else:
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
             log.info("bot started (long polling)")

@@ -213,3 +213,20 @@ def test_webhook_needs_the_secret_and_answers_with_it(webhook_bot: WebhookBot) -
     assert "update 5001 handled" in logs and "update 5005 handled" in logs
     for refused_id in (5002, 5003, 5004):
         assert f"update {refused_id} " not in logs
+
+
+def test_healthz_on_the_webhook_server(webhook_bot: WebhookBot) -> None:
+    """A load balancer's probe: GET /healthz on the webhook's port, no token or secret needed,
+    200 with a JSON status once the dispatcher has run; it names no member and no secret."""
+    health = f"http://127.0.0.1:{webhook_bot.port}/healthz"
+    deadline = time.monotonic() + 30
+    while True:
+        answer = webhook_bot.http.get(health)
+        if answer.status_code == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)  # the dispatcher's first run comes seconds after the start
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"status": "ok", "problems": []}
+    assert answer.headers["content-type"] == "application/json" and "no-store" in answer.headers["cache-control"]
+    assert webhook_bot.http.post(health).status_code == 405
+    assert "/healthz for health probes" in webhook_bot.logs()
