@@ -5,7 +5,7 @@
 action changes hands (and the chair the morning after an action falls overdue). /history
 (chair) shows the audit of a decision or action. /mydata sends everything the bot holds about
 the member as JSON; /forgetme anonymises them after confirmation (see
-:func:`bot.services.records.forget` for what is kept and why).
+:func:`bot.services.personal_data.forget` for what is kept and why).
 """
 
 import json
@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.services import members, records
+from bot.services import action_items, members, personal_data, records
 from bot.domain.access import choose_language
 from bot.delivery.dispatcher import Rendered, Skip
 from bot.services.reach import NOT_LINKED, UNLINKED
@@ -71,7 +71,7 @@ async def _owners(env: Env, actions: list[ActionItem]) -> dict[int, Member]:
     return {m.id: m for m in await env.session.scalars(select(Member).where(Member.id.in_(ids)))}
 
 
-async def _reply_actions(env: Env, heading: str, found: records.Found[ActionItem]) -> None:
+async def _reply_actions(env: Env, heading: str, found: action_items.Found[ActionItem]) -> None:
     t = env.t
     today = records.local_today(env.now, env.committee.timezone)
     owners = await _owners(env, found.items)
@@ -88,7 +88,7 @@ async def decisions(env: Env) -> None:
     query = env.rest(200)
     if query is None:
         return
-    page = await records.search_decisions(env.session, query, env.committee.timezone, LIST_LIMIT)
+    page = await action_items.search_decisions(env.session, query, env.committee.timezone, LIST_LIMIT)
     found = page.items
     if not found:
         env.reply(t("No decision matches “{query}”.", query=query) if query else t("No decision recorded yet."))
@@ -123,22 +123,22 @@ async def actions(env: Env) -> None:
     word = query.lower()
     today = records.local_today(env.now, env.committee.timezone)
     if word in ("", "open", "ouvertes", "abiertas"):
-        found = await records.find_actions(env.session, limit=LIST_LIMIT)
+        found = await action_items.find_actions(env.session, limit=LIST_LIMIT)
         heading = t.plural("<b>{n} open action item</b>", "<b>{n} open action items</b>", found.total)
     elif word in ("overdue", "en retard", "retard", "atrasadas", "vencidas"):
-        found = await records.find_actions(env.session, limit=LIST_LIMIT, status=None, overdue_on=today)
+        found = await action_items.find_actions(env.session, limit=LIST_LIMIT, status=None, overdue_on=today)
         heading = t.plural("<b>{n} overdue action item</b>", "<b>{n} overdue action items</b>", found.total)
     elif word in ("done", "faites", "hechas"):
-        found = await records.find_actions(env.session, limit=LIST_LIMIT, status="done")
+        found = await action_items.find_actions(env.session, limit=LIST_LIMIT, status="done")
         heading = t.plural("<b>{n} action item done</b>", "<b>{n} action items done</b>", found.total)
     elif word in ("all", "toutes", "todas"):
-        found = await records.find_actions(env.session, limit=LIST_LIMIT, status=None)
+        found = await action_items.find_actions(env.session, limit=LIST_LIMIT, status=None)
         heading = t.plural("<b>{n} action item</b>", "<b>{n} action items</b>", found.total)
     else:
         owner = await resolve_member(env, query)
         if owner is None:
             return
-        found = await records.find_actions(env.session, limit=LIST_LIMIT, owner=owner)
+        found = await action_items.find_actions(env.session, limit=LIST_LIMIT, owner=owner)
         heading = t.plural("<b>{n} open action item for {name}</b>", "<b>{n} open action items for {name}</b>",
                            found.total, name=owner.name)
     await _reply_actions(env, heading, found)
@@ -147,7 +147,7 @@ async def actions(env: Env) -> None:
 @command()
 async def mytasks(env: Env) -> None:
     assert env.member is not None
-    found = await records.find_actions(env.session, limit=LIST_LIMIT, owner=env.member)
+    found = await action_items.find_actions(env.session, limit=LIST_LIMIT, owner=env.member)
     if not found.total:
         env.reply(env.t("You have no open action items."))
         return
@@ -164,11 +164,11 @@ async def _action_arg(env: Env, usage: str, count: int) -> tuple[ActionItem | No
     action_id = typed_id(env, env.args[0], "action")
     if action_id is None:
         return None, []
-    found = await records.get_action(env.session, action_id)
+    found = await action_items.get_action(env.session, action_id)
     if found is None:
         env.reply(env.t(NO_ACTION, id=env.args[0][:20]))
         return None, []
-    if not records.may_change(found, env.member):
+    if not action_items.may_change(found, env.member):
         env.reply(env.t(NOT_YOURS, id=found.id))
         return None, []
     return found, env.args[1:]
@@ -186,7 +186,7 @@ async def _set_status(env: Env, status: str) -> None:
     if found is None:
         return
     try:
-        await records.set_status(env.session, found, status, env.member, env.now, _offsets(env),
+        await action_items.set_status(env.session, found, status, env.member, env.now, _offsets(env),
                                  env.committee.timezone)
     except records.RecordError:
         env.reply(env.t("Action #{id} is already done.", id=found.id) if status == "done"
@@ -226,7 +226,7 @@ async def due(env: Env) -> None:
         ok, new_date = parse_due(env, " ".join(rest))
         if not ok:
             return
-    await records.set_due(env.session, found, new_date, env.member, env.now, _offsets(env), env.committee.timezone)
+    await action_items.set_due(env.session, found, new_date, env.member, env.now, _offsets(env), env.committee.timezone)
     env.reply(env.t("Action #{id} is now due {date}.", id=found.id, date=env.t.date(new_date)) if new_date
               else env.t("Action #{id} has no due date any more.", id=found.id))
     if found.owner_id and found.owner_id != env.member.id:
@@ -254,7 +254,7 @@ async def assign(env: Env) -> None:
     if (owner.id if owner else None) == found.owner_id:
         env.reply(env.t("Action #{id} is already {name}’s.", id=found.id, name=name_of(env.t, owner)))
         return
-    previous = await records.assign(env.session, found, owner, env.member, env.now, _offsets(env),
+    previous = await action_items.assign(env.session, found, owner, env.member, env.now, _offsets(env),
                                     env.committee.timezone)
     env.reply(env.t("Action #{id} now belongs to {name}.", id=found.id, name=name_of(env.t, owner)))
     told: set[int] = {env.member.id}
@@ -296,7 +296,7 @@ async def history(env: Env) -> None:
         lines.append(t(heading, id=row.id, text=row.text[:200]))
         if row.deleted_at is not None:
             lines.append(t("(removed)"))
-        for entry in await records.history(env.session, kind, row.id):
+        for entry in await action_items.history(env.session, kind, row.id):
             lines.append(t("• {when}: {action} by {actor}{details}", when=t.short_datetime(entry.at, zone),
                            action=t(AUDIT_LABELS[entry.action]) if entry.action in AUDIT_LABELS
                            else entry.action, actor=name_of(t, names.get(entry.actor_id or 0))
@@ -353,7 +353,7 @@ NOBODY = N_("nobody")
 @command()
 async def mydata(env: Env) -> None:
     assert env.member is not None
-    data = await records.personal_data(env.session, env.member)
+    data = await personal_data.personal_data(env.session, env.member)
     content = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
     env.reply_document("my-data.json", content, env.t(
         "Everything the bot holds about you. To have it erased, send /forgetme."), personal=True)
@@ -381,7 +381,7 @@ async def forget_button(env: Env) -> None:
         env.edit(env.t("Nothing was erased."))
         return
     t = env.t
-    released = await records.forget(env.session, env.member, env.now, _offsets(env), env.committee.timezone)
+    released = await personal_data.forget(env.session, env.member, env.now, _offsets(env), env.committee.timezone)
     env.edit(t("Your personal data has been erased. Goodbye, and thank you for your work for the committee."))
     if released:
         for chair in await records.chairs(env.session):

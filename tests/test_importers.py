@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.services.csv_files import UnreadableFile, decode, read_csv
-from bot.services.records import forget
+from bot.services.personal_data import forget
 from bot.services.roster_changes import Options
 from storage.database import Database
 from bot.services.importers import ImportProblems, export_roster, import_organisations, import_roster

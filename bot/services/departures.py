@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.members import audit
 from storage.outbox import enqueue
-from bot.services.records import chairs, list_actions, replan
+from bot.services.action_items import list_actions
+from bot.services.records import chairs, replan
 from bot.services.reminders import replan_member
 from storage.models import Invite, Member, OutboxMessage
 

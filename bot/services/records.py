@@ -1,5 +1,5 @@
 """The committee's memory: meeting records (topics, decisions, votes, actions, notes,
-attendance), action items between meetings, and a member's personal data (GDPR).
+attendance) and action items between meetings (a member's personal data: personal_data.py).
 
 Service functions only: no Telegram and no sentences. Problems are :class:`RecordError`
 with a ``code`` the handlers turn into a message in the reader's language. Every change is
@@ -8,21 +8,20 @@ audited (ids and field names, never text) and action items' reminders are re-pla
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from typing import Any, Generic, TypeVar
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.members import audit, forgotten_key
-from bot.domain.names import fold
-from bot.input.numbers import MAX_ID, parse_id
+from bot.services.members import audit
+from bot.input.numbers import MAX_ID
 from storage.outbox import cancel_pending, enqueue
 from bot.services.reminders import ACTION_MORNING, replan_action
 from storage.models import (
-    ActionItem, AgendaItem, Attendance, AuditEntry, Ballot, Decision, Invite, Meeting, Member, MinutesSnapshot,
-    Note, OutboxMessage, PollAnswer, Rsvp, Vote,
+    ActionItem, AgendaItem, Attendance, Ballot, Decision, Meeting, Member, MinutesSnapshot,
+    Note, Vote,
 )
 from storage.upsert import upsert
 
@@ -379,224 +378,6 @@ async def _drop_empty_topic(session: AsyncSession, meeting: Meeting, note: Note)
     await session.delete(item)
 
 
-# --- between meetings -------------------------------------------------------------------------
-
-
-T = TypeVar("T")
-
-
-@dataclass
-class Found(Generic[T]):
-    """The first ``limit`` matches, and how many there are in all."""
-
-    total: int
-    items: list[T]
-
-
-async def search_decisions(session: AsyncSession, query: str, committee_zone: str,
-                           limit: int) -> Found[Decision]:
-    """By words (accents and case ignored), ``#12``/``12`` (a decision or meeting number) or a
-    date ``YYYY-MM-DD`` (the meeting's day, or the decision's, in the committee's zone), newest
-    first. Only the page shown is loaded: the record grows for years."""
-    live = Decision.deleted_at.is_(None)
-    query = query.strip()
-    number = parse_id(query) if query else None
-    day = parse_date(query) if query and number is None else None
-    if not query:
-        condition = live
-    elif number is not None:
-        condition = live & or_(Decision.id == number, Decision.meeting_id == number)
-    elif day is not None:
-        zone = ZoneInfo(committee_zone)
-        start = datetime.combine(day, time(0), zone)
-        end = datetime.combine(day + timedelta(days=1), time(0), zone)
-        on_day = select(Meeting.id).where(Meeting.starts_at >= start, Meeting.starts_at < end)
-        condition = live & or_(Decision.created_at.between(start, end - timedelta(microseconds=1)),
-                               Decision.meeting_id.in_(on_day))
-    else:
-        words = fold(query).split()
-        rows = await session.execute(select(Decision.id, Decision.text).where(live))
-        matching = [row_id for row_id, text in rows if all(w in fold(text) for w in words)]
-        condition = Decision.id.in_(matching)
-    total = await session.scalar(select(func.count()).select_from(Decision).where(condition)) or 0
-    items = list(await session.scalars(select(Decision).where(condition)
-                                       .order_by(Decision.created_at.desc(), Decision.id.desc()).limit(limit)))
-    return Found(total, items)
-
-
-async def get_action(session: AsyncSession, action_id: int | None) -> ActionItem | None:
-    if action_id is None or action_id > MAX_ID:
-        return None
-    action = await session.get(ActionItem, action_id)
-    return action if action is not None and action.deleted_at is None else None
-
-
-async def get_decision(session: AsyncSession, decision_id: int | None) -> Decision | None:
-    if decision_id is None or decision_id > MAX_ID:
-        return None
-    decision = await session.get(Decision, decision_id)
-    return decision if decision is not None and decision.deleted_at is None else None
-
-
-def _actions_where(owner: Member | None, status: str | None, overdue_on: date | None):  # type: ignore[no-untyped-def]
-    condition = ActionItem.deleted_at.is_(None)
-    if owner is not None:
-        condition &= ActionItem.owner_id == owner.id
-    if status is not None:
-        condition &= ActionItem.status == status
-    if overdue_on is not None:
-        condition &= (ActionItem.status == "open") & (ActionItem.due_date < overdue_on)
-    return condition
-
-
-async def list_actions(session: AsyncSession, *, owner: Member | None = None, status: str | None = "open",
-                       overdue_on: date | None = None, limit: int | None = None) -> list[ActionItem]:
-    query = (select(ActionItem).where(_actions_where(owner, status, overdue_on))
-             .order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id).limit(limit))
-    return list(await session.scalars(query))
-
-
-async def find_actions(session: AsyncSession, *, limit: int, owner: Member | None = None,
-                       status: str | None = "open", overdue_on: date | None = None) -> Found[ActionItem]:
-    """The first ``limit`` action items (soonest due first), and how many there are in all."""
-    total = await session.scalar(select(func.count()).select_from(ActionItem).where(
-        _actions_where(owner, status, overdue_on))) or 0
-    return Found(total, await list_actions(session, owner=owner, status=status, overdue_on=overdue_on,
-                                           limit=limit))
-
-
-def may_change(action: ActionItem, member: Member) -> bool:
-    """The owner, the author, the chair and the secretariat may change an action item."""
-    return member.access in ("chair", "secretariat") or member.id in (action.owner_id, action.author_id)
-
-
-async def set_status(session: AsyncSession, action: ActionItem, status: str, actor: Member, now: datetime,
-                     offsets: list[timedelta], zone: str) -> None:
-    if action.status == status:
-        raise RecordError("same_status", action_id=action.id)
-    action.status = status
-    action.done_at = now if status == "done" else None
-    await audit(session, actor, "action.done" if status == "done" else "action.reopened", "action", action.id)
-    await replan(session, action, offsets, zone, now)
-
-
-async def set_due(session: AsyncSession, action: ActionItem, due: date | None, actor: Member, now: datetime,
-                  offsets: list[timedelta], zone: str) -> None:
-    before = action.due_date
-    action.due_date = due
-    await audit(session, actor, "action.due", "action", action.id,
-                before=before.isoformat() if before else None, after=due.isoformat() if due else None)
-    await replan(session, action, offsets, zone, now)
-
-
-async def assign(session: AsyncSession, action: ActionItem, owner: Member | None, actor: Member,
-                 now: datetime, offsets: list[timedelta], zone: str) -> Member | None:
-    """Give the action to ``owner`` (None: unassigned); returns the previous owner."""
-    previous = await session.get(Member, action.owner_id) if action.owner_id else None
-    action.owner_id = owner.id if owner else None
-    await audit(session, actor, "action.assigned", "action", action.id,
-                before=previous.id if previous else None, after=action.owner_id)
-    await replan(session, action, offsets, zone, now)
-    return previous
-
-
-async def history(session: AsyncSession, entity_type: str, entity_id: int) -> list[AuditEntry]:
-    """Audit entries about one decision or action (and its vote, for a decision)."""
-    conditions = [(AuditEntry.entity_type == entity_type) & (AuditEntry.entity_id == entity_id)]
-    if entity_type == "decision":
-        votes = list(await session.scalars(select(Vote.id).where(Vote.decision_id == entity_id)))
-        if votes:
-            conditions.append((AuditEntry.entity_type == "vote") & AuditEntry.entity_id.in_(votes))
-    return list(await session.scalars(select(AuditEntry).where(or_(*conditions))
-                                      .order_by(AuditEntry.at, AuditEntry.id)))
-
-
 async def chairs(session: AsyncSession) -> list[Member]:
     return list(await session.scalars(select(Member).where(Member.access == "chair", Member.active.is_(True))
                                       .order_by(Member.id)))
-
-
-# --- personal data ------------------------------------------------------------------------------
-
-PROFILE_FIELDS = ("id", "name", "roles", "access", "network", "organisation", "country", "timezone",
-                  "language", "chosen_language", "working_hours", "night_opt_in", "telegram_id",
-                  "telegram_username", "active", "reminders_enabled", "unreachable_since",
-                  "created_at", "updated_at")
-
-
-def plain(value: Any) -> Any:
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return value
-
-
-def _row(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {name: plain(getattr(obj, name)) for name in fields}
-
-
-async def personal_data(session: AsyncSession, member: Member) -> dict[str, Any]:
-    """Everything the bot holds about ``member``, as plain JSON-ready data."""
-    mid = member.id
-
-    async def rows(model, *where, fields):  # type: ignore[no-untyped-def]
-        return [_row(r, fields) for r in await session.scalars(select(model).where(*where).order_by(model.id))]
-
-    return {
-        "profile": _row(member, PROFILE_FIELDS),
-        "rsvps": await rows(Rsvp, Rsvp.member_id == mid, fields=("meeting_id", "answer", "updated_at")),
-        "attendance": await rows(Attendance, Attendance.member_id == mid, fields=("meeting_id", "status")),
-        "ballots": await rows(Ballot, Ballot.member_id == mid, fields=("vote_id", "choice", "cast_at")),
-        "availability_answers": await rows(PollAnswer, PollAnswer.member_id == mid,
-                                           fields=("slot_id", "answer", "updated_at")),
-        "decisions_recorded": await rows(Decision, Decision.author_id == mid, Decision.deleted_at.is_(None),
-                                         fields=("id", "meeting_id", "text", "created_at")),
-        "actions_owned": await rows(ActionItem, ActionItem.owner_id == mid, ActionItem.deleted_at.is_(None),
-                                    fields=("id", "meeting_id", "text", "due_date", "status", "done_at")),
-        "actions_recorded": await rows(ActionItem, ActionItem.author_id == mid, ActionItem.deleted_at.is_(None),
-                                       fields=("id", "meeting_id", "text", "owner_id", "created_at")),
-        "notes_recorded": await rows(Note, Note.author_id == mid, Note.deleted_at.is_(None),
-                                     fields=("id", "meeting_id", "kind", "text", "created_at")),
-        "agenda_items": await rows(AgendaItem, or_(AgendaItem.owner_id == mid, AgendaItem.proposed_by_id == mid),
-                                   fields=("id", "meeting_id", "title", "status")),
-        "votes_opened": await rows(Vote, Vote.opened_by_id == mid, fields=("id", "meeting_id", "question")),
-        "audit": await rows(AuditEntry, or_(AuditEntry.actor_id == mid,
-                                            (AuditEntry.entity_type == "member") & (AuditEntry.entity_id == mid)),
-                            fields=("at", "action", "entity_type", "entity_id", "details")),
-    }
-
-
-async def forget(session: AsyncSession, member: Member, now: datetime, offsets: list[timedelta],
-                 zone: str) -> list[ActionItem]:
-    """Erase ``member``'s personal data while keeping the committee's record consistent.
-
-    The Member row is anonymised rather than deleted, so decisions, actions, notes and closed
-    votes keep their author and counts ("former member"): name → ``former member #id``; Telegram
-    id and username, organisation, country, network, zone, languages, roles and hours cleared;
-    inactive; only a hash of the folded name stays (``forgotten_key``), so an import does not
-    bring them back without a word. RSVPs, availability answers, invitations, ballots of votes
-    still open and every message queued for them are deleted. Ballots of closed votes and attendance stay, attached to
-    the anonymous row: they are the record (vote counts, quorum), no longer anyone's data.
-    Their open action items become unassigned (returned, for the chair to reassign).
-    """
-    await audit(session, member, "member.forgotten", "member", member.id)
-    member.forgotten_key = forgotten_key(member.name)
-    member.name = f"{FORMER_MEMBER}{member.id}"
-    for name in ("organisation", "country", "timezone", "network", "language", "chosen_language",
-                 "working_hours", "telegram_id", "telegram_username", "unreachable_since"):
-        setattr(member, name, None)
-    member.roles, member.access, member.active = [], "member", False
-    member.night_opt_in, member.reminders_enabled = False, False
-    mid = member.id
-    await session.execute(delete(Rsvp).where(Rsvp.member_id == mid))
-    await session.execute(delete(PollAnswer).where(PollAnswer.member_id == mid))
-    await session.execute(delete(Invite).where(Invite.member_id == mid))
-    open_votes = select(Vote.id).where(Vote.closed_at.is_(None))
-    await session.execute(delete(Ballot).where(Ballot.member_id == mid, Ballot.vote_id.in_(open_votes)))
-    await session.execute(delete(OutboxMessage).where(OutboxMessage.recipient_id == mid))
-    released = await list_actions(session, owner=member, status="open")
-    for action in released:
-        action.owner_id = None
-        await audit(session, None, "action.assigned", "action", action.id, before=mid, after=None)
-        await replan(session, action, offsets, zone, now)
-    await session.flush()
-    return released
