@@ -7,12 +7,12 @@ from telegram.ext import Application, CommandHandler
 
 from bot.delivery.dispatcher import CORE_RENDERERS, Renderer
 from handlers import (
-    actions, agenda, group, lookup, meetings, minutes, night, planning, profile, reach, record_opening, records,
+    actions, agenda, group, lookup, meetings, minutes, night, planning, polls, profile, reach, record_opening, records,
     reminders, roster, roster_admin, series, slots, start,
 )
 from handlers.common import CommandSpec, Handler
 
-AREAS = [start, profile, roster, roster_admin, group, slots, planning, meetings, series, night, agenda, reminders, reach,
+AREAS = [start, profile, roster, roster_admin, group, slots, polls, planning, meetings, series, night, agenda, reminders, reach,
          record_opening, records, minutes, actions, lookup]
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from bot.input.numbers import MAX_ID, parse_number
 
 QUARTER_SECONDS = 900
+SLOT_CHOICES = 5  # starts offered under one answer: five quarter-hours fit in a button's 64 bytes
 START_HORIZON = timedelta(days=400)  # a start in a button lies at most this far ahead (slots: a year)
 
 
@@ -40,3 +41,8 @@ def read_quarter(text: str, now: datetime, horizon: timedelta = START_HORIZON) -
         return None
     moment = datetime.fromtimestamp(quarter * QUARTER_SECONDS, UTC)
     return moment if now < moment else None
+
+
+def slot_selection(action: str, duration: int, mask: int, quarters: list[int]) -> str:
+    """``slot:ACTION:MINUTES:MASK:Q1.Q2...``: starts chosen for an availability poll, as a button."""
+    return f"slot:{action}:{duration}:{mask}:{'.'.join(map(str, quarters))}"
