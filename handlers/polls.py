@@ -285,30 +285,28 @@ async def closepoll(env: Env) -> None:
     env.reply(f"{note}\n\n{text}" if note else text, buttons)
 
 
-def _poll_button(env: Env, action: str) -> int | None:
+async def _poll_of_button(env: Env, action: str) -> AvailabilityPoll | None:
+    """The poll a ``poll:ACTION:ID`` button names, or None after answering the tap as expired."""
     parts = callback_args(env.data, "poll", 2)
-    if parts is None or parts[0] != action:
-        return None
-    ints = callback_ints(f"p:{parts[1]}", "p", 1)
-    return ints[0] if ints else None
+    ints = callback_ints(f"p:{parts[1]}", "p", 1) if parts is not None and parts[0] == action else None
+    poll = await polls.get_poll(env.session, ints[0]) if ints else None
+    if poll is None:
+        env.toast = env.t(BUTTON_EXPIRED)
+    return poll
 
 
 @button(access="secretariat")
 async def poll_view(env: Env) -> None:
-    poll_id = _poll_button(env, "view")
-    poll = await polls.get_poll(env.session, poll_id) if poll_id is not None else None
+    poll = await _poll_of_button(env, "view")
     if poll is None:
-        env.toast = env.t(BUTTON_EXPIRED)
         return
     env.edit(*await _poll_view(env, poll))
 
 
 @button(access="chair")
 async def poll_close(env: Env) -> None:
-    poll_id = _poll_button(env, "close")
-    poll = await polls.get_poll(env.session, poll_id) if poll_id is not None else None
+    poll = await _poll_of_button(env, "close")
     if poll is None:
-        env.toast = env.t(BUTTON_EXPIRED)
         return
     note = await _close(env, poll)
     env.toast = note or env.t("Poll closed.")
@@ -318,10 +316,8 @@ async def poll_close(env: Env) -> None:
 @button(access="chair")
 async def poll_meet(env: Env) -> None:
     t = env.t
-    poll_id = _poll_button(env, "meet")
-    poll = await polls.get_poll(env.session, poll_id) if poll_id is not None else None
+    poll = await _poll_of_button(env, "meet")
     if poll is None:
-        env.toast = t(BUTTON_EXPIRED)
         return
     if poll.meeting_id is not None:
         env.toast = t("Meeting #{id} was already created from this poll.", id=poll.meeting_id)
