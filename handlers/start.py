@@ -77,6 +77,7 @@ HELP_LEVELS = ("secretariat", "chair")
 HELP_TITLES = {"member": N_("<b>What I can do for you</b>"),
                "secretariat": N_("<b>For the secretariat and the chair</b>"),
                "chair": N_("<b>For the chair only</b>")}
+HELP_LINE = N_("/{command}: {description}")  # French puts a space before the colon
 HELP_BUTTONS = {"secretariat": N_("Secretariat commands"), "chair": N_("Chair commands")}
 
 
@@ -85,7 +86,8 @@ def _help_page(env: Env, level: str) -> str:
     characters in every language, so /help is one message, not a wall cut in two."""
     wanted = ("anyone", "member") if level == "member" else (level,)
     lines = [env.t(HELP_TITLES[level])]
-    lines += [f"/{spec.name}: {env.t(spec.description)}" for spec in env.commands if spec.access in wanted]
+    lines += [env.t(HELP_LINE, command=spec.name, description=env.t(spec.description))
+              for spec in env.commands if spec.access in wanted]
     return "\n".join(lines)
 
 

@@ -16,7 +16,7 @@ async def test_rsvp_no_is_an_apology_and_the_rest_are_absent(bot):
                        "Absent (10): Ángeles Carrión, Bart Verstraeten"),
                 "fr": ("Présents (1) : Samy Arokiasamy", "Excusés (2) : Elly Rosita Silaban, Ingrid Mulamba",
                        "Absents (10) : Ángeles Carrión, Bart Verstraeten"),
-                "es": ("Excusas (2): Elly Rosita Silaban, Ingrid Mulamba", "Ausentes (10): Ángeles Carrión")}
+                "es": ("Ausencias justificadas (2): Elly Rosita Silaban, Ingrid Mulamba", "Ausentes (10): Ángeles Carrión")}
     for lang, parts in expected.items():
         [minutes, *_] = await bot.send(CHAIR, f"/minutes {meeting_id} {lang}")
         for part in parts:

@@ -35,7 +35,7 @@ async def test_an_announcement_reaches_the_group_in_its_three_languages(bot):
 async def test_the_record_asks_and_votes_in_every_language_with_buttons_everyone_reads(bot):
     await make_meeting(bot)
     [opened] = await bot.start_meeting(CHAIR, "/startmeeting", group=True)
-    assert labels(opened)[0] == "Present · Présent(e) · Presente"
+    assert labels(opened)[0] == "Present · Présent·e · Presente"
     assert "The record of meeting #1" in opened.text and "Indique si está presente" in opened.text
     assert len(opened.text.split("\n\n")) == 3
     [vote] = await bot.send(CHAIR, "/vote Do we adopt the 2027 budget?", group=True)

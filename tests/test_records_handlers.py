@@ -72,7 +72,7 @@ async def test_whole_meeting_and_minutes_in_each_language(bot):
         MEMBER: ("Minutes of meeting", "Decision #", "yes 2 · no 1 · abstain 0", "Actions by owner",
                  "due Tuesday, December 15, 2026", "Apologies (1): Ingrid Mulamba"),
         "Ángeles Carrión": ("Acta de la reunión", "Decisión", "sí 2 · no 1 · abstención 0", "Acciones por responsable",
-                            "fecha límite: martes, 15 de diciembre de 2026", "Excusas (1): Ingrid Mulamba"),
+                            "fecha límite: martes, 15 de diciembre de 2026", "Ausencias justificadas (1): Ingrid Mulamba"),
     }
     for name, wanted in expectations.items():
         mine = to(bot, name, sent)
