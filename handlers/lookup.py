@@ -10,6 +10,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from babel.lists import format_list
 from telegram import Message
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -125,11 +126,11 @@ def _place(env: Env, result: LookupResult) -> str:
     t = env.t
     zones = result.entities.zones
     if zones and all(person.timezone in zones for person in result.people) and not result.organisations:
-        return ", ".join(escape(city_name(zone, t.locale)) for zone in zones)  # "in Kinshasa"
+        return format_list([escape(city_name(zone, t.locale)) for zone in zones], locale=t.locale)  # "in Kinshasa"
     places = [_country(t, code, code) for code in result.entities.countries]
     if not places:
         places = [network_label(t, network) for network in result.entities.networks]
-    return ", ".join(places)
+    return format_list([str(place) for place in places], locale=t.locale)  # "Central and West Africa"
 
 
 def _names(t: Translator, values: tuple[str, ...]) -> Safe:

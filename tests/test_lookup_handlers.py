@@ -314,3 +314,10 @@ async def test_a_list_under_a_heading_naming_its_country_does_not_repeat_it(bot)
     assert len(listed) > 1 and not [line for line in listed if "Bénin ·" in line or line.endswith("Bénin")]
     [people] = await bot.send("Ingrid Mulamba", "qui représente l'Asie ?")
     assert "Asie" in people.text.splitlines()[0] and "Asie" not in "\n".join(people.text.splitlines()[1:])
+
+
+async def test_several_places_are_listed_as_the_language_lists_them(bot):
+    [es] = await bot.send("Mary Karol Luna", "¿quién es de África Central y África Occidental?")
+    assert es.text.startswith("<b>5 miembros del comité</b> de África Central y África Occidental:")
+    [fr] = await bot.send("Ingrid Mulamba", "membres de Afrique centrale et Afrique de l'Ouest")
+    assert "Afrique centrale et Afrique de l’Ouest" in fr.text.splitlines()[0]
