@@ -140,3 +140,13 @@ def test_french_places_with_an_article_contract_with_a_and_de():
     assert t(line, place="Le Caire", clock="14:00", offset="UTC+02:00", day="lundi").startswith("Au Caire, il est")
     assert t(line, place="La Paz", clock="14:00", offset="UTC-04:00", day="lundi").startswith("À La Paz, il est")
     assert t("Planned in {zone}: {time}", zone="Les Cayes", time="14:00") == "Heure prévue aux Cayes\u00a0: 14:00"
+
+
+def test_french_writes_the_first_of_the_month_1er():
+    from datetime import date, datetime, timezone
+
+    fr = I18n().translator("fr")
+    assert fr.date(date(2026, 12, 1)) == "mardi 1er décembre 2026"
+    assert fr.date(date(2026, 12, 11)) == "vendredi 11 décembre 2026"
+    assert fr.short_datetime(datetime(2026, 12, 1, 11, 30, tzinfo=timezone.utc), "Europe/Brussels").startswith("mar. 1er déc.")
+    assert I18n().translator("es").date(date(2026, 12, 1)) == "martes, 1 de diciembre de 2026"

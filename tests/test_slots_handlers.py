@@ -85,7 +85,7 @@ async def test_findslot_shows_every_networks_local_times_reasons_and_a_chart(bot
 async def test_findslot_speaks_the_askers_language(bot):
     answer, chart = await findslot(bot, "Denis Mushiya", "/findslot 60 du 2026-12-01 3")
     assert "Horaires pour une réunion de 60 minutes" in answer.text
-    assert "mardi 1 décembre 2026" in answer.text and "(Lubumbashi)" in answer.text
+    assert "mardi 1er décembre 2026" in answer.text and "(Lubumbashi)" in answer.text  # French: « 1er »
     assert "<b>Afrique centrale</b>" in answer.text
     assert "heures de travail" in answer.text or "De nuit" in answer.text
     assert "Heures locales" in chart.text

@@ -75,6 +75,7 @@ def french_spacing(text: str) -> str:
     return text.replace("« ", "«\u00a0")
 
 
+_FRENCH_FIRST = re.compile(r"(?<!\d)1 (?=\D)")
 _FRENCH_SPACE_BEFORE = re.compile(r"(?<=\S) ([:;?!»])")
 _PLACE_KEYS = ("place", "zone", "city")
 _ARTICLES = {"Le ": ("au", "du"), "Les ": ("aux", "des")}
@@ -125,7 +126,12 @@ class Translator:
         return format_decimal(value, locale=self.locale)
 
     def date(self, value: date) -> str:
-        return format_date(value, "full", locale=self.locale)
+        return self._day(value, "full")
+
+    def _day(self, value: date, pattern: str) -> str:
+        """A CLDR date; French writes the first of the month « 1er » (« mardi 1er décembre »)."""
+        text = format_date(value, pattern, locale=self.locale)
+        return _FRENCH_FIRST.sub("1er ", text, count=1) if self.lang == "fr" and value.day == 1 else text
 
     def time(self, moment: datetime, zone: str) -> str:
         """Local clock time, 24-hour in every language: 14:00 reads safely across cultures."""
@@ -134,7 +140,7 @@ class Translator:
     def datetime(self, moment: datetime, zone: str) -> str:
         """``mardi 3 mars 2026, 14:00 (Jakarta, UTC+07:00)``: always naming the zone."""
         local = moment.astimezone(ZoneInfo(zone))
-        day = format_date(local.date(), "full", locale=self.locale)
+        day = self._day(local.date(), "full")
         return f"{day}, {local:%H:%M} ({self.zone(moment, zone)})"
 
     def place(self, zone: str) -> str:
@@ -153,7 +159,7 @@ class Translator:
     def short_datetime(self, moment: datetime, zone: str) -> str:
         """``mar. 3 mars, 14:00 (UTC+07:00)``: for tables where the zone is shown once."""
         local = moment.astimezone(ZoneInfo(zone))
-        day = format_date(local.date(), "EEE d MMM", locale=self.locale)
+        day = self._day(local.date(), "EEE d MMM")
         return f"{day}, {local:%H:%M} ({utc_offset(moment, zone)})"
 
     def language_name(self, code: str) -> str:
