@@ -25,6 +25,7 @@ def test_no_token_starts_console_with_demo_roster(tmp_path):
     assert "Mary Karol Luna" in result.stdout
     assert "Su perfil" in result.stdout and "America/La_Paz" in result.stdout
     assert (tmp_path / "console.db").exists()
+    assert "handled by" not in result.stderr  # no log line per update between the answers
 
 
 def test_console_as_member_and_group(tmp_path):

@@ -193,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
         elif command == "console":
             from bot.entrypoints.console import run_console
 
+            if settings.logging.level == "INFO":  # one line per update would interleave the conversation
+                configure_logging("WARNING", token, [secret])
+
             if not args.database.startswith("sqlite+aiosqlite:"):
                 print("inspir-bot: the console runs on SQLite only", file=sys.stderr)
                 return 2
