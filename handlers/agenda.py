@@ -8,6 +8,7 @@ items from earlier meetings appear under a standard "Review of action items" ite
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.services import agenda as agenda_service
 from bot.services import meetings as service
 from bot.services import members, standing_items
 from bot.domain.access import has_access
@@ -52,7 +53,7 @@ async def _item_from_arg(env: Env, text: str) -> AgendaItem | None:
     if item_id is None:
         env.reply(env.t("“{text}” is not an item number. Write it as 5 or #5.", text=text[:20]))
         return None
-    item = await service.get_item(env.session, item_id)
+    item = await agenda_service.get_item(env.session, item_id)
     if item is None or item.status == "declined":
         env.reply(env.t(NO_SUCH_ITEM, id=item_id))
         return None
@@ -94,7 +95,7 @@ async def additem(env: Env) -> None:
         owner = match.found
     try:
         await standing_items.ensure_standing_items(env.session, meeting, env.now)
-        item = await service.add_item(env.session, meeting, title, by=env.member, now=env.now,
+        item = await agenda_service.add_item(env.session, meeting, title, by=env.member, now=env.now,
                                       minutes=minutes, owner=owner)
     except service.MeetingError as error:
         explain_refusal(env, error, meeting.id)
@@ -114,13 +115,13 @@ async def moveitem(env: Env) -> None:
     position = parse_id(env.args[1])
     try:
         if position is None:
-            raise service.BadPosition(0)
-        await service.move_item(env.session, item, position, by=env.member)
-    except service.BadPosition:
-        count = len(await service.agenda(env.session, await env.session.get(Meeting, item.meeting_id)))
+            raise agenda_service.BadPosition(0)
+        await agenda_service.move_item(env.session, item, position, by=env.member)
+    except agenda_service.BadPosition:
+        count = len(await agenda_service.agenda(env.session, await env.session.get(Meeting, item.meeting_id)))
         env.reply(env.t("The position must be a number between 1 and {max}. Nothing was changed.", max=max(count, 1)))
         return
-    except service.AlreadyDecided:
+    except agenda_service.AlreadyDecided:
         env.reply(env.t("Item #{id} is still a proposal: approve it first.", id=item.id))
         return
     meeting = await env.session.get(Meeting, item.meeting_id)
@@ -140,7 +141,7 @@ async def dropitem(env: Env) -> None:
     meeting = await env.session.get(Meeting, item.meeting_id)
     assert meeting is not None
     item_id = item.id
-    await service.drop_item(env.session, item, by=env.member)
+    await agenda_service.drop_item(env.session, item, by=env.member)
     env.reply(env.t("Item #{item} removed from the agenda of meeting #{id}.", item=item_id, id=meeting.id))
 
 
@@ -160,7 +161,7 @@ async def propose(env: Env) -> None:
     if title is None:
         return
     try:
-        item = await service.add_item(env.session, meeting, title, by=env.member, now=env.now, proposed=True)
+        item = await agenda_service.add_item(env.session, meeting, title, by=env.member, now=env.now, proposed=True)
     except service.MeetingError as error:
         explain_refusal(env, error, meeting.id)
         return
@@ -184,7 +185,7 @@ async def decide_button(env: Env) -> None:
     if parts is None or parts[0] not in ("approve", "decline") or item_id is None:
         env.toast = env.t(BUTTON_EXPIRED)
         return
-    item = await service.get_item(env.session, item_id)
+    item = await agenda_service.get_item(env.session, item_id)
     if item is None:
         env.toast = env.t(BUTTON_EXPIRED)
         return
@@ -198,7 +199,7 @@ async def _decide_command(env: Env, approve: bool) -> None:
         env.reply(env.t("Usage: /approve &lt;item number&gt; or /decline &lt;item number&gt; (/agenda shows "
                         "the proposals awaiting the chair)."))
         return
-    item = await service.get_item(env.session, item_id)
+    item = await agenda_service.get_item(env.session, item_id)
     if item is None or item.proposed_by_id is None:
         env.reply(env.t("There is no proposed agenda item #{item}.", item=item_id))
         return
@@ -219,8 +220,8 @@ async def _decide(env: Env, item, approve: bool, *, tapped: bool) -> None:  # ty
     """Approve or decline a proposal, from its button (``tapped``) or a command; the proposer is told."""
     answer = env.edit if tapped else env.reply
     try:
-        await service.decide_proposal(env.session, item, approve, by=env.member)
-    except service.AlreadyDecided:
+        await agenda_service.decide_proposal(env.session, item, approve, by=env.member)
+    except agenda_service.AlreadyDecided:
         if tapped:
             env.toast = env.t("This proposal was already decided.")
         else:

@@ -29,8 +29,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain.agenda_timing import AgendaItem as TimingItem
-from bot.domain.agenda_timing import AgendaTiming, time_agenda
 from bot.domain.ics import CalendarMeeting, meeting_calendar
 from bot.domain.meeting_time import MEETING_MAX_DURATION, MEETING_MIN_DURATION
 from bot.input.numbers import MAX_ID
@@ -46,7 +44,7 @@ from bot.domain.recurrence import (
 )
 from bot.services.reminders import replan_meeting
 from bot.domain.series_titles import retitle
-from storage.models import ActionItem, AgendaItem, AuditEntry, Meeting, Member, Rsvp
+from storage.models import AuditEntry, Meeting, Member, Rsvp
 from storage.upsert import upsert
 
 MAX_TITLE = 200
@@ -106,16 +104,6 @@ class AlreadyRecurring(MeetingError):
 @dataclass(eq=False)
 class BadLink(MeetingError):
     pass
-
-
-@dataclass(eq=False)
-class BadPosition(MeetingError):
-    maximum: int
-
-
-@dataclass(eq=False)
-class AlreadyDecided(MeetingError):
-    status: str
 
 
 # --- small parsers -----------------------------------------------------------------------
@@ -227,7 +215,8 @@ async def confirm_draft(session: AsyncSession, meeting: Meeting, *, by: Member |
     await replan_meeting(session, meeting, offsets, now)
 
 
-def _check_changeable(meeting: Meeting, now: datetime) -> None:
+def check_changeable(meeting: Meeting, now: datetime) -> None:
+    """A cancelled meeting, or one already over, is not changed (its agenda neither)."""
     if meeting.status != "scheduled":
         raise NotScheduled(meeting.id)
     if ends_at(meeting) <= now:
@@ -237,7 +226,7 @@ def _check_changeable(meeting: Meeting, now: datetime) -> None:
 async def reschedule(session: AsyncSession, meeting: Meeting, new_start: datetime, *, by: Member | None,
                      now: datetime, offsets: list[timedelta], zone: str | None = None) -> datetime:
     """Move one meeting (one occurrence of a series); the previous start is returned."""
-    _check_changeable(meeting, now)
+    check_changeable(meeting, now)
     previous = meeting.starts_at
     meeting.starts_at = new_start.astimezone(UTC)
     if zone and meeting.recurrence is None and meeting.series_id is None:
@@ -252,7 +241,7 @@ async def reschedule(session: AsyncSession, meeting: Meeting, new_start: datetim
 async def cancel(session: AsyncSession, meeting: Meeting, *, by: Member | None, now: datetime,
                  offsets: list[timedelta]) -> None:
     """Call one meeting (one occurrence) off; its pending reminders are cancelled."""
-    _check_changeable(meeting, now)
+    check_changeable(meeting, now)
     meeting.status = "cancelled"
     meeting.sequence += 1
     await audit(session, by, "meeting.cancelled", "meeting", meeting.id)
@@ -261,7 +250,7 @@ async def cancel(session: AsyncSession, meeting: Meeting, *, by: Member | None, 
 
 async def set_link(session: AsyncSession, meeting: Meeting, url: str, *, by: Member | None,
                    now: datetime) -> None:
-    _check_changeable(meeting, now)
+    check_changeable(meeting, now)
     meeting.link = clean_link(url)
     meeting.sequence += 1
     await audit(session, by, "meeting.link_set", "meeting", meeting.id)
@@ -270,7 +259,7 @@ async def set_link(session: AsyncSession, meeting: Meeting, url: str, *, by: Mem
 async def rename(session: AsyncSession, meeting: Meeting, title: str, *, by: Member | None,
                  now: datetime) -> None:
     """A new title (meetings made from a slot start with a default one)."""
-    _check_changeable(meeting, now)
+    check_changeable(meeting, now)
     meeting.title = clean_title(title)
     meeting.sequence += 1
     await audit(session, by, "meeting.renamed", "meeting", meeting.id)
@@ -281,7 +270,7 @@ async def set_rsvp(session: AsyncSession, meeting: Meeting, member: Member, answ
     """Record ``member``'s answer (yes, no, maybe); the previous one is returned."""
     if answer not in RSVP_ANSWERS:
         raise ValueError(answer)
-    _check_changeable(meeting, now)
+    check_changeable(meeting, now)
     previous = await session.scalar(select(Rsvp.answer).where(Rsvp.meeting_id == meeting.id,
                                                               Rsvp.member_id == member.id))
     await upsert(session, Rsvp, [{"meeting_id": meeting.id, "member_id": member.id, "answer": answer,
@@ -331,7 +320,7 @@ async def make_recurring(session: AsyncSession, meeting: Meeting, rule: Recurren
 
     Raises :class:`bot.domain.recurrence.StartNotOnRule` when the meeting's date does not fit the
     rule (a "first Tuesday" series must start on a first Tuesday)."""
-    _check_changeable(meeting, now)
+    check_changeable(meeting, now)
     if meeting.recurrence or meeting.series_id is not None:
         raise AlreadyRecurring(meeting.id)
     originals = await original_starts(session, [meeting])
@@ -421,109 +410,11 @@ async def calendar_file(session: AsyncSession, meeting: Meeting, *, organizer: s
     return meeting_calendar(calendar, stamp=stamp)
 
 
-# --- agendas -----------------------------------------------------------------------------
-
-
-async def agenda(session: AsyncSession, meeting: Meeting, status: str = "approved") -> list[AgendaItem]:
-    return list(await session.scalars(select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting.id, AgendaItem.status == status,
-    ).order_by(AgendaItem.position, AgendaItem.id)))
-
-
-async def get_item(session: AsyncSession, item_id: int | None) -> AgendaItem | None:
-    if item_id is None or item_id > MAX_ID:
-        return None
-    return await session.get(AgendaItem, item_id)
-
-
-async def renumber(session: AsyncSession, items: list[AgendaItem]) -> None:
-    """Positions 1..n in the order given."""
-    for position, item in enumerate(items, start=1):
-        item.position = position
-    await session.flush()
-
-
-async def add_item(session: AsyncSession, meeting: Meeting, title: str, *, by: Member | None,
-                   now: datetime, minutes: int | None = None, owner: Member | None = None,
-                   proposed: bool = False) -> AgendaItem:
-    """Append an item (approved, or proposed and awaiting the chair)."""
-    _check_changeable(meeting, now)
-    if minutes is not None and not 1 <= minutes <= MAX_ITEM_MINUTES:
-        raise BadDuration(1, MAX_ITEM_MINUTES)
-    last = await session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id))
-    item = AgendaItem(meeting_id=meeting.id, position=(last or 0) + 1, title=clean_title(title),
-                      minutes=minutes, owner_id=owner.id if owner else None,
-                      proposed_by_id=by.id if by and proposed else None,
-                      status="proposed" if proposed else "approved", kind="item")
-    session.add(item)
-    await session.flush()
-    await audit(session, by, "agenda.proposed" if proposed else "agenda.item_added", "agenda_item", item.id,
-                meeting=meeting.id)
-    return item
-
-
-async def move_item(session: AsyncSession, item: AgendaItem, position: int, *, by: Member | None) -> None:
-    """Put an approved item at ``position`` (1-based) among the approved items."""
-    meeting = await session.get(Meeting, item.meeting_id)
-    assert meeting is not None
-    items = [i for i in await agenda(session, meeting) if i.id != item.id]
-    if item.status != "approved":
-        raise AlreadyDecided(item.status)
-    if not 1 <= position <= len(items) + 1:
-        raise BadPosition(len(items) + 1)
-    items.insert(position - 1, item)
-    await renumber(session, items)
-    await audit(session, by, "agenda.item_moved", "agenda_item", item.id, position=position)
-
-
-async def drop_item(session: AsyncSession, item: AgendaItem, *, by: Member | None) -> None:
-    meeting = await session.get(Meeting, item.meeting_id)
-    assert meeting is not None
-    await audit(session, by, "agenda.item_dropped", "agenda_item", item.id, meeting=meeting.id)
-    await session.delete(item)
-    await session.flush()
-    await renumber(session, await agenda(session, meeting))
-
-
-async def decide_proposal(session: AsyncSession, item: AgendaItem, approve: bool, *, by: Member | None) -> None:
-    """Approve (appended to the agenda) or decline a proposed item."""
-    if item.status != "proposed":
-        raise AlreadyDecided(item.status)
-    meeting = await session.get(Meeting, item.meeting_id)
-    assert meeting is not None
-    if approve:
-        last = await session.scalar(select(func.max(AgendaItem.position)).where(
-            AgendaItem.meeting_id == meeting.id, AgendaItem.status == "approved"))
-        item.position = (last or 0) + 1
-    item.status = "approved" if approve else "declined"
-    await audit(session, by, "agenda.approved" if approve else "agenda.declined", "agenda_item", item.id)
-
-
-async def open_actions_before(session: AsyncSession, meeting: Meeting) -> list[ActionItem]:
-    """Open action items (not deleted) from meetings held before this one, or recorded before
-    it without a meeting: what its "Review of action items" lists. Soonest due first."""
-    earlier = select(Meeting.id).where(Meeting.starts_at < meeting.starts_at, Meeting.id != meeting.id)
-    rows = await session.scalars(select(ActionItem).where(
-        ActionItem.status == "open", ActionItem.deleted_at.is_(None),
-        or_(ActionItem.meeting_id.in_(earlier),
-            ActionItem.meeting_id.is_(None) & (ActionItem.created_at < meeting.starts_at)),
-    ).order_by(ActionItem.due_date.is_(None), ActionItem.due_date, ActionItem.id))
-    return list(rows)
-
-
-def timing(meeting: Meeting, items: list[AgendaItem]) -> AgendaTiming:
-    """Clock times (UTC) of each item laid end to end from the meeting's start."""
-    return time_agenda(meeting.starts_at, timedelta(minutes=meeting.duration_minutes),
-                       [TimingItem(item.title, item.minutes) for item in items])
-
-
 __all__ = [
     "DEFAULT_DURATION", "MAX_TITLE", "RSVP_ANSWERS", "SERIES_HORIZON", "SERIES_MIN_AHEAD",
-    "AlreadyDecided", "AlreadyRecurring", "BadDuration", "BadLink", "BadPosition", "EmptyTitle",
-    "MeetingError", "MeetingOver", "NotScheduled", "TitleTooLong",
-    "add_item", "agenda", "calendar_file", "cancel", "check_duration", "clean_link", "clean_title",
-    "create_meeting", "decide_proposal", "drop_item", "ends_at",
-    "extend_all_series", "extend_series", "get_item", "get_meeting", "make_recurring", "move_item",
-    "next_meeting", "open_actions_before", "original_starts", "renumber", "reschedule", "rsvp_counts",
-    "rsvps", "series_changes", "series_head", "series_rows", "set_link", "set_rsvp", "timing", "upcoming",
+    "AlreadyRecurring", "BadDuration", "BadLink", "EmptyTitle", "MeetingError", "MeetingOver",
+    "NotScheduled", "TitleTooLong", "calendar_file", "cancel", "check_duration", "clean_link",
+    "clean_title", "check_changeable", "create_meeting", "ends_at", "extend_all_series", "extend_series", "get_meeting",
+    "make_recurring", "next_meeting", "original_starts", "reschedule", "rsvp_counts", "rsvps",
+    "series_changes", "series_head", "series_rows", "set_link", "set_rsvp", "upcoming",
 ]

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.services.meetings import (
-    ANCHORED, NotScheduled, _check_changeable, extend_series, original_starts, series_head, series_rows,
+    ANCHORED, NotScheduled, check_changeable, extend_series, original_starts, series_head, series_rows,
 )
 from bot.services.members import audit
 from bot.domain.recurrence import Recurrence, anchored, from_rrule, occurrence_starts, to_rrule
@@ -60,7 +60,7 @@ async def _series_of(session, meeting: Meeting):  # type: ignore[no-untyped-def]
 async def stop_series(session, meeting: Meeting, *, by: Member | None, now: datetime,  # type: ignore[no-untyped-def]
                       offsets: list[timedelta]) -> SeriesChange:
     """The series ends with ``meeting``: no occurrence after it."""
-    _check_changeable(meeting, now)
+    check_changeable(meeting, now)
     head, rows, originals = await _series_of(session, meeting)
     cut = originals[meeting.id]
     if from_rrule(head.recurrence).until == cut:
@@ -76,7 +76,7 @@ async def change_series(session, meeting: Meeting, rule: Recurrence, *, by: Memb
                         now: datetime, offsets: list[timedelta]) -> SeriesChange:
     """From ``meeting`` on, the series follows ``rule``. Raises ``StartNotOnRule`` when the
     meeting's date does not fit the new rule (nothing is changed then)."""
-    _check_changeable(meeting, now)
+    check_changeable(meeting, now)
     head, rows, originals = await _series_of(session, meeting)
     zone = ZoneInfo(meeting.timezone)
     rule = anchored(rule, meeting.starts_at.astimezone(zone).date())

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.meetings import renumber, agenda, open_actions_before
+from bot.services.agenda import agenda, open_actions_before, renumber
 from bot.services.members import audit
 from storage.models import AgendaItem, Meeting, MinutesSnapshot
 

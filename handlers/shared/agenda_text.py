@@ -4,7 +4,7 @@ to the group and every member, and included in a meeting's details."""
 from sqlalchemy import select
 
 from bot.i18n.translation import N_, Translator
-from bot.services import meetings as service
+from bot.services import agenda as agenda_service
 from bot.services import standing_items as standing
 from handlers.common import Env
 from storage.models import Meeting, Member
@@ -36,13 +36,13 @@ async def agenda_lines(env: Env, meeting: Meeting, zone: str, t: Translator | No
     """The numbered agenda with clock times in ``zone``, durations, owners, the action review
     and an overrun warning; then (unless published) the proposals awaiting a decision."""
     t = t or env.t
-    items = await service.agenda(env.session, meeting)
-    proposed = await service.agenda(env.session, meeting, "proposed")
+    items = await agenda_service.agenda(env.session, meeting)
+    proposed = await agenda_service.agenda(env.session, meeting, "proposed")
     if not items:
         lines = [t("No agenda item yet.")]
     else:
-        timing = service.timing(meeting, items)
-        actions = await service.open_actions_before(env.session, meeting)
+        timing = agenda_service.timing(meeting, items)
+        actions = await agenda_service.open_actions_before(env.session, meeting)
         names = await _names(env, {i.owner_id for i in items} | {a.owner_id for a in actions})
         lines = []
         for number, (item, timed) in enumerate(zip(items, timing.items, strict=True), start=1):
