@@ -169,6 +169,7 @@ class OperatorSettings(BaseModel):
 
     chat_id: int | None = None
     language: Language = "en"
+    sentry_dsn: SecretStr = SecretStr("")  # errors to Sentry too, without personal data (optional)
 
 
 class HealthSettings(BaseModel):

@@ -122,6 +122,12 @@ async def _run_bot(settings: Settings, webhook: bool = False) -> None:
     from bot.telegram.healthz import serve_health
     from bot.telegram.menus import announce_commands
 
+    dsn = settings.operator.sentry_dsn.get_secret_value()
+    if dsn:
+        from bot.delivery.error_reports import start_error_reports
+
+        start_error_reports(dsn, settings.telegram.token.get_secret_value(),
+                            [settings.telegram.webhook_secret.get_secret_value()])
     services = await prepared_services(settings)
     application = build_bot(services)
     stop = asyncio.Event()
@@ -165,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     token = settings.telegram.token.get_secret_value()
     # PTB logs setWebhook's parameters (the webhook secret among them) at DEBUG.
     secret = settings.telegram.webhook_secret.get_secret_value()
-    configure_logging(settings.logging.level, token, [secret])
+    dsn = settings.operator.sentry_dsn.get_secret_value()
+    configure_logging(settings.logging.level, token, [secret, dsn])
     command = args.command
     if command is None:
         if token:
@@ -194,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
             from bot.entrypoints.console import run_console
 
             if settings.logging.level == "INFO":  # one line per update would interleave the conversation
-                configure_logging("WARNING", token, [secret])
+                configure_logging("WARNING", token, [secret, dsn])
 
             if not args.database.startswith("sqlite+aiosqlite:"):
                 print("inspir-bot: the console runs on SQLite only", file=sys.stderr)
