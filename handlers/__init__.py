@@ -39,7 +39,7 @@ def register_all(application: Application) -> None:
     for area in AREAS:
         area.register(application)
     group.register_fallback(application)
-    start.register_fallback(application, all_commands())
+    start.register_fallback(application)
     application.bot_data["runnable"] = runnable_commands(application)
 
 

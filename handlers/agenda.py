@@ -17,7 +17,7 @@ from bot.input.numbers import parse_id, parse_number
 from bot.input.callbacks import callback_args
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, command
 from handlers.shared.agenda_text import agenda_text
-from handlers.shared.replies import explain_refusal, in_group_languages, meeting_from_arg, title_or_reply
+from handlers.shared.replies import explain_refusal, in_group_languages, meeting_from_arg, title_or_reply, typed_id
 from handlers.shared.reach_text import fanout_text
 from storage.models import AgendaItem, Meeting, Member
 
@@ -49,9 +49,8 @@ async def agenda(env: Env) -> None:
 
 
 async def _item_from_arg(env: Env, text: str) -> AgendaItem | None:
-    item_id = parse_id(text)
+    item_id = typed_id(env, text, "item")
     if item_id is None:
-        env.reply(env.t("“{text}” is not an item number. Write it as 5 or #5.", text=text[:20]))
         return None
     item = await agenda_service.get_item(env.session, item_id)
     if item is None or item.status == "declined":

@@ -60,7 +60,7 @@ async def startmeeting(env: Env) -> None:
         if meeting is None:
             env.reply(env.t("There is no scheduled meeting to open. Give its number: /startmeeting 12."))
             return
-    if records.far_from_planned(meeting, env.now) and meeting.status != "cancelled":
+    if records.far_from_planned(meeting, env.now):
         t = env.t
         env.reply(t("<b>Meeting #{id} “{title}” is planned for {when}, not now.</b> Open its record now "
                     "anyway? The minutes will then give the day it is really held.", id=meeting.id,

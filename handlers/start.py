@@ -160,24 +160,22 @@ def register(application: Application) -> None:
     application.add_handler(CallbackQueryHandler(help_button, pattern=r"^help:"))
 
 
-def _unknown_private_message(commands: list[CommandSpec]):  # type: ignore[no-untyped-def]
-    @command(access=None)
-    async def unknown_private_message(env: Env) -> None:
-        if env.member is None:
-            env.reply(env.t(REFUSAL))
-            return
-        if not env.text.startswith("/"):
-            return
-        typed = env.text.split(maxsplit=1)[0][1:].split("@", 1)[0]
-        known = [spec.name for spec in commands if spec.chats != "group"
-                 and (spec.access == "anyone" or has_access(env.member.access, spec.access))]
-        suggestions = suggest_commands(typed, known)
-        if suggestions:
-            env.reply(env.t("I do not know the command /{typed}. Did you mean {suggestions}? Send /help for the list.",
-                            typed=typed[:40], suggestions=" ".join(f"/{name}" for name in suggestions)))
-        else:
-            env.reply(env.t("I do not know that command. Send /help for the list."))
-    return unknown_private_message
+@command(access=None)
+async def unknown_private_message(env: Env) -> None:
+    if env.member is None:
+        env.reply(env.t(REFUSAL))
+        return
+    if not env.text.startswith("/"):
+        return
+    typed = env.text.split(maxsplit=1)[0][1:].split("@", 1)[0]
+    known = [spec.name for spec in env.commands if spec.chats != "group"
+             and (spec.access == "anyone" or has_access(env.member.access, spec.access))]
+    suggestions = suggest_commands(typed, known)
+    if suggestions:
+        env.reply(env.t("I do not know the command /{typed}. Did you mean {suggestions}? Send /help for the list.",
+                        typed=typed[:40], suggestions=" ".join(f"/{name}" for name in suggestions)))
+    else:
+        env.reply(env.t("I do not know that command. Send /help for the list."))
 
 
 @button()
@@ -187,9 +185,9 @@ async def unknown_button(env: Env) -> None:
     env.toast = env.t(BUTTON_EXPIRED)
 
 
-def register_fallback(application: Application, commands: list[CommandSpec]) -> None:
+def register_fallback(application: Application) -> None:
     """Last in line: whatever no other handler took, in a private chat (other text is a
-    question for handlers/lookup.py; a command no area knows gets the closest of ``commands``),
-    and any button no area claims."""
-    application.add_handler(MessageHandler(filters.ChatType.PRIVATE, _unknown_private_message(commands)))
+    question for handlers/lookup.py; a command no area knows gets the closest of the sender's
+    commands), and any button no area claims."""
+    application.add_handler(MessageHandler(filters.ChatType.PRIVATE, unknown_private_message))
     application.add_handler(CallbackQueryHandler(unknown_button))

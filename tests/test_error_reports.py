@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.fake_token import fake_bot_token
+
 ROOT = Path(__file__).resolve().parent.parent
-TOKEN = "123456789:AAHfiqksKZ8WmR2zSjiQ7_v4TMAKdiHm9T0"
+TOKEN = fake_bot_token("sentry")
 PROBE = """
 import json, logging, sys
 from sentry_sdk.transport import Transport

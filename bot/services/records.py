@@ -97,8 +97,8 @@ def far_from_planned(meeting: Meeting, now: datetime) -> bool:
     """Opening a record more than two hours before the planned start or twelve after the planned
     end is most likely a slip of the meeting number: the chair is asked before the minutes take
     that day. Reopening a record is never asked about."""
-    if meeting.record_opened_at is not None:
-        return False
+    if meeting.record_opened_at is not None or meeting.status == "cancelled":
+        return False  # a cancelled meeting is refused as such by start_record
     end = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
     return now < meeting.starts_at - OPEN_EARLY or now > end + OPEN_LATE
 

@@ -25,6 +25,7 @@ NOT_A_NUMBER = {
     "meeting": NOT_AN_ID,
     "action": N_("“{text}” is not an action number. Write it as 12 or #12; /mytasks and /actions list them."),
     "vote": N_("“{text}” is not a vote number. Write it as 3 or #3."),
+    "item": N_("“{text}” is not an item number. Write it as 5 or #5."),
 }
 
 

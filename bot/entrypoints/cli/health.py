@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from bot.config import Settings
 from bot.logsafe import RedactTokens
-from storage.database import Database, alembic_config
+from storage.database import Database, head_revision
 
 NAME = "health"
 HELP = "check the database and the Bot API; exit status 1 with one line per failure"
@@ -55,17 +55,13 @@ async def check_database(url: str) -> str:
     if backend == "sqlite" and parsed.database not in (None, "", ":memory:"):
         if not Path(parsed.database).is_file():
             raise Unhealthy(f"SQLite file not found: {parsed.database} (run main.py db upgrade to create it)")
-    from alembic.runtime.migration import MigrationContext  # the health check alone needs them: not at import
-    from alembic.script import ScriptDirectory
-
-    heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    head = head_revision()
     database = Database(url)
     try:
         async with database.engine.connect() as connection:
             if await connection.scalar(text("SELECT 1")) != 1:
                 raise Unhealthy("SELECT 1 did not answer 1")
-            current = set(await connection.run_sync(
-                lambda sync: MigrationContext.configure(sync).get_current_heads()))
+        current = await database.revision()
     except Unhealthy:
         raise
     except Exception as error:  # noqa: BLE001 - any driver error is one line for the operator
@@ -73,10 +69,10 @@ async def check_database(url: str) -> str:
         raise Unhealthy(f"cannot use {where}: {_describe(error)}") from None
     finally:
         await database.dispose()
-    if current != heads:
-        found = f"schema at {', '.join(sorted(current))}" if current else "no schema (empty database)"
-        raise Unhealthy(f"{found}, the code expects {', '.join(sorted(heads))}: run main.py db upgrade")
-    return f"{backend}, schema at {', '.join(sorted(heads))}"
+    if current != head:
+        found = f"schema at {current}" if current else "no schema (empty database)"
+        raise Unhealthy(f"{found}, the code expects {head}: run main.py db upgrade")
+    return f"{backend}, schema at {head}"
 
 
 async def check_bot_api(settings: Settings) -> str:
