@@ -14,6 +14,7 @@ from telegram.ext import (
 from bot.delivery.dispatcher import Rendered, Skip
 from bot.delivery.sending import Outgoing
 from bot.domain.access import choose_language, has_access
+from bot.domain.names import fold
 from bot.i18n.translation import N_, Translator
 from bot.logsafe import describe_exception
 from bot.services import Services, members
@@ -69,7 +70,14 @@ async def added_to_group(env: Env) -> None:
 
 @command(access=None)
 async def unhandled_group_message(env: Env) -> None:
-    """Messages in the registered group that no other handler wanted are ignored."""
+    """Messages in the registered group that no other handler wanted are ignored, except one
+    from a member that names the bot without mentioning it ("inspir_bot, who is the chair?"):
+    they learn how to ask. With Telegram's privacy mode on, the bot sees only commands,
+    mentions and replies; this arises where it sees more (privacy off, or the bot an admin)."""
+    if env.member is not None and env.bot_username and f" {fold(env.bot_username)} " in f" {fold(env.text)} ":
+        env.reply(env.t("In the group I answer only when I am mentioned or replied to: write @{username} in "
+                        "your question, or reply to one of my messages.",
+                        username=env.bot_username))
 
 
 def _joined(update: Update) -> bool:

@@ -209,3 +209,14 @@ async def test_a_member_leaving_the_group_is_told_to_the_chair_once_and_still_re
     assert await bot.chat.update(visit) + await bot.dispatch() == []  # not on the roster: nobody is told
     [reply] = await bot.send("Samy", "/mytasks")  # still reached in private
     assert "action" in reply.text.lower()
+
+
+async def test_a_member_naming_the_bot_without_mentioning_it_learns_how_to_ask(bot):
+    """Where the bot sees every group message (privacy off, or an admin), it stays silent on the
+    conversation, but a question that names it without the @ is not silently dropped."""
+    assert await bot.send("Samy", "Hello everyone, see you on Thursday", group=True) == []
+    assert await bot.send("Samy", "I asked the robot yesterday", group=True) == []
+    [hint] = await bot.send("Ingrid", "inspir_bot qui est la présidente ?", group=True)
+    assert hint.chat_id == GROUP_CHAT["id"]
+    assert "@inspir_bot" in hint.text and "répondez à l’un de mes messages" in hint.text
+    assert await bot.send(bot.stranger("fr"), "inspir bot, hello", group=True) == []
