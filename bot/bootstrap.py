@@ -18,6 +18,7 @@ from bot.services import Services, members
 from bot.services.departures import MEMBER_DEPARTED
 from bot.services.group_chat import GROUP_LOST, GROUP_MOVED, MEMBER_LEFT_GROUP, TOPIC_LOST
 from bot.services.minutes_snapshot import MINUTES
+from bot.services.notifications import DAILY_DIGEST
 from bot.services.polls import POLL_REMINDER
 from bot.services.records import CHAIR_OVERDUE
 from bot.services.reminders import ACTION_OVERDUE, ACTION_REMINDER, MEETING_REMINDER, OVERDUE_DIGEST
@@ -30,7 +31,7 @@ from storage.outbox import MESSAGE
 # unless each has a renderer, rather than fail those rows for good once they fall due.
 OUTBOX_KINDS = frozenset({MESSAGE, DELIVERY_REPORT, MEETING_REMINDER, ACTION_REMINDER, ACTION_OVERDUE,
                           OVERDUE_DIGEST, POLL_REMINDER, CHAIR_OVERDUE, MINUTES, MEMBER_DEPARTED,
-                          ROSTER_CHANGED, GROUP_MOVED, GROUP_LOST, TOPIC_LOST, MEMBER_LEFT_GROUP})
+                          ROSTER_CHANGED, GROUP_MOVED, GROUP_LOST, TOPIC_LOST, MEMBER_LEFT_GROUP, DAILY_DIGEST})
 
 
 @cache

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.domain.notify import ALWAYS, OWN
 from bot.services import action_items, members, personal_data, records
 from bot.domain.access import choose_language
 from bot.delivery.dispatcher import Rendered, Skip
@@ -235,7 +236,8 @@ async def due(env: Env) -> None:
             ot = env.translator_for(owner)
             await env.tell(owner, ot(DUE_CHANGED,
                                      name=env.member.name, id=found.id,
-                                     date=ot.date(new_date) if new_date else "—"), ref=("action", found.id))
+                                     date=ot.date(new_date) if new_date else "—"), ref=("action", found.id),
+                           topic=OWN)
 
 
 @command()
@@ -264,13 +266,14 @@ async def assign(env: Env) -> None:
             told.add(person.id)
             pt = env.translator_for(person)
             await env.tell(person, pt(message, actor=env.member.name, id=found.id, text=found.text,
-                                      owner=name_of(pt, owner)), ref=("action", found.id))
+                                      owner=name_of(pt, owner)), ref=("action", found.id), topic=OWN)
     for chair in await records.chairs(env.session):
         if chair.id not in told:
             ct = env.translator_for(chair)
             await env.tell(chair, ct(CHAIR_TOLD,
                                      actor=env.member.name, id=found.id, owner=name_of(ct, owner),
-                                     before=name_of(ct, previous), text=found.text), ref=("action", found.id))
+                                     before=name_of(ct, previous), text=found.text), ref=("action", found.id),
+                           topic=ALWAYS)
 
 
 @command(access="chair")
@@ -389,7 +392,7 @@ async def forget_button(env: Env) -> None:
             await env.tell(chair, ct.plural(
                 "A member asked to be forgotten: {n} open action item is now unassigned ({ids}). Use /assign.",
                 "A member asked to be forgotten: {n} open action items are now unassigned ({ids}). Use /assign.",
-                len(released), ids=", ".join(f"#{a.id}" for a in released)))
+                len(released), ids=", ".join(f"#{a.id}" for a in released)), topic=ALWAYS)
 
 
 async def render_chair_overdue(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:

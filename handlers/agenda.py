@@ -8,6 +8,7 @@ items from earlier meetings appear under a standard "Review of action items" ite
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.domain.notify import ALWAYS, MEETINGS, OWN
 from bot.services import agenda as agenda_service
 from bot.services import meetings as service
 from bot.services import members, standing_items
@@ -172,7 +173,7 @@ async def propose(env: Env) -> None:
                                        name=env.member.name, item=item.id, id=meeting.id, meeting=meeting.title,
                                        title=item.title),
                            [[(t("Approve"), f"agenda:approve:{item.id}"), (t("Decline"), f"agenda:decline:{item.id}")]],
-                           ref=("agenda_item", item.id))
+                           ref=("agenda_item", item.id), topic=ALWAYS)
     env.reply(env.t("Thank you: your proposal #{item} is on its way to the chair and the secretariat. "
                     "You will hear their decision.", item=item.id))
 
@@ -239,7 +240,7 @@ async def _decide(env: Env, item, approve: bool, *, tapped: bool) -> None:  # ty
                        if approve else
                        t("Your proposal #{item} ({title}) for meeting #{id} was declined by {name}.",
                          item=item.id, title=item.title, id=meeting.id, name=env.member.name),
-                       ref=("agenda_item", item.id))
+                       ref=("agenda_item", item.id), topic=OWN)
 
 
 @command(access="secretariat")
@@ -260,7 +261,7 @@ async def publishagenda(env: Env) -> None:
     for member in roster:
         t = env.translator_for(member)
         await env.tell(member, await agenda_text(env, meeting, t, env.zone_of(member), published=True),
-                       ref=("meeting", meeting.id))
+                       ref=("meeting", meeting.id), topic=MEETINGS, about_start=meeting.starts_at)
     await members.audit(env.session, env.member, "agenda.published", "meeting", meeting.id)
     env.reply(env.t("The agenda of meeting #{id} is published.", id=meeting.id) + "\n"
               + fanout_text(env.t, env.reach(), group=bool(env.committee.group_chat_id), meeting_id=meeting.id))

@@ -20,7 +20,8 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from storage import conversation_state, outbox
-from bot.services import members
+from bot.services import members, notifications
+from bot.domain.notify import ALWAYS, LATER
 from bot.domain.access import choose_language, has_access
 from bot.i18n.translation import N_, Safe, Translator
 from bot.logsafe import describe_exception
@@ -77,6 +78,7 @@ class Env:
     runnable: Mapping[str, "Handler"] = field(default_factory=dict)  # each command's handler by name
     menus_changed: set[int] = field(default_factory=set)  # members whose own menus to refresh after commit
     addressed: dict[int, Member] = field(default_factory=dict)
+    in_digest: set[int] = field(default_factory=set)
 
     @property
     def now(self) -> datetime:
@@ -122,18 +124,22 @@ class Env:
             self.outgoing.append(Outgoing(self.chat_id, text, buttons, edit_message_id=self.message_id))
 
     async def tell(self, member: Member, text: str, buttons: Buttons | None = None,
-                   ref: tuple[str, int] | None = None) -> None:
+                   ref: tuple[str, int] | None = None, *, topic: str,
+                   about_start: datetime | None = None) -> None:
         """Owe ``member`` a private message (phrased with ``translator_for(member)``): it goes
-        through the outbox, committed with this update's changes, so a crash cannot lose it."""
-        ref_type, ref_id = ref or (None, None)
-        await outbox.enqueue_text(self.session, self.now, text, buttons, recipient=member,
-                                  ref_type=ref_type, ref_id=ref_id)
+        through the outbox, committed with this update's changes, so a crash cannot lose it.
+        ``topic`` (:mod:`bot.domain.notify`) and the member's ``/notify`` choice decide whether it
+        leaves now or with their daily digest; ``about_start``: the meeting it is about."""
+        where = await notifications.owe(self.session, member, self.now, self.committee.timezone, text, buttons,
+                                        topic=topic, about_start=about_start, ref=ref)
         self.owes_messages = True
         self.addressed[member.id] = member
+        if where == LATER:
+            self.in_digest.add(member.id)
 
     def reach(self) -> Reach:
         """Who this update's private messages can reach: what a reply may claim was sent."""
-        return Reach.of(self.addressed.values())
+        return Reach.of(self.addressed.values(), self.in_digest)
 
     async def tell_group(self, text: str, buttons: Buttons | None = None,
                          ref: tuple[str, int] | None = None) -> None:
@@ -232,7 +238,7 @@ async def _open_env(services: Services, session: AsyncSession, update: Update) -
             if keeper.id != member.id:
                 await env.tell(keeper, env.translator_for(keeper)(LINKED_BY_USERNAME, name=member.name,
                                                                    username=who.username or ""),
-                               ref=("member", member.id))
+                               ref=("member", member.id), topic=ALWAYS)
     return env
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.delivery.dispatcher import Rendered, Skip
 from bot.domain.access import choose_language
@@ -16,7 +16,9 @@ from bot.services import Services, members, minutes_snapshot, records
 from bot.services.minutes_snapshot import MINUTES, PARTS
 from bot.services.reach import NOT_LINKED, UNLINKED
 from storage.models import Meeting, Member, OutboxMessage
-from handlers.common import CommandSpec, Env, command
+from bot.input.callbacks import callback_args
+from bot.input.numbers import parse_id
+from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, command
 from handlers.shared.minutes_text import document_caption, minutes_filename, render_parts
 from handlers.shared.replies import in_group_languages, meeting_from_arg
 
@@ -56,9 +58,21 @@ async def render_minutes(session: AsyncSession, row: OutboxMessage, services: Se
     t = services.i18n.translator(lang)
     rendered = render_parts(t, await minutes_snapshot.load(session, meeting), committee.timezone)
     if part == "text":
-        return Rendered(chat_id, rendered["text"])
+        return Rendered(chat_id, rendered["text"], _files_button(t, meeting.id) if row.payload.get("files_button")
+                        else None)
     return Rendered(chat_id, document_caption(t, meeting.id, part),
                     document=(minutes_filename(meeting.id, lang, part), rendered[part].encode("utf-8")))
+
+
+def _files_button(t: Translator, meeting_id: int) -> list[list[tuple[str, str]]]:
+    """For members who chose less (/notify): the files only when they ask."""
+    return [[(t("📎 The minutes as files (Markdown, HTML)"), f"minutes:files:{meeting_id}")]]
+
+
+def _send_files(env: Env, meeting: Meeting, t: Translator, rendered: dict[str, str]) -> None:
+    for part in PARTS[1:]:
+        env.reply_document(minutes_filename(meeting.id, t.lang, part), rendered[part].encode("utf-8"),
+                           document_caption(t, meeting.id, part), personal=True)
 
 
 @command()
@@ -81,9 +95,20 @@ async def minutes(env: Env) -> None:
     t = env.services.i18n.translator(lang)
     rendered = render_parts(t, await minutes_snapshot.load(env.session, meeting), env.committee.timezone)
     env.reply(rendered["text"], personal=True)
-    for part in ("md", "html"):
-        env.reply_document(minutes_filename(meeting.id, lang, part), rendered[part].encode("utf-8"),
-                           document_caption(t, meeting.id, part), personal=True)
+    _send_files(env, meeting, t, rendered)
+
+
+@button()
+async def files_button(env: Env) -> None:
+    """The files of minutes sent as text only, in the reader's language now."""
+    parts = callback_args(env.data, "minutes", 2)
+    meeting = await records.get_meeting(env.session, parse_id(parts[1]) if parts and parts[0] == "files" else None)
+    if meeting is None or meeting.record_opened_at is None:
+        env.toast = env.t(BUTTON_EXPIRED)
+        return
+    rendered = render_parts(env.t, await minutes_snapshot.load(env.session, meeting), env.committee.timezone)
+    _send_files(env, meeting, env.t, rendered)
+    env.toast = env.t("The files of the minutes of meeting #{id} are on their way.", id=meeting.id)
 
 
 async def _meeting_argument(env: Env, usage: str) -> Meeting | None:
@@ -169,6 +194,7 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("minutes", minutes))
     application.add_handler(CommandHandler("amend", amend))
     application.add_handler(CommandHandler("adopt", adopt))
+    application.add_handler(CallbackQueryHandler(files_button, pattern=r"^minutes:"))
 
 
 RENDERERS = {MINUTES: render_minutes}

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.domain.notify import MEETINGS
 from bot.services import polls
 from bot.i18n.translation import N_, Safe, Translator, escape
 from bot.input.numbers import parse_id, parse_number
@@ -123,7 +124,7 @@ async def slot_open(env: Env) -> None:
     poll_slots = await polls.poll_slots(env.session, poll.id)
     for member in reachable:
         text, buttons = _ballot(env.translator_for(member), env.zone_of(member), poll, poll_slots, {}, member)
-        await env.tell(member, text, buttons, ref=("poll", poll.id))
+        await env.tell(member, text, buttons, ref=("poll", poll.id), topic=MEETINGS, about_start=closes)
     env.edit(env.t("Poll #{id} is open until {when}. See the answers with /poll {id}.", id=poll.id,
                    when=env.t.datetime(closes, env.zone_of(env.member))) + "\n" + fanout_text(env.t, reach, group=False),
              [[(env.t("📊 Answers"), f"poll:view:{poll.id}")]])

@@ -4,7 +4,7 @@ from zoneinfo import available_timezones
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.services import members
+from bot.services import members, notifications
 from bot.i18n.translation import N_, SUPPORTED, Translator
 from bot.domain.meeting_time import UnknownTimezone, resolve_timezone
 from bot.services.reminders import replan_member
@@ -12,6 +12,7 @@ from bot.domain.labels import (ACCESS_LEVELS, country_label, language_choices, n
                                roles_label)
 from bot.input.callbacks import callback_args
 from handlers.common import CommandSpec, Env, button, command
+from handlers.shared.notify_text import choice_text
 
 COMMANDS = [
     CommandSpec("lang", N_("Choose your language: /lang français, English or español"), chats="private"),
@@ -64,7 +65,9 @@ async def _set_zone(env: Env, zone: str) -> None:
     assert env.member is not None
     env.member.timezone, env.member.own_timezone = zone, True  # theirs: an import leaves it alone
     await members.audit(env.session, env.member, "member.timezone", "member", env.member.id)
-    if env.member.reminders_enabled:  # "09:00 your time" follows the member to the new zone
+    # "09:00 your time" and "your digest at 18:00" follow the member to the new zone
+    await notifications.reschedule(env.session, env.member, env.now, env.committee.timezone)
+    if env.member.reminders_enabled:
         reminders = env.settings.reminders
         await replan_member(env.session, env.member, list(reminders.meeting_offsets),
                             list(reminders.action_offsets), env.committee.timezone, env.now)
@@ -129,6 +132,7 @@ async def me(env: Env) -> None:
         t("Working hours: {hours}", hours=member.working_hours or env.settings.meetings.working_hours),
         t("Language: {language}", language=t.language_name(t.lang)),
         t("Reminders: {state}", state=t("on") if member.reminders_enabled else t("off")),
+        t("The bot sends you: {choice} (/notify)", choice=choice_text(t, member, zone)),
     ]
     env.reply("\n".join(lines), personal=True)
 

@@ -12,8 +12,10 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.services import members
 from bot.i18n.translation import N_, Safe, Translator
 from storage.outbox import MESSAGE
+from bot.services.notifications import DIGEST_ITEM
 from bot.services.reach import Delivery, delivery, roster_reach
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, command
+from handlers.shared.notify_text import choices_text
 from handlers.shared.reach_text import names_of, roster_text
 from handlers.shared.replies import meeting_from_arg
 
@@ -22,7 +24,7 @@ COMMANDS = [
                 access="secretariat"),
 ]
 
-MEETING_KINDS = (MESSAGE, "minutes")
+MEETING_KINDS = (MESSAGE, "minutes", DIGEST_ITEM)
 INVITE_ALL = "reach:invite"
 
 
@@ -49,15 +51,16 @@ async def reach_command(env: Env) -> None:
             env.reply(delivery_text(env.t, meeting.id, found), personal=True)
         return
     reach = await roster_reach(env.session)
+    text = Safe("\n".join([roster_text(env.t, reach), *choices_text(env.t, await members.active_members(env.session),
+                                                                  env.committee.timezone)]))
     buttons = None
     if reach.unlinked and env.member is not None and env.member.access == "chair":
         buttons = [[(env.t.plural("Create the invitation for {n} member", "Create invitations for {n} members",
                                   len(reach.unlinked)), INVITE_ALL)]]
     elif reach.unlinked:
-        lines = [roster_text(env.t, reach), env.t("The chair can create their invitations with /reach.")]
-        env.reply("\n".join(lines), personal=True)
+        env.reply(text + "\n" + env.t("The chair can create their invitations with /reach."), personal=True)
         return
-    env.reply(roster_text(env.t, reach), buttons, personal=True)
+    env.reply(text, buttons, personal=True)
 
 
 @button(access="chair")

@@ -112,7 +112,7 @@ async def endmeeting(env: Env) -> None:
         return
     await minutes_snapshot.close_record(env.session, meeting, env.member, env.now)
     reach = await minutes_snapshot.queue_minutes(env.session, meeting, env.now, env.committee.group_chat_id,
-                                                 [g.lang for g in env.group_translators()])
+                                                 [g.lang for g in env.group_translators()], env.committee.timezone)
     env.owes_messages = True
     env.reply(env.t("The record of meeting #{id} is closed; its minutes are queued.", id=meeting.id) + "\n"
               + fanout_text(env.t, reach, group=bool(env.committee.group_chat_id), meeting_id=meeting.id))

@@ -4,6 +4,7 @@
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.domain.notify import OWN
 from bot.services import members, records
 from bot.domain.access import has_access
 from bot.services.due_phrases import MalformedDue, split_due
@@ -255,7 +256,7 @@ async def action(env: Env) -> None:
         ot = env.translator_for(owner)
         await env.tell(owner, ot(GAVE_YOU, name=env.member.name, id=created.id, text=text)
                        + ("\n" + ot(DUE_LINE, date=ot.date(due)) if due else ""),
-                       ref=("action", created.id))
+                       ref=("action", created.id), topic=OWN)
 
 
 @command()
@@ -312,7 +313,7 @@ async def undo(env: Env) -> None:
     if owner is not None and owner.id != env.member.id and owner.active:  # they were told it was theirs
         ot = env.translator_for(owner)
         await env.tell(owner, ot(WITHDRAWN, name=env.member.name, id=undone.id, text=undone.text[:200]),
-                       ref=("action", undone.id))
+                       ref=("action", undone.id), topic=OWN)
 
 
 def register(application: Application) -> None:

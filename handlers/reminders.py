@@ -21,7 +21,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CommandHandler
 
-from bot.services import members
+from bot.services import members, notifications
+from bot.domain.notify import NOT_SENT, NUDGE
 from bot.domain.access import choose_language, has_access
 from bot.delivery.dispatcher import BLOCKED, DELIVERY_REPORT, UNREACHABLE, Rendered, Skip
 from bot.domain.durations import DurationError, format_duration, parse_duration
@@ -125,6 +126,8 @@ async def render_meeting_reminder(session: AsyncSession, row: OutboxMessage, ser
         raise Skip("cancelled", "meeting cancelled")
     if meeting.starts_at <= now:
         raise Skip("missed", "meeting already started")
+    if meeting.record_closed_at is not None:  # held early: "starts in 30 minutes" would be false
+        raise Skip("cancelled", "meeting already held")
     # The key names the start it was planned for (due_at may have moved: retries, 429).
     if f":{meeting.starts_at:%Y%m%dT%H%MZ}:" not in row.dedupe_key:
         raise Skip("cancelled", "meeting moved since this reminder was planned")
@@ -222,6 +225,8 @@ async def render_poll_reminder(session: AsyncSession, row: OutboxMessage, servic
     member, t, zone = await _reader(session, row, services)
     if not member.reminders_enabled:
         raise Skip("cancelled", "reminders switched off")
+    if notifications.where_to(member, NUDGE, now, zone) == NOT_SENT:
+        raise Skip("cancelled", "the member chose fewer messages (/notify)")
     slots = list(await session.scalars(select(PollSlot).where(PollSlot.poll_id == poll.id)
                                        .order_by(PollSlot.starts_at, PollSlot.id)))
     answered = await session.scalar(select(func.count()).select_from(PollAnswer).where(

@@ -42,6 +42,7 @@ HISTORY = {
     "member.timezone": N_("{member} set their time zone"),
     "member.language": N_("{member} chose their language"),
     "member.reminders": N_("{member} switched their reminders on or off"),
+    "member.notify": N_("{member} chose how much the bot sends them"),
     "member.reachable": N_("{member} can be reached again"),
     "member.forgotten": N_("{member} asked to be forgotten"),
     "invite.created": N_("{actor} invited {member}"),

@@ -8,6 +8,7 @@ stop`` makes it the last. Each change is announced once, saying exactly what cha
 
 from telegram.ext import Application, CommandHandler
 
+from bot.domain.notify import MEETINGS
 from bot.services import meetings as service
 from bot.services import members
 from bot.services import series
@@ -128,7 +129,8 @@ async def _stop(env: Env, meeting: Meeting) -> None:
     posts = [(text(g, meeting.timezone), None) for g in env.group_translators()]
     await env.tell_group(*in_group_languages(posts), ref=("meeting", meeting.id))
     for member in await members.active_members(env.session):
-        await env.tell(member, text(env.translator_for(member), env.zone_of(member)), ref=("meeting", meeting.id))
+        await env.tell(member, text(env.translator_for(member), env.zone_of(member)), ref=("meeting", meeting.id),
+                       topic=MEETINGS, about_start=min(m.starts_at for m in [meeting, *outcome.called_off]))
     env.reply(text(env.t, env.zone_of(env.member)) + "\n" + told_text(env, meeting))
 
 
@@ -151,7 +153,8 @@ async def _announce(env: Env, meeting: Meeting, before: dict[str, Safe | None] |
     posts = [(await text(g, meeting.timezone), None) for g in env.group_translators()]
     await env.tell_group(*in_group_languages(posts), ref=("meeting", meeting.id))
     for member in await members.active_members(env.session):
-        await env.tell(member, await text(env.translator_for(member), env.zone_of(member)), ref=("meeting", meeting.id))
+        await env.tell(member, await text(env.translator_for(member), env.zone_of(member)), ref=("meeting", meeting.id),
+                       topic=MEETINGS, about_start=min(m.starts_at for m in [meeting, *called_off, *shown]))
 
 
 def register(application: Application) -> None:

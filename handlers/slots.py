@@ -2,7 +2,8 @@
 
 ``/findslot <minutes> [from YYYY-MM-DD] [days]`` ranks starts with :func:`bot.domain.fair_slots.find_slots`
 (rotation from the meetings already held) and shows the best non-overlapping ones, each with
-every continental network's local times and the reason of its rank, plus a PNG chart.
+every continental network's local times and the reason of its rank, plus a PNG chart (on request, a button, for
+members who chose to receive less: /notify).
 
 Under the answer, a slot's "Schedule" button opens the guided /newmeeting (:mod:`handlers.planning`)
 at its title, then confirms before anyone is told; "Availability poll" lets the chair offer some
@@ -15,7 +16,7 @@ from datetime import date, timedelta
 from math import ceil
 from zoneinfo import ZoneInfo
 
-from telegram.ext import Application, CommandHandler
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.services import polls
 from bot.domain import fair_slots as slots
@@ -24,14 +25,16 @@ from bot.input.numbers import parse_number
 from bot.domain.names import fold
 from bot.domain.slot_chart import render_slot_chart
 from bot.domain.labels import network_label
-from bot.input.callbacks import SLOT_CHOICES, quarter_of, slot_selection
-from handlers.common import CommandSpec, Env, command
+from bot.domain.notify import files_on_request
+from bot.input.callbacks import SLOT_CHOICES, quarter_of, read_quarter, slot_selection
+from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, command
 
 COMMANDS = [
     CommandSpec("findslot", N_("Fair meeting times for everyone: /findslot 90 [2026-12-01] [7]"),
                 access="secretariat"),
 ]
 
+CHART = "chart"  # chart:MINUTES:Q1.Q2...: the picture of the times listed, on request
 SHOWN = SLOT_CHOICES  # candidates listed, offered as buttons and outlined in the chart
 STEP_MINUTES = 30
 DEFAULT_DAYS = 7
@@ -137,26 +140,31 @@ def _chart(shown: list[slots.SlotCandidate]) -> bytes:
     return render_slot_chart(shown)
 
 
-@command(access="secretariat")
-async def findslot(env: Env) -> None:
-    t = env.t
+async def _search(env: Env, duration: int, first: date, days: int) -> tuple[slots.SlotSearch, dict[str, str | None]]:
+    """Rank the window's starts for the whole roster; and each member's network."""
     committee_zone = env.committee.timezone
-    today = env.now.astimezone(ZoneInfo(committee_zone)).date()
-    parsed = _parse_findslot(env, today)
-    if parsed is None:
-        return
-    duration, first, days = parsed
     default_hours = slots.WorkingHours.parse(env.settings.meetings.working_hours)
     roster = await polls.slot_roster(env.session, committee_zone, default_hours)
-    if not roster:
-        env.reply(t("The roster is empty: import it first."))
-        return
-    roster.sort(key=lambda pair: (network_label(t, pair[0].network), fold(pair[0].name)))
+    roster.sort(key=lambda pair: (network_label(env.t, pair[0].network), fold(pair[0].name)))
     networks = {member.name: member.network for member, _ in roster}
     history = await polls.meeting_history(env.session, env.now)
     query = slots.SlotQuery(first, days, duration, committee_zone=committee_zone, step_minutes=STEP_MINUTES,
                             default_hours=default_hours, limit=300)
-    search = slots.find_slots([view for _, view in roster], query, history)
+    return slots.find_slots([view for _, view in roster], query, history), networks
+
+
+@command(access="secretariat")
+async def findslot(env: Env) -> None:
+    t = env.t
+    today = env.now.astimezone(ZoneInfo(env.committee.timezone)).date()
+    parsed = _parse_findslot(env, today)
+    if parsed is None:
+        return
+    duration, first, days = parsed
+    search, networks = await _search(env, duration, first, days)
+    if not networks:
+        env.reply(t("The roster is empty: import it first."))
+        return
     shown = polls.spread(search.best, SHOWN, env.now)
     zone = env.zone_of(env.member)
     last_day = first + timedelta(days=days - 1)
@@ -185,12 +193,41 @@ async def findslot(env: Env) -> None:
                for row in range(0, len(quarters), 3)]
     buttons.append([(t("🗳 Availability poll…"), slot_selection("choose", duration, (1 << len(shown)) - 1,
                                                                  quarters))])
+    assert env.member is not None
+    if files_on_request(env.member.notify):  # the picture only when asked for (/notify)
+        buttons.append([(t("🖼 Chart (a picture)"), f"{CHART}:{duration}:{'.'.join(map(str, quarters))}")])
     env.reply("\n".join(lines), buttons, personal=True)
+    if not files_on_request(env.member.notify):
+        _reply_chart(env, shown)
+
+
+def _reply_chart(env: Env, shown: list[slots.SlotCandidate]) -> None:
     env.reply_document("slots.png", _chart(shown),
-                       caption=t("Each member's local hours: green within working hours, yellow outside "
-                                 "them, dark at night; the numbered frames are the times above."),
+                       caption=env.t("Each member's local hours: green within working hours, yellow outside "
+                                     "them, dark at night; the numbered frames are the times above."),
                        personal=True)
+
+
+@button(access="secretariat")
+async def chart_button(env: Env) -> None:
+    """The chart of the times a /findslot answer listed, for who asked for text first."""
+    fields = (env.data or "").split(":")
+    duration = parse_number(fields[1], polls.MIN_DURATION, polls.MAX_DURATION) if len(fields) == 3 else None
+    starts = [read_quarter(text, env.now) for text in fields[2].split(".")[:SHOWN]] if duration else []
+    if not starts or None in starts:
+        env.toast = env.t(BUTTON_EXPIRED)
+        return
+    zone = ZoneInfo(env.committee.timezone)
+    first, last = (min(starts).astimezone(zone).date(), max(starts).astimezone(zone).date())  # type: ignore[type-var]
+    search, _ = await _search(env, duration, first, (last - first).days + 1)  # type: ignore[arg-type]
+    by_start = {candidate.start_utc: candidate for candidate in (*search.candidates, *search.best)}
+    shown = [by_start[start] for start in starts if start in by_start]
+    if len(shown) != len(starts):
+        env.toast = env.t("These times have changed since: ask /findslot again.")
+        return
+    _reply_chart(env, shown)
 
 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("findslot", findslot))
+    application.add_handler(CallbackQueryHandler(chart_button, pattern=rf"^{CHART}:"))

@@ -6,6 +6,7 @@ from telegram.ext import (
     Application, ApplicationHandlerStop, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters,
 )
 
+from bot.domain.notify import ALWAYS
 from bot.services import Services, members
 from storage import conversation_state, outbox
 from bot.domain.access import has_access
@@ -65,7 +66,8 @@ async def _announce_link(env: Env, member: Member, redeemed: members.Redeemed) -
         if keeper.id != member.id:
             kt = env.translator_for(keeper)
             await env.tell(keeper, kt(JOINED, name=member.name, inviter=redeemed.inviter.name
-                                      if redeemed.inviter else kt(FORMER_INVITER)), ref=("member", member.id))
+                                      if redeemed.inviter else kt(FORMER_INVITER)), ref=("member", member.id),
+                           topic=ALWAYS)
     if redeemed.previous_account is not None:
         mt = env.translator_for(member)
         await outbox.enqueue_text(env.session, env.now, mt(REPLACED, name=member.name),

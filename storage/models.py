@@ -77,6 +77,8 @@ class Member(Base):
     the record still names them. ``own_timezone`` says the member set their zone themselves
     (``/tz``): a roster import leaves it alone. A forgotten member keeps only ``forgotten_key``,
     a hash of their folded name, so an import does not bring them back without a word.
+    ``notify`` is how much the bot sends them (:mod:`bot.domain.notify`), ``digest_hour`` the
+    local hour of their daily digest.
     """
 
     __tablename__ = "member"
@@ -100,6 +102,8 @@ class Member(Base):
     left_at: Mapped[datetime | None] = mapped_column()
     forgotten_key: Mapped[str | None] = mapped_column(String(64), index=True)
     reminders_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    notify: Mapped[str] = mapped_column(String(12), default="all", server_default="all")
+    digest_hour: Mapped[int | None] = mapped_column(Integer)
     unreachable_since: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -330,8 +334,8 @@ class OutboxMessage(Base):
     transaction as what it belongs to, so that nothing promised is lost on a crash.
 
     ``dedupe_key`` makes planning idempotent: re-planning a meeting never doubles a reminder.
-    ``state`` is pending, claimed, sent, failed, unlinked (no Telegram account to send to), missed
-    or cancelled.
+    ``state`` is pending, claimed, sent, failed, unlinked (no Telegram account to send to), missed,
+    cancelled, or held (a message kept for its member's daily digest, sent with it).
     """
 
     __tablename__ = "outbox"

@@ -22,9 +22,9 @@ MESSAGE = "message"
 
 def owed(*, kind: str, due_at: datetime, dedupe_key: str, recipient_id: int | None = None,
          chat_id: int | None = None, ref_type: str | None = None, ref_id: int | None = None,
-         payload: dict[str, Any] | None = None) -> dict[str, Any]:
+         payload: dict[str, Any] | None = None, state: str = "pending") -> dict[str, Any]:
     """One outbox row to plan (to a member by id, or to a chat)."""
-    return {"kind": kind, "due_at": due_at, "dedupe_key": dedupe_key, "state": "pending",
+    return {"kind": kind, "due_at": due_at, "dedupe_key": dedupe_key, "state": state,
             "recipient_id": recipient_id, "chat_id": chat_id, "ref_type": ref_type, "ref_id": ref_id,
             "payload": payload or {}}
 

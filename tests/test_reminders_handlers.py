@@ -260,3 +260,30 @@ async def test_blocked_member_is_marked_unreachable_chair_told_and_cleared_by_th
     assert (await bot.member("Samy")).unreachable_since is not None
     await bot.send("Samy", "/reminders")
     assert (await bot.member("Samy")).unreachable_since is None
+
+
+async def test_no_reminder_of_a_meeting_already_held_early(bot):
+    meeting_id = await _meeting(bot, bot.clock.now + 5 * H, offsets=[H])
+    await bot.start_meeting("Bart", "/startmeeting", group=True)  # held four hours early
+    await bot.send("Bart", "/endmeeting", group=True)
+    bot.clock.advance(4 * H)
+    assert [m for m in await bot.dispatch() if "Reminder" in m.text] == []
+    async with bot.services.db.reading() as session:
+        states = set(await session.scalars(select(OutboxMessage.state).where(
+            OutboxMessage.kind == "meeting_reminder", OutboxMessage.ref_id == meeting_id)))
+    assert states == {"cancelled"}
+
+
+async def test_poll_reminders_are_not_sent_to_members_who_chose_less(bot):
+    await bot.send("Samy", "/notify important")
+    await bot.send("Ingrid", "/notify résumé 7h")
+    async with bot.services.db.transaction() as session:
+        roster = list(await session.scalars(select(Member)))
+        await open_poll(session, title="December meeting", duration_minutes=60,
+                        starts=[bot.clock.now + 96 * H, bot.clock.now + 100 * H], created_by=None,
+                        closes_at=bot.clock.now + 72 * H, now=bot.clock.now, recipients=roster)
+    bot.clock.advance(48 * H)
+    sent = await bot.dispatch()
+    assert _to(bot, sent, "Samy Arokiasamy") == [] and _to(bot, sent, "Ingrid Mulamba") == []
+    assert len(_to(bot, sent, "Mary Karol Luna")) == 1
+    assert (await _states(bot, "poll_reminder")) == {"sent": 11, "cancelled": 2}

@@ -82,6 +82,7 @@ class Rendered:
     text: str
     buttons: list[list[tuple[str, str]]] | None = None
     document: tuple[str, bytes] | None = None
+    covers: tuple[int, ...] = ()  # held rows this message delivers too (a daily digest)
 
 
 @dataclass(frozen=True)
@@ -342,12 +343,12 @@ class Dispatcher:
             outcome, error = "retry", type(failure).__name__
         except TelegramError as other:
             outcome, error = "retry", type(other).__name__
-        await self._record(row_id, token, outcome, error, retry_at, rendered.chat_id, moved_to)
+        await self._record(row_id, token, outcome, error, retry_at, rendered.chat_id, moved_to, rendered.covers)
         return 1 if outcome == "sent" else 0
 
     async def _record(self, row_id: int, token: str, outcome: str, error: str | None,
                       retry_at: datetime | None, chat_id: int | None = None,
-                      moved_to: int | None = None) -> None:
+                      moved_to: int | None = None, covers: tuple[int, ...] = ()) -> None:
         now = self.services.clock()
         async with self.services.db.transaction() as session:
             row = await session.get(OutboxMessage, row_id)
@@ -355,6 +356,9 @@ class Dispatcher:
                 return  # another run took the row over after our lease expired
             if outcome == "sent":
                 row.state, row.sent_at, row.last_error = "sent", now, None
+                if covers:
+                    await session.execute(update(OutboxMessage).where(
+                        OutboxMessage.id.in_(covers), OutboxMessage.state == "held").values(state="sent", sent_at=now))
                 return
             row.last_error = error
             tell_chair = False

@@ -20,9 +20,11 @@ from bot.services.minutes import (
     ActionRecord, Correction, DecisionRecord, FollowUp, ItemRecord, Minutes, NoteRecord, Person,
     VoteRecord, build, by_owner, person,
 )
+from bot.services.notifications import digest_time
 from bot.services.reach import Reach
 from bot.services.standing_items import ensure_standing_items
 from bot.services.records import RecordError, end_record, open_record
+from bot.domain.notify import files_on_request
 from storage import outbox
 from storage.models import ActionItem, Meeting, Member, MinutesSnapshot, Vote
 
@@ -122,18 +124,22 @@ async def close_record(session: AsyncSession, meeting: Meeting, actor: Member, n
 
 
 async def queue_minutes(session: AsyncSession, meeting: Meeting, now: datetime, group_chat_id: int | None,
-                        group_languages: list[str]) -> Reach:
+                        group_languages: list[str], committee_zone: str) -> Reach:
     """Owe every reachable member (in their language) and the group (once in each of its
-    languages) the minutes: a message and two files each, rendered when sent. Returns who could
-    and could not be reached."""
+    languages) the minutes, rendered when sent: a message and two files each, except for members
+    who chose less (``/notify``): the message only, with a button for the files, at their
+    digest's hour for a digest. Returns who could and could not be reached, and when."""
     batch = uuid.uuid4().hex[:12]
-    reach = Reach.of(await active_members(session))
-    for person_ in reach.reachable:
-        for part in PARTS:
-            await outbox.enqueue(session, kind=MINUTES, due_at=now, recipient=person_,
-                                 dedupe_key=f"minutes:{meeting.id}:{batch}:{person_.id}:{part}",
+    people = await active_members(session)
+    later = {person_.id for person_ in people if digest_time(person_, now, committee_zone) is not None}
+    reach = Reach.of(people, later)
+    for person_ in [*reach.reachable, *reach.in_digest]:
+        on_request = files_on_request(person_.notify)
+        for part in PARTS[:1] if on_request else PARTS:
+            await outbox.enqueue(session, kind=MINUTES, due_at=digest_time(person_, now, committee_zone) or now,
+                                 recipient=person_, dedupe_key=f"minutes:{meeting.id}:{batch}:{person_.id}:{part}",
                                  ref_type="meeting", ref_id=meeting.id,
-                                 payload={"meeting_id": meeting.id, "part": part})
+                                 payload={"meeting_id": meeting.id, "part": part, "files_button": on_request})
     if group_chat_id:
         for lang in dict.fromkeys(group_languages):
             for part in PARTS:

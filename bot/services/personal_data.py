@@ -18,7 +18,7 @@ from storage.models import (
 
 PROFILE_FIELDS = ("id", "name", "roles", "access", "network", "organisation", "country", "timezone",
                   "language", "chosen_language", "working_hours", "night_opt_in", "telegram_id",
-                  "telegram_username", "active", "reminders_enabled", "unreachable_since",
+                  "telegram_username", "active", "reminders_enabled", "notify", "digest_hour", "unreachable_since",
                   "created_at", "updated_at")
 
 
@@ -80,7 +80,7 @@ async def forget(session: AsyncSession, member: Member, now: datetime, offsets: 
     member.forgotten_key = forgotten_key(member.name)
     member.name = f"{FORMER_MEMBER}{member.id}"
     for name in ("organisation", "country", "timezone", "network", "language", "chosen_language",
-                 "working_hours", "telegram_id", "telegram_username", "unreachable_since"):
+                 "working_hours", "telegram_id", "telegram_username", "unreachable_since", "digest_hour"):
         setattr(member, name, None)
     member.roles, member.access, member.active = [], "member", False
     member.night_opt_in, member.reminders_enabled = False, False

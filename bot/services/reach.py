@@ -6,7 +6,7 @@ meeting, its minutes) is read back from the outbox rows: queued, sent (Telegram 
 not linked, failed.
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -26,15 +26,19 @@ class Reach:
     reachable: list[Member] = field(default_factory=list)
     unlinked: list[Member] = field(default_factory=list)
     blocked: list[Member] = field(default_factory=list)
+    in_digest: list[Member] = field(default_factory=list)  # reachable, told at their digest's hour
 
     @classmethod
-    def of(cls, people: Iterable[Member]) -> "Reach":
+    def of(cls, people: Iterable[Member], later: Collection[int] = ()) -> "Reach":
+        """``later``: the ids of members whose message waits for their daily digest."""
         reach = cls()
         for person in sorted({p.id: p for p in people}.values(), key=lambda p: fold(p.name)):
             if person.telegram_id is None:
                 reach.unlinked.append(person)
             elif person.unreachable_since is not None:
                 reach.blocked.append(person)
+            elif person.id in later:
+                reach.in_digest.append(person)
             else:
                 reach.reachable.append(person)
         return reach
@@ -58,7 +62,8 @@ class Delivery:
     failed: list[Member] = field(default_factory=list)
 
 
-_BUCKETS = {"sent": "sent", "pending": "queued", "claimed": "queued", UNLINKED: "unlinked", "failed": "failed"}
+_BUCKETS = {"sent": "sent", "pending": "queued", "claimed": "queued", "held": "queued", UNLINKED: "unlinked",
+            "failed": "failed"}  # held: waiting for the member's daily digest
 
 
 async def delivery(session: AsyncSession, ref_type: str, ref_id: int, kinds: tuple[str, ...]) -> Delivery:

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 
+from bot.domain.notify import MEETINGS
 from bot.services import meetings as service
 from bot.services import members, standing_items
 from bot.i18n.translation import Safe
@@ -28,11 +29,12 @@ async def announce(env: Env, meeting: Meeting, kind: str, previous: datetime | N
     posts = [(notice_text(g, meeting, kind, meeting.timezone, previous, await series_text(env, g, meeting),
                           group=True), None) for g in env.group_translators()]
     await env.tell_group(*in_group_languages(posts), ref=("meeting", meeting.id))
+    soonest = min(meeting.starts_at, previous) if previous else meeting.starts_at  # a move tells both times
     for member in await members.active_members(env.session):
         t = env.translator_for(member)
         text = notice_text(t, meeting, kind, env.zone_of(member), previous, await series_text(env, t, meeting))
         await env.tell(member, text, rsvp_buttons(t, meeting.id) if kind != CANCELLED else None,
-                       ref=("meeting", meeting.id))
+                       ref=("meeting", meeting.id), topic=MEETINGS, about_start=soonest)
 
 
 async def create_and_announce(env: Env, *, title: str, starts_at: datetime, zone: str, duration_minutes: int,

@@ -17,8 +17,10 @@ def fanout_text(t: Translator, reach: Reach, *, group: bool, meeting_id: int | N
         lines.append(t.plural("Queued for {n} member, in their own language and time zone.",
                               "Queued for {n} members, each in their own language and time zone.",
                               len(reach.reachable)))
-    else:
+    elif not reach.in_digest:
         lines.append(t("No member can be told privately."))
+    if reach.in_digest:
+        lines.append(t("In their daily digest, as they chose (/notify): {names}.", names=names_of(reach.in_digest)))
     if group:
         lines.append(t("Queued for the committee group too."))
     if reach.unlinked:
@@ -27,13 +29,13 @@ def fanout_text(t: Translator, reach: Reach, *, group: bool, meeting_id: int | N
     if reach.blocked:
         lines.append(t("Not told, they blocked the bot or never opened a chat with it: {names}.",
                        names=names_of(reach.blocked)))
-    if meeting_id is not None and reach.reachable:
+    if meeting_id is not None and (reach.reachable or reach.in_digest):
         lines.append(t("/reach {id} shows who has received it.", id=meeting_id))
     return Safe("\n".join(lines))
 
 
 def roster_text(t: Translator, reach: Reach) -> Safe:
-    total = len(reach.reachable) + len(reach.unlinked) + len(reach.blocked)
+    total = len(reach.reachable) + len(reach.unlinked) + len(reach.blocked) + len(reach.in_digest)
     lines = [t("<b>Who the bot can reach</b>"),
              t("Linked to Telegram and reachable: {n} of {total}.", n=len(reach.reachable), total=total)]
     if reach.unlinked:

@@ -83,7 +83,7 @@ CALLBACK_PREFIXES = {
     "lang": 1, "tz": 1, "forget": 2, "agenda:approve": 1, "agenda:decline": 1, "rsvp": 2, "nm": 1,
     "nm:slot": 2, "nm:dur": 1, "vote": 2, "att": 2, "lk": 2, "slot:choose": 3,
     "slot:pick": 3, "slot:open": 3, "poll:a": 4, "poll:view": 1, "poll:close": 1, "poll:meet": 1,
-    "depart": 1, "invite": 2, "invrevoke": 1, "setm": 3,
+    "depart": 1, "invite": 2, "invrevoke": 1, "setm": 3, "notify": 1, "minutes:files": 1, "chart": 2,
 }
 CALLBACK_VALUES = ["", "0", "-1", "1", "x", "yes", "present", "y", "9" * 9, "9" * 10, "9" * 30, "²", "٣",
                    "１", "1.5", "1e3", "<b>", "'", "%00", "\x00", "\u200b", "🎉", "a" * 70]
