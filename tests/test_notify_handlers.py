@@ -177,3 +177,22 @@ async def test_the_slot_chart_is_a_picture_on_request_for_who_chose_less(bot):
     assert [m.document[0] for m in chart if m.document] == ["slots.png"]
     assert await bot.press(GABRIELA, listing, "chart:60:1.2") == []
     assert bot.api.callback_answers[-1]["text"] == "Este botón ya no es válido."
+
+
+async def test_a_digest_refused_by_telegram_fails_with_what_it_carried_and_nothing_waits_forever(bot):
+    await bot.send(SAMY, "/notify digest 19h")
+    await bot.send(CHAIR, "/newmeeting 2026-12-10 15:00 Steering committee")
+    meeting_id = await latest_meeting(bot)
+    await bot.send(CHAIR, f"/publishagenda {meeting_id}")
+    bot.api.blocked_chats.add(bot.person(SAMY).telegram_id)  # Samy blocks the bot before 19:00
+    bot.clock.now = datetime(2026, 11, 23, 13, 30, tzinfo=timezone.utc)
+    assert private(bot, await bot.dispatch(), SAMY) == []
+    async with bot.services.db.reading() as session:
+        states = set(await session.scalars(select(OutboxMessage.state).where(
+            OutboxMessage.kind.in_(("digest_item", "daily_digest")))))
+    assert states == {"failed"}
+    [report] = await bot.send(CHAIR, f"/reach {meeting_id}")
+    assert "Failed: Samy Arokiasamy" in report.text
+    replies = await bot.send(CHAIR, "/newmeeting 2026-12-17 15:00 Steering committee")  # blocked: not held
+    assert "Not told, they blocked the bot or never opened a chat with it: Samy Arokiasamy." in \
+        private(bot, replies, CHAIR)[0].text

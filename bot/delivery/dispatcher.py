@@ -388,6 +388,9 @@ class Dispatcher:
             else:
                 row.state = "failed"
                 tell_chair = row.kind != DELIVERY_REPORT
+            if row.state == "failed" and covers:  # what the digest carried failed with it
+                await session.execute(update(OutboxMessage).where(
+                    OutboxMessage.id.in_(covers), OutboxMessage.state == "held").values(state="failed", last_error=error))
             if tell_chair:
                 await report_to_chairs(session, now)
             log.warning("outbox row %s (%s): %s after %s attempt(s): %s", row_id, row.kind, row.state,

@@ -48,6 +48,8 @@ async def owe(session: AsyncSession, member: Member, now: datetime, committee_zo
     """Owe ``member`` a private message now, in their digest, or not at all; where it went."""
     ref_type, ref_id = ref or (None, None)
     where = where_to(member, topic, now, committee_zone, about_start)
+    if member.telegram_id is None or member.unreachable_since is not None:
+        where = NOW  # nothing to hold: the outbox records at once why it cannot be sent
     if where == NOW:
         await outbox.enqueue_text(session, now, text, buttons, recipient=member, ref_type=ref_type, ref_id=ref_id)
     elif where == LATER:
