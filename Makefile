@@ -9,12 +9,17 @@ E2E    := tests/e2e/node_modules/.package-lock.json
 run: setup
 	$(PYTHON) main.py $(ARGS)
 
+# On WORKERS pytest-xdist processes, each with its own databases and emulator (tests/CONVENTIONS.md);
+# work-stealing, as the tests' lengths go from milliseconds to half a minute. WORKERS=0: one process.
+WORKERS ?= 4
+XDIST   := -n $(WORKERS) --dist worksteal
+
 test: setup $(E2E)
-	$(PYTHON) -m pytest $(PYTEST_ARGS)
+	$(PYTHON) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 # The development loop: domain, input, database and handler tests (no processes, no faults).
 test-quick: setup
-	$(PYTHON) -m pytest -m "unit or db or handlers" $(PYTEST_ARGS)
+	$(PYTHON) -m pytest $(XDIST) -m "unit or db or handlers" $(PYTEST_ARGS)
 
 setup: $(STAMP)
 

@@ -6,7 +6,9 @@ Each test is marked by its level (see tests/CONVENTIONS.md): ``e2e``, ``faults``
 ``unit``. ``make test-quick`` runs ``unit``, ``db`` and ``handlers``; ``make test`` runs all.
 """
 
+import importlib
 import subprocess
+import sys
 import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -45,6 +47,40 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return "databases: SQLite and PostgreSQL (INSPIR_TEST_POSTGRES_URL)"
+
+
+# ---- the fault and hostile suites' counts: each xdist worker keeps its own, hands them over
+# when it ends (workeroutput), and the controller sums them before printing the summary ----
+
+TALLIES = {"faults": ("tests.faults.conftest", "TALLY"), "hostile": ("tests.hostile.lab", "STATS")}
+
+
+def _tally(name: str, imported_only: bool = False) -> Any:
+    module, attribute = TALLIES[name]
+    if imported_only and module not in sys.modules:
+        return None
+    return getattr(importlib.import_module(module), attribute)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output["tallies"] = {name: tally.counts() for name in TALLIES
+                             if (tally := _tally(name, imported_only=True)) is not None}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    for name, counts in getattr(node, "workeroutput", {}).get("tallies", {}).items():
+        _tally(name).add(counts)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for name in TALLIES:
+        tally = _tally(name, imported_only=True)
+        if tally is not None and (summary := tally.summary()) is not None:
+            terminalreporter.write_sep("-", summary[0])
+            terminalreporter.write_line(summary[1])
 
 
 @pytest.fixture(scope="session")

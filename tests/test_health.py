@@ -2,7 +2,6 @@
 emulator, and one clear line per failure (never the token, never a password)."""
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 
 from storage.database import alembic_config
-from tests.e2e.emulator import EmulatorClient
+from tests.e2e.emulator import EmulatorClient, unused_port
 from tests.fake_token import fake_bot_token
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,13 +28,6 @@ def failures(result: subprocess.CompletedProcess) -> list[str]:
     assert all(line.startswith("inspir-bot: health: ") for line in lines), result.stderr
     assert TOKEN not in result.stdout + result.stderr and TOKEN.split(":")[1] not in result.stderr
     return [line.removeprefix("inspir-bot: health: ") for line in lines]
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
 
 
 def test_healthy_database_and_bot_api(tmp_path: Path, db_url: str, tg: EmulatorClient) -> None:
@@ -60,7 +52,7 @@ def test_database_only_needs_no_token_and_calls_nothing(tmp_path: Path, db_url: 
 
 
 def test_unreachable_database(tmp_path: Path, tg: EmulatorClient) -> None:
-    url = f"postgresql+asyncpg://inspir:hunter2pw@127.0.0.1:{closed_port()}/inspir"
+    url = f"postgresql+asyncpg://inspir:hunter2pw@127.0.0.1:{unused_port()}/inspir"
     result = health(tmp_path, INSPIR_DATABASE__URL=url, INSPIR_TELEGRAM__TOKEN=TOKEN,
                     INSPIR_TELEGRAM__BASE_URL=tg.base_url)
     assert result.returncode == 1
@@ -83,7 +75,7 @@ def test_missing_or_unmigrated_sqlite_is_not_created(tmp_path: Path) -> None:
 
 
 def test_unreachable_bot_api_and_refused_token(tmp_path: Path, db_url: str, tg: EmulatorClient) -> None:
-    base_url = f"http://127.0.0.1:{closed_port()}/bot"
+    base_url = f"http://127.0.0.1:{unused_port()}/bot"
     result = health(tmp_path, INSPIR_DATABASE__URL=db_url, INSPIR_TELEGRAM__TOKEN=TOKEN,
                     INSPIR_TELEGRAM__BASE_URL=base_url)
     assert result.returncode == 1

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ctypes
 import os
+import random
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -156,6 +158,14 @@ class EmulatorClient:
             raise TimeoutError(f"{len(found)} of {count} messages within {timeout} s: {found!r}")
         return found
 
+    def next_message(self, chat_id: int, after: int, match: Callable[[dict], bool],
+                     timeout: float = WAIT_TIMEOUT) -> dict:
+        """The first of the chat's messages after its ``after`` first for which ``match`` holds,
+        waiting for it. Not "the next message": the outbox's messages (a notice, a reminder)
+        arrive on their own schedule and may come between a command and its answer."""
+        found = self.wait_for(lambda: [m for m in self.messages(chat_id)[after:] if match(m)], bool, timeout)
+        return found[0]
+
     def file_content(self, file_id: str) -> bytes:
         response = self._http.get(f"/e2e/files/{file_id}")
         response.raise_for_status()
@@ -278,6 +288,20 @@ def stop(process: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 
         except subprocess.TimeoutExpired:
             continue
     return process.wait()
+
+
+def unused_port() -> int:
+    """A free 127.0.0.1 port below the kernel's ephemeral range: no port-0 bind or outgoing
+    connection, of this xdist worker or another, is given it before the test uses it."""
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    while True:
+        port = random.randrange(low // 2, low)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
 
 
 def ensure_node_modules() -> None:

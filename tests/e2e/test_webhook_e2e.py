@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ import httpx
 import pytest
 
 from bot.config import ConfigError, load_settings
-from tests.e2e.emulator import Emulator, EmulatorClient, User, stop
+from tests.e2e.emulator import Emulator, EmulatorClient, User, stop, unused_port
 from tests.fake_token import fake_bot_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,18 +63,12 @@ def install_roster(workdir: Path, database_url: str, ids: Mapping[str, int]) -> 
     assert result.returncode == 0, result.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class WebhookBot:
     """One ``main.py run --webhook`` process: its port, its log, and updates posted to it."""
 
     def __init__(self, workdir: Path, name: str, database_url: str, emulator: EmulatorClient,
                  start_bot: Callable[..., subprocess.Popen], **settings: str) -> None:
-        self.port = free_port()
+        self.port = unused_port()
         self.url = f"http://127.0.0.1:{self.port}{PATH}"
         self.log = workdir / f"{name}.log"
         env = clean_env(

@@ -2,8 +2,8 @@
 Bot API answers 429/500, times out or resets connections, PostgreSQL drops the bot's
 connections, and the bot is SIGKILLed in the middle of a reminder fan-out.
 
-Every test feeds :data:`TALLY`; the terminal summary prints one line with what was injected
-and what was lost or repeated.
+Every test feeds :data:`TALLY`; the terminal summary (tests/conftest.py, summed over the
+xdist workers) prints one line with what was injected and what was lost or repeated.
 """
 
 from __future__ import annotations
@@ -63,6 +63,22 @@ class Tally:
             elif call.get("fault") == "reset":
                 self.faults["resets"] += 1
 
+    def counts(self) -> dict[str, int]:
+        """Plain numbers, as an xdist worker hands them to the controller (tests/conftest.py)."""
+        numbers = {name: getattr(self, name) for name in ("lost", "duplicates", "duplicates_after_kills",
+                                                           "lost_answers_repeated")}
+        return {**numbers, **{f"faults.{kind}": count for kind, count in self.faults.items()}}
+
+    def add(self, counts: dict[str, int]) -> None:
+        for name, count in counts.items():
+            if name.startswith("faults."):
+                self.faults[name.removeprefix("faults.")] += count
+            else:
+                setattr(self, name, getattr(self, name) + count)
+
+    def summary(self) -> tuple[str, str] | None:
+        return ("injected faults", self.line()) if sum(self.faults.values()) else None
+
     def line(self) -> str:
         f = self.faults
         total = sum(f.values())
@@ -74,13 +90,7 @@ class Tally:
                 f"{self.lost_answers_repeated}; the rest after db drops)")
 
 
-TALLY = Tally()
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):  # type: ignore[no-untyped-def]
-    if sum(TALLY.faults.values()):
-        terminalreporter.write_sep("-", "injected faults")
-        terminalreporter.write_line(TALLY.line())
+TALLY = Tally()  # this process's; tests/conftest.py sums the workers' and prints the summary
 
 
 @pytest.fixture

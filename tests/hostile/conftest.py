@@ -1,6 +1,7 @@
 """A shared lab per module (one harness for hundreds of inputs, each checked with table
 snapshots), on SQLite and PostgreSQL (``lab``) or SQLite only (``sqlite_lab``, for the big
-hypothesis sweeps), and the session's hostile-input counts in the terminal summary.
+hypothesis sweeps); the session's hostile-input counts (tests.hostile.lab.STATS) are printed
+by tests/conftest.py.
 
 The harness runs in its own event loop (``asyncio.Runner``) so that synchronous tests, and
 hypothesis examples, can reuse it across a module; the root fixtures give the databases.
@@ -22,7 +23,7 @@ from bot.telegram.offline import SentMessage
 from storage.models import ActionItem, AgendaItem, AvailabilityPoll, Meeting, Member, PollSlot, Vote
 from tests.databases import require_postgres
 from tests.harness import start_harness
-from tests.hostile.lab import STATS, ErrorLog, Lab
+from tests.hostile.lab import ErrorLog, Lab
 
 CHAIR, MEMBER, SECRETARIAT, REMOVED = "Bart Verstraeten", "Samy Arokiasamy", "Denis Mushiya", "Santiago Fischer"
 OTHER_GROUP = {"id": -1009999999999, "type": "supergroup", "title": "Not the committee"}
@@ -129,16 +130,6 @@ def lab(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 @pytest.fixture(scope="module")
 def sqlite_lab(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     yield from _open_lab("sqlite", request, tmp_path_factory.mktemp("hostile"))
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
-    if not STATS["sent"]:
-        return
-    terminalreporter.write_sep("-", "hostile inputs")
-    terminalreporter.write_line(
-        f"hostile inputs: {STATS['sent']:,} sent, {STATS['unhandled']:,} unhandled; "
-        f"{STATS['answered']:,} answered, {STATS['silent']:,} silent; "
-        f"{STATS['refused']:,} refused with nothing changed, {STATS['changed']:,} legitimately stored")
 
 
 __all__ = ["CHAIR", "MEMBER", "OTHER_GROUP", "REMOVED", "SECRETARIAT", "SentMessage"]

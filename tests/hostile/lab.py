@@ -32,7 +32,26 @@ _TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)((?:\s[^<>]*)?)>|&(#\d+|#x[0-9
 INVITE_INVALID = "This invitation link is not valid or has expired. Ask the chair for a new one."
 _INPUT_TAG = re.compile(r"</?[A-Za-z][^<>]*>[^<>]{2,}")
 
-STATS: Counter[str] = Counter()  # the whole session's counts, printed in the terminal summary
+class Stats(Counter):
+    """This process's counts of hostile inputs; tests/conftest.py sums the xdist workers' and
+    prints the summary."""
+
+    def counts(self) -> dict[str, int]:
+        return dict(self)
+
+    def add(self, counts: dict[str, int]) -> None:
+        self.update(counts)
+
+    def summary(self) -> tuple[str, str] | None:
+        if not self["sent"]:
+            return None
+        return ("hostile inputs",
+                f"hostile inputs: {self['sent']:,} sent, {self['unhandled']:,} unhandled; "
+                f"{self['answered']:,} answered, {self['silent']:,} silent; "
+                f"{self['refused']:,} refused with nothing changed, {self['changed']:,} legitimately stored")
+
+
+STATS = Stats()
 
 
 class ErrorLog(logging.Handler):
