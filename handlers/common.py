@@ -12,12 +12,13 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from storage import conversation_state, outbox
 from bot.services import members, notifications
@@ -214,8 +215,7 @@ def _identity(update: Update) -> members.TelegramIdentity | None:
 async def _open_env(services: Services, session: AsyncSession, update: Update) -> Env:
     who = _identity(update)
     assert who is not None and update.effective_chat is not None
-    committee = await members.committee(session)
-    identified = await members.identify(session, who, services.settings.committee.link_by_username)
+    committee, identified = await members.identify(session, who, services.settings.committee.link_by_username)
     member = identified.member
     private = update.effective_chat.type == ChatType.PRIVATE
     if member is not None and private:
@@ -285,14 +285,13 @@ async def run_in_env(handler: Handler, update: Update, context: ContextTypes.DEF
     outcome = "ok"
     try:
         async with services.db.transaction() as session:
-            if await _handled_before(session, update.update_id):
-                outcome = "duplicate"
-                return None
             env = await _open_env(services, session, update)
             told_in = env.t
             env.bot_username = context.bot.username
             env.commands = context.bot_data.get("commands", ())
             env.runnable = context.bot_data.get("runnable", {})
+            handler, access, any_group = await _dialogue_under_way(env, context.bot_data, update) or (
+                handler, access, any_group)
             if not _gate(env, access, any_group):
                 outcome = "refused"
             else:
@@ -326,8 +325,6 @@ async def first_delivery(services: Services, update_id: int) -> bool:
     False when it was already (redelivered, or taken by another instance)."""
     try:
         async with services.db.transaction() as session:
-            if await _handled_before(session, update_id):
-                return False
             await _record_handled(session, update_id)
     except _HandledElsewhere:
         return False
@@ -338,17 +335,13 @@ class _HandledElsewhere(Exception):
     """Another instance handled the same update meanwhile: roll this one back, say nothing."""
 
 
-async def _handled_before(session: AsyncSession, update_id: int) -> bool:
-    """Telegram may deliver an update twice (or two instances may receive it): it must take
-    effect once. This early look spares the work; :func:`_record_handled` decides."""
-    return await session.get(ProcessedUpdate, update_id) is not None
-
-
 async def _record_handled(session: AsyncSession, update_id: int) -> None:
-    """Record the update as handled, last in the handler's own transaction, so it commits only
+    """Telegram may deliver an update twice (or two instances may receive it): it must take
+    effect once. Record it as handled, last in the handler's own transaction, so it commits only
     with the handler's changes: a handler that fails leaves no trace and a redelivery is
-    processed. Last also keeps the row's lock (PostgreSQL) short. If a concurrent delivery
-    committed the id first, this one is rolled back."""
+    processed. Last also keeps the row's lock (PostgreSQL) short. If a delivery committed the id
+    first, this one is rolled back and says nothing: a redelivery (rare) costs the handler's
+    work, every other update one statement less than an early look would."""
     if not await insert_once(session, ProcessedUpdate, {"update_id": update_id},
                              key=("update_id",)):
         raise _HandledElsewhere
@@ -390,27 +383,29 @@ def button(access: str | None = "member"):  # type: ignore[no-untyped-def]
 
 SENDERS_GROUP = -4  # first of all: a command nobody can be identified behind (anonymous admin)
 EDITS_GROUP = -3  # then an edited command (or dialogue answer), answered and going no further
-DIALOGUE_GROUP = -2  # before every other handler group: a dialogue under way takes the text first
 
 
-def dialogue_step(kind: str, callback):  # type: ignore[no-untyped-def]
-    """The PTB callback for free text during a ``kind`` dialogue (register it in
-    ``DIALOGUE_GROUP``): when the sender has one under way in this chat (asked in the database,
-    so every instance agrees), ``callback`` handles the text and no other handler sees it;
-    otherwise the text goes on to the other handlers (lookup questions). PTB runs one handler
-    per group, so a second dialogue kind would share this step rather than add another."""
-    @functools.wraps(callback)
-    async def step(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        services: Services = context.bot_data["services"]
-        if update.effective_user is None or update.effective_chat is None:
-            return
-        async with services.db.reading() as session:
-            under_way = await conversation_state.in_dialogue(session, update.effective_chat.id,
-                                                             update.effective_user.id, services.clock())
-        if under_way == kind:
-            await callback(update, context)
-            raise ApplicationHandlerStop
-    return step
+DIALOGUES = "dialogues"  # bot_data: a guided dialogue's kind -> (its answer handler, access)
+
+
+def register_dialogue(application: Application, kind: str, handler: Handler, access: str | None = "member") -> None:
+    """Free text from a person with a ``kind`` dialogue under way in that chat is an answer:
+    ``handler`` (with ``access``) takes it, whichever handler the text reached. Asked in the
+    update's own transaction, so every instance agrees and it costs no second one."""
+    application.bot_data.setdefault(DIALOGUES, {})[kind] = (handler, access)
+
+
+async def _dialogue_under_way(env: Env, bot_data: Mapping[str, Any],
+                              update: Update) -> tuple[Handler, str | None, bool] | None:
+    dialogues = bot_data.get(DIALOGUES)
+    message = update.message
+    if not dialogues or message is None or not message.text or message.text.startswith("/") or env.sender is None:
+        return None
+    kind = await conversation_state.in_dialogue(env.session, env.chat_id, env.sender.user_id, env.now)
+    if kind not in dialogues:
+        return None
+    handler, access = dialogues[kind]
+    return handler, access, False
 
 
 __all__ = ["CommandSpec", "Env", "Safe", "button", "command", "deliver"]

@@ -5,7 +5,7 @@ the database so any instance continues it. /findslot's "Schedule" joins the flow
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from storage import conversation_state
 from bot.services import meetings as service
@@ -18,7 +18,7 @@ from bot.domain.meeting_time import (
 )
 from bot.input.callbacks import callback_args, read_quarter
 from bot.input.numbers import parse_number
-from handlers.common import BUTTON_EXPIRED, DIALOGUE_GROUP, CommandSpec, Env, button, command, dialogue_step
+from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, command, register_dialogue
 from handlers.shared.replies import title_or_reply
 from handlers.shared.announcing import create_and_announce, created_text, start_taken
 from handlers.shared.meeting_text import (
@@ -152,7 +152,6 @@ def _confirm(env: Env, flow: _Flow, answer=None) -> None:  # type: ignore[no-unt
     (answer or env.reply)("\n".join(lines), [[(env.t("Create"), "nm:ok")], _cancel_row(env.t)])
 
 
-@command(access="secretariat")
 async def newmeeting_answer(env: Env) -> None:
     """A text reply during a guided /newmeeting."""
     flow = await _current_flow(env)
@@ -263,6 +262,4 @@ async def newmeeting_button(env: Env) -> None:
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("newmeeting", newmeeting))
     application.add_handler(CallbackQueryHandler(newmeeting_button, pattern=r"^nm:"))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND,
-                                           dialogue_step(FLOW, newmeeting_answer)),
-                            group=DIALOGUE_GROUP)
+    register_dialogue(application, FLOW, newmeeting_answer, access="secretariat")

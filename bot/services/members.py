@@ -42,11 +42,21 @@ class Identified:
     linked_by_username: bool = False  # just now: the roster keepers are told
 
 
-async def identify(session: AsyncSession, who: TelegramIdentity, by_username: bool = True) -> Identified:
-    """The active member behind a Telegram account; at first contact, when ``by_username``,
-    linked by the roster's Telegram username (a username can change hands: the keepers are told,
-    and an operator can allow invitations only)."""
-    member = await session.scalar(select(Member).where(Member.telegram_id == who.user_id))
+async def identify(session: AsyncSession, who: TelegramIdentity,
+                   by_username: bool = True) -> tuple[Committee, Identified]:
+    """The committee and the active member behind a Telegram account, read in one statement
+    (every update needs both); at first contact, when ``by_username``, the member is linked by
+    the roster's Telegram username (a username can change hands: the keepers are told, and an
+    operator can allow invitations only)."""
+    found = (await session.execute(select(Committee, Member).outerjoin(Member, Member.telegram_id == who.user_id)
+                                   .order_by(Committee.id).limit(1))).first()
+    if found is None:
+        raise RuntimeError("committee row missing: the database was not initialised")
+    return found[0], await _identified(session, who, by_username, found[1])
+
+
+async def _identified(session: AsyncSession, who: TelegramIdentity, by_username: bool,
+                      member: Member | None) -> Identified:
     if member is not None:
         return Identified(member if member.active else None)
     if not who.username or not by_username:
