@@ -30,8 +30,8 @@ from bot.services.reach import Reach
 from bot.delivery.sending import Buttons, Outgoing, deliver
 from bot.telegram.menus import refresh_member_menus
 from bot.services import Services
-from storage.models import Committee, Member, ProcessedUpdate
-from storage.upsert import insert_once
+from storage.models import Committee, Member
+from storage.upsert import record_update_once
 
 log = logging.getLogger("inspir.updates")
 MAX_ARGUMENT_TEXT = 1000
@@ -342,8 +342,7 @@ async def _record_handled(session: AsyncSession, update_id: int) -> None:
     processed. Last also keeps the row's lock (PostgreSQL) short. If a delivery committed the id
     first, this one is rolled back and says nothing: a redelivery (rare) costs the handler's
     work, every other update one statement less than an early look would."""
-    if not await insert_once(session, ProcessedUpdate, {"update_id": update_id},
-                             key=("update_id",)):
+    if not await record_update_once(session, update_id):
         raise _HandledElsewhere
 
 

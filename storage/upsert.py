@@ -9,11 +9,11 @@ the database decide, so the second write updates the row instead.
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, bindparam, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Base
+from storage.models import Base, ProcessedUpdate, utcnow
 
 _DIALECTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 ROWS_PER_STATEMENT = 500  # well under both databases' limit on bound parameters
@@ -37,8 +37,17 @@ async def upsert(session: AsyncSession, model: type[Base], rows: Sequence[Mappin
             where=where))
 
 
-async def insert_once(session: AsyncSession, model: type[Base], values: Mapping[str, Any], *,
-                      key: Sequence[str]) -> bool:
-    """Insert ``values`` unless a row with the same ``key`` exists; True when inserted."""
-    statement = _insert(session, model, [values]).on_conflict_do_nothing(index_elements=list(key))
-    return await session.scalar(statement.returning(*model.__table__.primary_key.columns)) is not None
+_TABLE = ProcessedUpdate.__table__
+# Written as SQL because it runs on every update: the dialects' ON CONFLICT constructs carry no
+# cache key in SQLAlchemy 2.0, so they are compiled again each time; a text statement is not.
+_RECORD_UPDATE = text(
+    "INSERT INTO processed_update (update_id, at) VALUES (:update_id, :at) "
+    "ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
+).bindparams(bindparam("update_id", type_=_TABLE.c.update_id.type), bindparam("at", type_=_TABLE.c.at.type))
+
+
+async def record_update_once(session: AsyncSession, update_id: int) -> bool:
+    """Record a Telegram update id as handled; False when it already was (same statement on
+    SQLite and PostgreSQL)."""
+    found = await session.scalar(_RECORD_UPDATE, {"update_id": update_id, "at": utcnow()})
+    return found is not None
