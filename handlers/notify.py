@@ -9,16 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.delivery.dispatcher import Rendered, Skip
-from bot.domain.access import choose_language
 from bot.domain.notify import DIGEST, EVERYTHING, IMPORTANT, MODES, read_mode
 from bot.i18n.translation import N_, Safe, Translator
 from bot.input.callbacks import callback_args
 from bot.input.numbers import parse_hour
 from bot.services import Services, members, notifications
 from bot.services.notifications import DAILY_DIGEST
-from bot.services.reach import NOT_LINKED, UNLINKED
 from handlers.common import BUTTON_EXPIRED, CommandSpec, Env, button, command
 from handlers.shared.notify_text import choice_text
+from handlers.shared.outbox_reader import recipient
 from storage.models import Member, OutboxMessage
 
 COMMANDS = [
@@ -108,17 +107,10 @@ async def notify_button(env: Env) -> None:
 async def render_daily_digest(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     """Everything held for this digest, oldest first, in one message (split by the sender when
     long); the held rows are marked sent only when Telegram confirms this one."""
-    member = await session.get(Member, row.recipient_id) if row.recipient_id else None
-    if member is None or not member.active:
-        raise Skip("cancelled", "recipient no longer on the roster")
-    if member.telegram_id is None:
-        raise Skip(UNLINKED, NOT_LINKED)
+    member, t, _zone = await recipient(session, row, services)
     held = [item for item in await notifications.held_for(session, member.id) if item.due_at <= row.due_at]
     if not held:
         raise Skip("cancelled", "nothing waited for this digest")
-    committee = await members.committee(session)
-    t = services.i18n.translator(choose_language(member.chosen_language, member.language, None,
-                                                 committee.default_language))
     parts = [t.plural("📬 <b>Your daily digest</b>: {n} message.", "📬 <b>Your daily digest</b>: {n} messages.",
                       len(held))]
     parts += [f"<b>{number}.</b> {item.payload.get('text', '')}" for number, item in enumerate(held, start=1)]

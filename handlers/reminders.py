@@ -23,7 +23,7 @@ from telegram.ext import Application, CommandHandler
 
 from bot.services import members, notifications
 from bot.domain.notify import NOT_SENT, NUDGE
-from bot.domain.access import choose_language, has_access
+from bot.domain.access import has_access
 from bot.delivery.dispatcher import BLOCKED, DELIVERY_REPORT, UNREACHABLE, Rendered, Skip
 from bot.domain.durations import DurationError, format_duration, parse_duration
 from bot.i18n.translation import N_, Safe, Translator, escape
@@ -37,6 +37,9 @@ from bot.services.reminders import (
 from bot.services import Services
 from handlers.common import NOT_ALLOWED, CommandSpec, Env, command
 from handlers.shared.agenda_text import item_title
+from handlers.shared.meeting_text import rsvp_buttons
+from handlers.shared.outbox_reader import recipient
+from handlers.shared.reminder_text import late_lines, until_text
 from handlers.shared.reach_text import roster_text
 from storage.models import (
     ActionItem, AgendaItem, AvailabilityPoll, Meeting, Member, OutboxMessage, PollAnswer, PollSlot, Rsvp,
@@ -51,7 +54,6 @@ COMMANDS = [
                                        "or default"), access="chair"),
 ]
 
-LATE_AFTER = timedelta(minutes=5)
 MAX_AGENDA_LINES = 15
 MAX_DIGEST_LINES = 40
 MAX_REPORT_LINES = 20
@@ -75,47 +77,7 @@ STATE_LABELS = {
 }
 
 
-# --- reading the recipient --------------------------------------------------------------
-
-async def _reader(session: AsyncSession, row: OutboxMessage, services: Services) -> tuple[Member, Translator, str]:
-    """The row's recipient, their translator and zone; Skip when they cannot get it."""
-    member = await session.get(Member, row.recipient_id) if row.recipient_id else None
-    if member is None or not member.active:
-        raise Skip("cancelled", "recipient no longer on the roster")
-    if member.telegram_id is None:
-        raise Skip(UNLINKED, NOT_LINKED)
-    committee = await members.committee(session)
-    lang = choose_language(member.chosen_language, member.language, None, committee.default_language)
-    return member, services.i18n.translator(lang), member.timezone or committee.timezone
-
-
-def _late(t: Translator, row_or_due: OutboxMessage | datetime, now: datetime) -> list[str]:
-    due = row_or_due if isinstance(row_or_due, datetime) else row_or_due.due_at
-    if now - due > LATE_AFTER:
-        return [t("<i>This reminder is late: the bot could not send it on time.</i>")]
-    return []
-
-
-def until_text(t: Translator, delta: timedelta) -> Safe:
-    """``2 days``, ``3 hours 20 minutes``, ``45 minutes``: how long until something."""
-    minutes = max(int(delta.total_seconds() // 60), 0)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    if days >= 2 or (days and not hours):
-        return t.plural("{n} day", "{n} days", days)
-    hours += days * 24
-    if hours and minutes:
-        return Safe(f"{t.plural('{n} hour', '{n} hours', hours)} {t.plural('{n} minute', '{n} minutes', minutes)}")
-    if hours:
-        return t.plural("{n} hour", "{n} hours", hours)
-    return t.plural("{n} minute", "{n} minutes", minutes)
-
-
-def rsvp_buttons(t: Translator, meeting_id: int) -> list[list[tuple[str, str]]]:
-    """The meetings area's RSVP buttons (``rsvp:<meeting id>:yes|no|maybe``)."""
-    return [[(t("✅ I will attend"), f"rsvp:{meeting_id}:yes"), (t("❌ I cannot"), f"rsvp:{meeting_id}:no"),
-             (t("❔ Maybe"), f"rsvp:{meeting_id}:maybe")]]
-
+# --- what every reminder says -----------------------------------------------------------
 
 # --- renderers ---------------------------------------------------------------------------
 
@@ -132,7 +94,7 @@ async def render_meeting_reminder(session: AsyncSession, row: OutboxMessage, ser
     if f":{meeting.starts_at:%Y%m%dT%H%MZ}:" not in row.dedupe_key:
         raise Skip("cancelled", "meeting moved since this reminder was planned")
     planned = meeting.starts_at - timedelta(minutes=int(row.payload.get("offset_minutes", 0)))
-    member, t, zone = await _reader(session, row, services)
+    member, t, zone = await recipient(session, row, services)
     if not member.reminders_enabled:
         raise Skip("cancelled", "reminders switched off")
     answer = await session.scalar(select(Rsvp.answer).where(Rsvp.meeting_id == meeting.id,
@@ -160,7 +122,7 @@ async def render_meeting_reminder(session: AsyncSession, row: OutboxMessage, ser
         lines.append(t("You said you might attend. Will you?"))
     else:
         lines.append(t("Will you attend?"))
-    lines += _late(t, planned, now)
+    lines += late_lines(t, planned, now)
     return Rendered(member.telegram_id or 0, "\n".join(lines), rsvp_buttons(t, meeting.id))
 
 
@@ -189,20 +151,20 @@ async def _action_lines(session: AsyncSession, t: Translator, action: ActionItem
 async def render_action_reminder(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     now = services.clock()
     action = await _open_action(session, row)
-    member, t, zone = await _reader(session, row, services)
+    member, t, zone = await recipient(session, row, services)
     if not member.reminders_enabled:
         raise Skip("cancelled", "reminders switched off")
     assert action.due_date is not None
     if now >= datetime.combine(action.due_date, ACTION_MORNING, ZoneInfo(zone)):
         raise Skip("missed", "due date reached")
     lines = [t("📌 <b>Action item #{id} is due on {date}</b>", id=action.id, date=t.date(action.due_date)),
-             *await _action_lines(session, t, action), *_late(t, row, now)]
+             *await _action_lines(session, t, action), *late_lines(t, row, now)]
     return Rendered(member.telegram_id or 0, "\n".join(lines))
 
 
 async def render_action_overdue(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     action = await _open_action(session, row)
-    member, t, _zone = await _reader(session, row, services)
+    member, t, _zone = await recipient(session, row, services)
     if not member.reminders_enabled:
         raise Skip("cancelled", "reminders switched off")
     assert action.due_date is not None
@@ -222,7 +184,7 @@ async def render_poll_reminder(session: AsyncSession, row: OutboxMessage, servic
         raise Skip("cancelled", "poll deleted")
     if poll.closed_at is not None or (poll.closes_at is not None and poll.closes_at <= now):
         raise Skip("missed", "poll closed")
-    member, t, zone = await _reader(session, row, services)
+    member, t, zone = await recipient(session, row, services)
     if not member.reminders_enabled:
         raise Skip("cancelled", "reminders switched off")
     if notifications.where_to(member, NUDGE, now, zone) == NOT_SENT:
@@ -240,7 +202,7 @@ async def render_poll_reminder(session: AsyncSession, row: OutboxMessage, servic
         lines.append(f"{number}. {escape(t.short_datetime(slot.starts_at, zone))}")
     if poll.closes_at is not None:
         lines.append(t("The poll closes {when}.", when=t.datetime(poll.closes_at, zone)))
-    lines += _late(t, row, now)
+    lines += late_lines(t, row, now)
     buttons = [[(t("{n}: I can", n=number), f"poll:a:{poll.id}:{slot.id}:y:{member.id}"),
                 (t("{n}: if need be", n=number), f"poll:a:{poll.id}:{slot.id}:m:{member.id}"),
                 (t("{n}: I cannot", n=number), f"poll:a:{poll.id}:{slot.id}:n:{member.id}")]
@@ -255,7 +217,7 @@ async def render_overdue_digest(session: AsyncSession, row: OutboxMessage, servi
     settings = services.settings.reminders
     committee = await members.committee(session)
     await plan_digests(session, settings.digest_day, settings.digest_time, committee.timezone, now)
-    member, t, zone = await _reader(session, row, services)
+    member, t, zone = await recipient(session, row, services)
     if member.access != "chair":
         raise Skip("cancelled", "no longer chair")
     today = now.astimezone(ZoneInfo(zone)).date()
@@ -276,7 +238,7 @@ async def render_overdue_digest(session: AsyncSession, row: OutboxMessage, servi
                        late=t.plural("{n} day late", "{n} days late", late)))
     if len(rows) > MAX_DIGEST_LINES:
         lines.append(t.plural("… and {n} more", "… and {n} more", len(rows) - MAX_DIGEST_LINES))
-    lines += _late(t, row, now)
+    lines += late_lines(t, row, now)
     return Rendered(member.telegram_id or 0, "\n".join(lines))
 
 
@@ -293,7 +255,7 @@ def _reason(t: Translator, error: str | None) -> Safe:
 
 
 async def render_delivery_report(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
-    member, t, zone = await _reader(session, row, services)
+    member, t, zone = await recipient(session, row, services)
     since = datetime.fromisoformat(row.payload["since"])
     failed = list((await session.execute(
         select(OutboxMessage, Member.name).outerjoin(Member, Member.id == OutboxMessage.recipient_id).where(

@@ -66,7 +66,7 @@ async def test_meeting_reminder_in_each_language_and_zone_rendered_at_send_time(
     assert "(Kolkata, UTC+05:30)" in samy.text and "14:30" in samy.text  # 09:00 UTC
     assert "https://meet.example/inspir" in samy.text
     assert "Budget &lt;2027&gt;" in samy.text and "Secret idea" not in samy.text
-    assert samy.button_data("attend") == f"rsvp:{meeting_id}:yes"
+    assert samy.button_data("yes") == f"rsvp:{meeting_id}:yes"
     assert {b["callback_data"] for b in samy.buttons[0]} == {f"rsvp:{meeting_id}:{a}" for a in ("yes", "no", "maybe")}
     assert samy.parse_mode == "HTML"
     (ingrid,) = _to(bot, sent, "Ingrid Mulamba")
