@@ -9,9 +9,7 @@ hypothesis examples, can reuse it across a module; the root fixtures give the da
 
 import asyncio
 import logging
-import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,7 +19,7 @@ from sqlalchemy import select, update
 
 from bot.telegram.offline import SentMessage
 from storage.models import ActionItem, AgendaItem, AvailabilityPoll, Meeting, Member, PollSlot, Vote
-from tests.databases import require_postgres
+from tests.databases import require_postgres, scratch_directory
 from tests.harness import start_harness
 from tests.hostile.lab import ErrorLog, Lab
 
@@ -90,13 +88,12 @@ async def _scalars(lab: Lab, query):  # type: ignore[no-untyped-def]
 
 def _open_lab(db: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Lab]:
     runner = asyncio.Runner()
-    if db == "sqlite":
-        # In memory when the machine has a tmpfs: thousands of small commits, no fsync wait.
-        memory = Path("/dev/shm")
-        if memory.is_dir() and os.access(memory, os.W_OK):
-            tmp_path = Path(tempfile.mkdtemp(prefix="inspir-hostile-", dir=memory))
-            request.addfinalizer(lambda: shutil.rmtree(tmp_path, ignore_errors=True))
-        url = request.getfixturevalue("sqlite_template").fresh(tmp_path)
+    if db == "sqlite":  # in memory, as the template: thousands of small commits, no fsync wait
+        template = request.getfixturevalue("sqlite_template")
+        directory = scratch_directory(tmp_path)
+        if directory != tmp_path:
+            request.addfinalizer(lambda: shutil.rmtree(directory, ignore_errors=True))
+        url = template.fresh(directory)
     else:
         scratch, reason = request.getfixturevalue("postgres_scratch")
         if scratch is None:
@@ -104,9 +101,6 @@ def _open_lab(db: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
             require_postgres(reason)
         url = runner.run(scratch.fresh())
     harness, application = runner.run(start_harness(url))
-    # The hostile suite checks what is said, not Telegram's pace: without the rate limiter a
-    # meeting announced to 14 members takes milliseconds instead of seconds.
-    application.bot._rate_limiter = None
     errors = ErrorLog()
     logging.getLogger().addHandler(errors)
     lab = Lab(harness, errors, db)
