@@ -7,13 +7,13 @@ from telegram.ext import Application, CommandHandler
 
 from bot.delivery.dispatcher import CORE_RENDERERS, Renderer
 from handlers import (
-    actions, agenda, group, lookup, meetings, minutes, night, notify, planning, polls, profile, reach, record_opening,
-    records, reminders, roster, roster_admin, series, slots, start,
+    actions, agenda, group, lookup, meetings, minutes, night, notify, personal, planning, polls, profile, reach,
+    record_opening, records, reminders, roster, roster_admin, series, slots, start,
 )
 from handlers.common import CommandSpec, Handler
 
 AREAS = [start, profile, notify, roster, roster_admin, group, slots, polls, planning, meetings, series, night, agenda,
-         reminders, reach, record_opening, records, minutes, actions, lookup]
+         reminders, reach, record_opening, records, minutes, actions, personal, lookup]
 
 
 class WiringError(RuntimeError):

@@ -1,32 +1,27 @@
-"""Between meetings: decisions and action items, their history, and a member's own data.
+"""Between meetings: decisions and action items, and their history.
 
 /decisions [query], /actions [member|open|overdue|done|all], /mytasks, /done, /reopen, /due,
 /assign: changes are audited, and the owners and the chair are told in their language when an
 action changes hands (and the chair the morning after an action falls overdue). /history
-(chair) shows the audit of a decision or action. /mydata sends everything the bot holds about
-the member as JSON; /forgetme anonymises them after confirmation (see
-:func:`bot.services.personal_data.forget` for what is kept and why).
+(chair) shows the audit of a decision or action.
 """
 
-import json
 from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot.domain.notify import ALWAYS, OWN
-from bot.services import action_items, members, personal_data, records
-from bot.domain.access import choose_language
+from bot.services import action_items, records
 from bot.delivery.dispatcher import Rendered, Skip
-from bot.services.reach import NOT_LINKED, UNLINKED
 from bot.i18n.translation import N_, Translator
 from bot.input.numbers import parse_id
 from bot.services import Services
-from bot.input.callbacks import callback_ints
-from handlers.common import CommandSpec, Env, button, command
+from handlers.common import CommandSpec, Env, command
 from handlers.shared.agenda_text import item_title
 from handlers.shared.minutes_text import counts_text
+from handlers.shared.outbox_reader import recipient
 from handlers.shared.replies import name_of, parse_due, resolve_member, typed_id
 from storage.models import ActionItem, AgendaItem, AuditEntry, Decision, Meeting, Member, OutboxMessage
 
@@ -42,8 +37,6 @@ COMMANDS = [
     CommandSpec("assign", N_("Give an action to a member: /assign NUMBER NAME (or - for nobody)")),
     CommandSpec("history", N_("Who changed a decision or an action item, and when: /history NUMBER"),
                 access="chair"),
-    CommandSpec("mydata", N_("Everything the bot holds about you, as a JSON file"), chats="private"),
-    CommandSpec("forgetme", N_("Erase your personal data from the bot"), chats="private"),
 ]
 
 DUE_CHANGED = N_("{name} changed the due date of your action #{id} to {date}.")
@@ -353,62 +346,15 @@ def _details(t: Translator, entry: AuditEntry, names: dict[int, Member]) -> str:
 NOBODY = N_("nobody")
 
 
-@command()
-async def mydata(env: Env) -> None:
-    assert env.member is not None
-    data = await personal_data.personal_data(env.session, env.member)
-    content = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
-    env.reply_document("my-data.json", content, env.t(
-        "Everything the bot holds about you. To have it erased, send /forgetme."), personal=True)
-
-
-@command()
-async def forgetme(env: Env) -> None:
-    assert env.member is not None
-    mid = env.member.id
-    env.reply(env.t("This erases your personal data: your name becomes “former member” in the record, your "
-                    "Telegram account, country, organisation, time zone and answers are removed, and you can no "
-                    "longer use the bot. Decisions and actions stay in the committee's record. Are you sure?"),
-              [[(env.t("Yes, erase my data"), f"forget:{mid}:1"), (env.t("No, keep it"), f"forget:{mid}:0")]],
-              personal=True)
-
-
-@button()
-async def forget_button(env: Env) -> None:
-    assert env.member is not None
-    parts = callback_ints(env.data, "forget", 2)
-    if parts is None or parts[0] != env.member.id or parts[1] not in (0, 1):
-        env.toast = env.t("This button is no longer valid.")
-        return
-    if parts[1] == 0:
-        env.edit(env.t("Nothing was erased."))
-        return
-    t = env.t
-    released = await personal_data.forget(env.session, env.member, env.now, _offsets(env), env.committee.timezone)
-    env.edit(t("Your personal data has been erased. Goodbye, and thank you for your work for the committee."))
-    if released:
-        for chair in await records.chairs(env.session):
-            ct = env.translator_for(chair)
-            await env.tell(chair, ct.plural(
-                "A member asked to be forgotten: {n} open action item is now unassigned ({ids}). Use /assign.",
-                "A member asked to be forgotten: {n} open action items are now unassigned ({ids}). Use /assign.",
-                len(released), ids=", ".join(f"#{a.id}" for a in released)), topic=ALWAYS)
-
-
 async def render_chair_overdue(session: AsyncSession, row: OutboxMessage, services: Services) -> Rendered:
     """The chair's notice that an action fell overdue, if it still is (and still due that day)."""
     action = await session.get(ActionItem, int(row.payload.get("action_id", 0)))
     if (action is None or action.deleted_at is not None or action.status != "open" or action.due_date is None
             or action.due_date.isoformat() != row.payload.get("due")):
         raise Skip("cancelled", "no longer overdue")
-    chair = await session.get(Member, row.recipient_id) if row.recipient_id else None
-    if chair is None or not chair.active or not chair.telegram_id:
-        raise Skip(UNLINKED, NOT_LINKED)
-    committee = await members.committee(session)
-    t = services.i18n.translator(choose_language(chair.chosen_language, chair.language, None,
-                                                 committee.default_language))
+    chair, t, _zone = await recipient(session, row, services)
     owner = await session.get(Member, action.owner_id) if action.owner_id else None
-    return Rendered(chair.telegram_id, t(OVERDUE_NOTICE,
+    return Rendered(chair.telegram_id or 0, t(OVERDUE_NOTICE,
                                          id=action.id, owner=name_of(t, owner), date=t.date(action.due_date),
                                          text=action.text))
 
@@ -422,9 +368,6 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("due", due))
     application.add_handler(CommandHandler("assign", assign))
     application.add_handler(CommandHandler("history", history))
-    application.add_handler(CommandHandler("mydata", mydata))
-    application.add_handler(CommandHandler("forgetme", forgetme))
-    application.add_handler(CallbackQueryHandler(forget_button, pattern=r"^forget:"))
 
 
 RENDERERS = {records.CHAIR_OVERDUE: render_chair_overdue}
