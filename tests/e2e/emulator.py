@@ -99,7 +99,12 @@ class EmulatorClient:
         http_timeout = 10 + (params.get("timeout") or 0)
         if verb == "GET":
             query = {k: v for k, v in params.items() if v is not None}
-            response = self._http.get(path, params=query, timeout=http_timeout)
+            try:
+                response = self._http.get(path, params=query, timeout=http_timeout)
+            except (httpx.ReadError, httpx.RemoteProtocolError):
+                # A kept-alive connection the server closed as this read went out (seen once in
+                # a loaded parallel run: "Connection reset by peer"); a read is safe to repeat.
+                response = self._http.get(path, params=query, timeout=http_timeout)
         else:
             response = self._http.post(path, json=params, timeout=http_timeout)
         body = response.json()
