@@ -11,7 +11,7 @@ run: setup
 
 # On WORKERS pytest-xdist processes, each with its own databases and emulator (tests/CONVENTIONS.md);
 # work-stealing, as the tests' lengths go from milliseconds to half a minute. WORKERS=0: one process.
-WORKERS ?= 4
+WORKERS ?= 3
 XDIST   := -n $(WORKERS) --dist worksteal
 
 test: setup $(E2E)
