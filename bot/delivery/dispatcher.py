@@ -137,11 +137,11 @@ async def report_to_chairs(session: AsyncSession, now: datetime) -> None:
     rendered when sent from the failed rows and unreachable members of that hour."""
     recipients = list(await session.scalars(select(Member).where(
         Member.active.is_(True), Member.access == "chair", Member.unreachable_since.is_(None),
-        Member.telegram_id.is_not(None))))
+        Member.telegram_id.is_not(None)).order_by(Member.id)))
     if not recipients:
         recipients = list(await session.scalars(select(Member).where(
             Member.active.is_(True), Member.access == "secretariat", Member.unreachable_since.is_(None),
-            Member.telegram_id.is_not(None))))
+            Member.telegram_id.is_not(None)).order_by(Member.id)))
     hour = now.replace(minute=0, second=0, microsecond=0)
     for member in recipients:
         await enqueue(session, kind=DELIVERY_REPORT, due_at=now + REPORT_DELAY,

@@ -84,7 +84,7 @@ async def replan_meeting(session: AsyncSession, meeting: Meeting, defaults: list
         declined = set(await session.scalars(select(Rsvp.member_id).where(
             Rsvp.meeting_id == meeting.id, Rsvp.answer == "no")))
         recipients = [m.id for m in await session.scalars(select(Member).where(
-            Member.active.is_(True), Member.reminders_enabled.is_(True))) if m.id not in declined]
+            Member.active.is_(True), Member.reminders_enabled.is_(True)).order_by(Member.id)) if m.id not in declined]
         planned = meeting_reminder_plan(meeting.id, meeting.starts_at, meeting_offsets(meeting, defaults),
                                         recipients, now)
     await enqueue_all(session, [owed(kind=MEETING_REMINDER, due_at=reminder.due_at, dedupe_key=reminder.dedupe_key,
@@ -151,7 +151,7 @@ async def plan_digests(session: AsyncSession, day: str, at: str, default_zone: s
     configuration or the chair's zone changed) and those of members no longer chair.
     Idempotent: run at start and whenever a digest is sent."""
     chairs = list(await session.scalars(select(Member).where(Member.active.is_(True),
-                                                             Member.access == "chair")))
+                                                             Member.access == "chair").order_by(Member.id)))
     planned = []
     chair_ids = {chair.id for chair in chairs}
     for chair in chairs:
